@@ -1,0 +1,38 @@
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
+/** One file of a folder: its path relative to the folder (always with '/'), and where it is on disk. */
+export interface FolderFile {
+    readonly relativePath: string;
+    readonly absolutePath: string;
+}
+
+/** Every file under `dir`, in a stable order, so that hashes and resource names never depend on the file system. */
+export function listFolderFiles(dir: string): FolderFile[] {
+    const files: FolderFile[] = [];
+    const walk = (current: string, prefix: string) => {
+        for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+            const absolutePath = path.join(current, entry.name);
+            const relativePath = prefix ? `${prefix}/${entry.name}` : entry.name;
+            if (entry.isDirectory()) walk(absolutePath, relativePath);
+            else if (entry.isFile()) files.push({ relativePath, absolutePath });
+        }
+    };
+    walk(dir, "");
+    return files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+}
+
+/**
+ * SHA-256 over every file's relative path and bytes. Any change to any file, a rename included,
+ * changes it; nothing else does (timestamps, permissions, the folder's location).
+ */
+export function folderContentHash(files: readonly FolderFile[]): string {
+    const hash = createHash("sha256");
+    for (const file of files) {
+        const content = fs.readFileSync(file.absolutePath);
+        hash.update(`${file.relativePath}\0${content.length}\0`);
+        hash.update(content);
+    }
+    return hash.digest("hex");
+}

@@ -1,0 +1,91 @@
+import * as path from "path";
+import { inspectMlflowModelFolder } from "../components/model/mlmodelFolder";
+import { platformNameProblems } from "../components/naming/names";
+import { nameProblem, namingRules } from "../components/naming/rules";
+import { ConfigProblem } from "./problems";
+import { StackConfig } from "./schema";
+
+/**
+ * Rules that span keys or look outside the stack file (names Azure will check, model folders on
+ * disk, production guards). They run on a config that already has the right shape.
+ */
+export function configProblems(config: StackConfig, projectDir: string): ConfigProblem[] {
+    return [
+        ...nameRules(config),
+        ...computeClusterRules(config),
+        ...modelRules(config, projectDir),
+        ...productionRules(config),
+    ];
+}
+
+function nameRules(config: StackConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = platformNameProblems(config.prefix).map((message) => ({
+        key: "prefix",
+        value: config.prefix,
+        message: `derived ${message}`,
+    }));
+    if (config.resourceGroupName !== undefined) {
+        const problem = nameProblem(namingRules.resourceGroup, config.resourceGroupName);
+        if (problem) problems.push({ key: "resourceGroupName", value: config.resourceGroupName, message: problem });
+    }
+    return problems;
+}
+
+function computeClusterRules(config: StackConfig): ConfigProblem[] {
+    const cluster = config.computeCluster;
+    const problems: ConfigProblem[] = [];
+    const problem = nameProblem(namingRules.computeCluster, cluster.name);
+    if (problem) problems.push({ key: "computeCluster.name", value: cluster.name, message: problem });
+    if (cluster.minNodes > cluster.maxNodes) {
+        problems.push({
+            key: "computeCluster.minNodes",
+            value: cluster.minNodes,
+            message: `must not exceed computeCluster.maxNodes (${cluster.maxNodes})`,
+        });
+    }
+    return problems;
+}
+
+function modelRules(config: StackConfig, projectDir: string): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const seen = new Map<string, number>();
+    config.models.forEach((model, i) => {
+        const nameIssue = nameProblem(namingRules.asset, model.name);
+        if (nameIssue) problems.push({ key: `models[${i}].name`, value: model.name, message: nameIssue });
+        const id = `${model.name}:${model.version}`;
+        const first = seen.get(id);
+        if (first !== undefined) {
+            problems.push({
+                key: `models[${i}].version`,
+                value: model.version,
+                message: `${id} is already declared by models[${first}]; each name and version may be registered once`,
+            });
+        } else {
+            seen.set(id, i);
+        }
+        const inspection = inspectMlflowModelFolder(path.resolve(projectDir, model.path));
+        if (!inspection.ok) problems.push({ key: `models[${i}].path`, value: model.path, message: inspection.problem });
+    });
+    return problems;
+}
+
+/** What `production: true` demands, so a hardened stack cannot be loosened by an edit that looks harmless. */
+function productionRules(config: StackConfig): ConfigProblem[] {
+    if (!config.production) return [];
+    const problems: ConfigProblem[] = [];
+    if (!config.protectResources) {
+        problems.push({
+            key: "protectResources",
+            value: config.protectResources,
+            message: "must be true when production is true (stateful resources must be protected)",
+        });
+    }
+    if (!config.workspace.keyVaultPurgeProtection) {
+        problems.push({
+            key: "workspace.keyVaultPurgeProtection",
+            value: config.workspace.keyVaultPurgeProtection,
+            message: "must be true when production is true",
+        });
+    }
+    return problems;
+}

@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/**
+ * The shape of a stack's configuration (the project's namespace in `Pulumi.<stack>.yaml`).
+ * Every object is strict, so a misspelt key is an error instead of a silently ignored setting.
+ * Each key is also documented in `Pulumi.yaml`; a test keeps the two in step.
+ */
+
+const wholeNumber = (min: number, max?: number) => {
+    const allowed = max === undefined ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`;
+    const base = z.int({ error: `must be ${allowed}` }).min(min, { error: `must be ${allowed}` });
+    return max === undefined ? base : base.max(max, { error: `must be ${allowed}` });
+};
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+    z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
+
+const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
+
+const flag = z.boolean({ error: "must be true or false" });
+
+const tags = z.record(z.string(), z.string({ error: "tag values must be strings" }), {
+    error: "must be a map of tag names to string values",
+});
+
+export const workspaceSchema = z.strictObject({
+    /** Whether the workspace answers on the public internet ("Enabled") or only through private links. */
+    publicNetworkAccess: oneOf(["Enabled", "Disabled"]).default("Enabled"),
+    /** Key vault purge protection: once on, Azure never lets it be turned off again. */
+    keyVaultPurgeProtection: flag.default(false),
+    /** Days Log Analytics keeps the workspace's logs and Application Insights telemetry. */
+    logRetentionDays: wholeNumber(30, 730).default(30),
+    containerRegistrySku: oneOf(["Basic", "Standard", "Premium"]).default("Basic"),
+    storageSku: oneOf(["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_RAGRS", "Standard_GZRS"]).default(
+        "Standard_LRS",
+    ),
+});
+
+export const computeClusterSchema = z.strictObject({
+    name: text("a compute cluster name"),
+    vmSize: text("an Azure VM size such as Standard_DS3_v2").default("Standard_DS3_v2"),
+    vmPriority: oneOf(["Dedicated", "LowPriority"]).default("Dedicated"),
+    minNodes: wholeNumber(0).default(0),
+    maxNodes: wholeNumber(1),
+    /** Seconds a node may sit idle before the cluster scales it away. */
+    idleSecondsBeforeScaleDown: wholeNumber(60, 604800).default(120),
+});
+
+export const modelSchema = z.strictObject({
+    /** Registered model name; versions of one model share it. */
+    name: text("a model name"),
+    /** Registered version. A version is immutable: changed files need a new version. */
+    version: wholeNumber(1),
+    /** MLflow model folder (the one holding `MLmodel`), relative to the project directory. */
+    path: text("a folder path relative to the project directory"),
+    description: z.string({ error: "must be text" }).optional(),
+    tags: tags.default({}),
+});
+
+export const stackConfigSchema = z.strictObject({
+    /** Azure region for every resource, e.g. "westeurope". */
+    location: z
+        .string({ error: "must be an Azure region name such as westeurope" })
+        .regex(/^[a-z][a-z0-9]+$/, { error: "must be an Azure region name such as westeurope (lowercase, no spaces)" }),
+    /** Short base for every resource name. */
+    prefix: z.string({ error: "must be text" }).regex(/^[a-z][a-z0-9-]{1,9}$/, {
+        error: "must be 2-10 characters: lowercase letters, digits and '-', starting with a letter",
+    }),
+    /** An existing resource group to deploy into; when absent, the stack creates its own. */
+    resourceGroupName: text("a resource group name").optional(),
+    /** Marks stateful resources `protect` and `retainOnDelete`. */
+    protectResources: flag.default(false),
+    /** Turns on the production guards (see `productionProblems`). */
+    production: flag.default(false),
+    tags: tags.default({}),
+    workspace: workspaceSchema.prefault({}),
+    computeCluster: computeClusterSchema,
+    models: z
+        .array(modelSchema, { error: "must be a list of models" })
+        .min(1, { error: "must list at least one model" }),
+});
+
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type ModelConfig = z.output<typeof modelSchema>;
+export type ComputeClusterConfig = z.output<typeof computeClusterSchema>;
+export type WorkspaceConfig = z.output<typeof workspaceSchema>;

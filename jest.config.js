@@ -1,0 +1,9 @@
+/** Type errors are caught by `tsc --noEmit` (run first by `npm test`); jest only transpiles. */
+module.exports = {
+  preset: "ts-jest",
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  testTimeout: 20000,
+  reporters: ["default", "<rootDir>/tests/support/summaryReporter.js"],
+};

@@ -1,0 +1,221 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+
+/**
+ * Pulumi mocks that record what a program declares, for running it in-process without the engine
+ * or Azure: by the tests, and by the offline plan. Values Azure would compute (ids, GUIDs, URIs)
+ * are shaped like Azure's but are placeholders.
+ */
+
+/** One resource the program declared, as the engine would have seen it. */
+export interface DeclaredResource {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, any>;
+    readonly id: string;
+}
+
+/** Options a resource was declared with, captured through a stack transformation. */
+export interface DeclaredOptions {
+    readonly type: string;
+    readonly name: string;
+    readonly protect?: boolean;
+    readonly retainOnDelete?: boolean;
+    /** Logical names of explicit dependencies. */
+    readonly dependsOn: string[];
+    readonly parentName?: string;
+}
+
+export const fakeSubscription = "00000000-0000-0000-0000-000000000000";
+export const fakeSuffix = "k3x9q2";
+
+function guid(seed: string): string {
+    const h = createHash("sha256").update(seed).digest("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Where each resource type takes its Azure name, and the ARM path under its resource group, so
+ * that mocked ids and `name` outputs look like Azure's.
+ */
+const armShapes: Record<string, { nameInput: string; path: (i: Record<string, any>) => string }> = {
+    "azure-native:resources:ResourceGroup": { nameInput: "resourceGroupName", path: () => "" },
+    "azure-native:storage:StorageAccount": {
+        nameInput: "accountName",
+        path: (i) => `/providers/Microsoft.Storage/storageAccounts/${i.accountName}`,
+    },
+    "azure-native:storage:Blob": {
+        nameInput: "blobName",
+        path: (i) => `/providers/Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${i.containerName}/blobs/${i.blobName}`,
+    },
+    "azure-native:keyvault:Vault": { nameInput: "vaultName", path: (i) => `/providers/Microsoft.KeyVault/vaults/${i.vaultName}` },
+    "azure-native:operationalinsights:Workspace": {
+        nameInput: "workspaceName",
+        path: (i) => `/providers/Microsoft.OperationalInsights/workspaces/${i.workspaceName}`,
+    },
+    "azure-native:applicationinsights:Component": {
+        nameInput: "resourceName",
+        path: (i) => `/providers/Microsoft.Insights/components/${i.resourceName}`,
+    },
+    "azure-native:containerregistry:Registry": {
+        nameInput: "registryName",
+        path: (i) => `/providers/Microsoft.ContainerRegistry/registries/${i.registryName}`,
+    },
+    "azure-native:machinelearningservices:Workspace": { nameInput: "workspaceName", path: (i) => ml(i) },
+    "azure-native:machinelearningservices:Compute": {
+        nameInput: "computeName",
+        path: (i) => `${ml(i)}/computes/${i.computeName}`,
+    },
+    "azure-native:machinelearningservices:ModelContainer": { nameInput: "name", path: (i) => `${ml(i)}/models/${i.name}` },
+    "azure-native:machinelearningservices:ModelVersion": {
+        nameInput: "version",
+        path: (i) => `${ml(i)}/models/${i.name}/versions/${i.version}`,
+    },
+    "azure-native:machinelearningservices:DataContainer": { nameInput: "name", path: (i) => `${ml(i)}/data/${i.name}` },
+    "azure-native:machinelearningservices:DataVersion": {
+        nameInput: "version",
+        path: (i) => `${ml(i)}/data/${i.name}/versions/${i.version}`,
+    },
+    "azure-native:machinelearningservices:OnlineEndpoint": {
+        nameInput: "endpointName",
+        path: (i) => `${ml(i)}/onlineEndpoints/${i.endpointName}`,
+    },
+    "azure-native:machinelearningservices:OnlineDeployment": {
+        nameInput: "deploymentName",
+        path: (i) => `${ml(i)}/onlineEndpoints/${i.endpointName}/deployments/${i.deploymentName}`,
+    },
+    "azure-native:machinelearningservices:BatchEndpoint": {
+        nameInput: "endpointName",
+        path: (i) => `${ml(i)}/batchEndpoints/${i.endpointName}`,
+    },
+    "azure-native:machinelearningservices:BatchDeployment": {
+        nameInput: "deploymentName",
+        path: (i) => `${ml(i)}/batchEndpoints/${i.endpointName}/deployments/${i.deploymentName}`,
+    },
+};
+
+function ml(inputs: Record<string, any>): string {
+    return `/providers/Microsoft.MachineLearningServices/workspaces/${inputs.workspaceName}`;
+}
+
+function armId(type: string, inputs: Record<string, any>): string | undefined {
+    const shape = armShapes[type];
+    if (!shape) return undefined;
+    return `/subscriptions/${fakeSubscription}/resourceGroups/${inputs.resourceGroupName}${shape.path(inputs)}`;
+}
+
+/** Outputs Azure (or a provider) computes that the program reads; everything else echoes the inputs. */
+export function computedState(type: string, inputs: Record<string, any>): Record<string, unknown> {
+    const shape = armShapes[type];
+    const state: Record<string, unknown> = shape ? { name: inputs[shape.nameInput] } : {};
+    switch (type) {
+        case "random:index/randomString:RandomString":
+            return { result: fakeSuffix.slice(0, inputs.length) };
+        case "azure-native:machinelearningservices:Workspace":
+            return {
+                ...state,
+                workspaceId: guid(inputs.workspaceName),
+                mlFlowTrackingUri: `azureml://${inputs.location}.api.azureml.ms/mlflow/v1.0/subscriptions/${fakeSubscription}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/${inputs.workspaceName}`,
+            };
+        default:
+            return state;
+    }
+}
+
+export class RecordingMocks implements pulumi.runtime.Mocks {
+    readonly resources: DeclaredResource[] = [];
+    readonly options: DeclaredOptions[] = [];
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+        const id = armId(args.type, args.inputs) ?? `${args.name}-id`;
+        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id });
+        return { id, state: { ...args.inputs, ...computedState(args.type, args.inputs) } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        if (args.token === "azure-native:authorization:getClientConfig") {
+            return { tenantId: guid("tenant"), subscriptionId: fakeSubscription, clientId: guid("client"), objectId: guid("object") };
+        }
+        throw new Error(`unexpected invoke ${args.token}`);
+    }
+
+    ofType(type: string): DeclaredResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    one(type: string): DeclaredResource {
+        const found = this.ofType(type);
+        if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+        return found[0];
+    }
+
+    optionsOf(name: string): DeclaredOptions {
+        const found = this.options.find((o) => o.name === name);
+        if (!found) throw new Error(`no resource named ${name}`);
+        return found;
+    }
+}
+
+/**
+ * Installs fresh mocks and config for one program run. Must run before the program's modules are
+ * imported: resources declared before `setMocks` would go to a real engine and hang.
+ */
+export async function installMocks(
+    config: Record<string, string>,
+    project: string,
+    stack: string,
+): Promise<RecordingMocks> {
+    // Each fresh runtime adds an exit listener; many runs in one test file are expected.
+    process.setMaxListeners(100);
+    const mocks = new RecordingMocks();
+    await pulumi.runtime.setMocks(mocks, project, stack, false);
+    pulumi.runtime.setAllConfig(config);
+    return mocks;
+}
+
+/**
+ * Runs `declare` inside a root stack, as the engine does, recording every resource's options
+ * (which mocks never see) through a stack transformation. Returns the stack's outputs.
+ */
+export async function declareInStack(mocks: RecordingMocks, declare: () => unknown): Promise<Record<string, unknown>> {
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((args) => {
+            const dependsOn = ([] as pulumi.Resource[]).concat(
+                (args.opts.dependsOn as pulumi.Resource[] | undefined) ?? [],
+            );
+            mocks.options.push({
+                type: args.type,
+                name: args.name,
+                protect: args.opts.protect,
+                retainOnDelete: args.opts.retainOnDelete,
+                dependsOn: dependsOn.map(resourceName),
+                parentName: args.opts.parent ? resourceName(args.opts.parent) : undefined,
+            });
+            return undefined;
+        });
+        return declare();
+    });
+    await settled(mocks);
+    return (outputs ?? {}) as Record<string, unknown>;
+}
+
+/** The logical name of a resource object (Pulumi keeps it on a private field). */
+export function resourceName(resource: pulumi.Resource): string {
+    return (resource as unknown as { __name: string }).__name;
+}
+
+/** Resolves an Output in a test. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}
+
+/** Waits until the program has stopped declaring resources (registrations are asynchronous). */
+export async function settled(mocks: RecordingMocks): Promise<void> {
+    let last = -1;
+    let quiet = 0;
+    while (quiet < 3) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        quiet = mocks.resources.length === last ? quiet + 1 : 0;
+        last = mocks.resources.length;
+    }
+}

@@ -1,0 +1,80 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import * as path from "path";
+import { StackConfig } from "./config/schema";
+import { ComputeCluster } from "./components/compute/computeCluster";
+import { MlflowModel, modelVersionKey } from "./components/model/mlflowModel";
+import { platformNames, suffixLength } from "./components/naming/names";
+import { MlWorkspace } from "./components/workspace/mlWorkspace";
+
+export interface Platform {
+    readonly workspace: MlWorkspace;
+    readonly computeCluster: ComputeCluster;
+    readonly models: MlflowModel;
+    /** ARM ids of the registered model versions, by `name:version`. */
+    readonly modelVersionIds: Record<string, pulumi.Output<string>>;
+}
+
+/** Declares the whole platform from a checked configuration. */
+export function buildPlatform(config: StackConfig, projectDir: string = process.cwd()): Platform {
+    const tags = { ...config.tags, "managed-by": "pulumi", stack: pulumi.getStack() };
+
+    // Kept in the stack's state: the same suffix on every run, a new one only for a new stack.
+    const suffix = new random.RandomString(
+        "name-suffix",
+        { length: suffixLength, lower: true, upper: false, numeric: true, special: false },
+        { protect: config.protectResources },
+    ).result;
+
+    const workspace = new MlWorkspace("ml", {
+        location: config.location,
+        names: suffix.apply((s) => platformNames(config.prefix, s)),
+        existingResourceGroupName: config.resourceGroupName,
+        publicNetworkAccess: config.workspace.publicNetworkAccess,
+        keyVaultPurgeProtection: config.workspace.keyVaultPurgeProtection,
+        logRetentionDays: config.workspace.logRetentionDays,
+        containerRegistrySku: config.workspace.containerRegistrySku,
+        storageSku: config.workspace.storageSku,
+        protect: config.protectResources,
+        tags,
+    });
+    const inWorkspace = {
+        workspaceName: workspace.workspaceName,
+        resourceGroupName: workspace.resourceGroupName,
+    };
+
+    const computeCluster = new ComputeCluster("batch", {
+        ...inWorkspace,
+        location: config.location,
+        clusterName: config.computeCluster.name,
+        vmSize: config.computeCluster.vmSize,
+        vmPriority: config.computeCluster.vmPriority,
+        minNodes: config.computeCluster.minNodes,
+        maxNodes: config.computeCluster.maxNodes,
+        idleSecondsBeforeScaleDown: config.computeCluster.idleSecondsBeforeScaleDown,
+        tags,
+    });
+
+    const models = new MlflowModel("models", {
+        ...inWorkspace,
+        storageAccountName: workspace.storageAccountName,
+        blobContainerName: workspace.defaultBlobContainerName,
+        versions: config.models.map((m) => ({
+            name: m.name,
+            version: m.version,
+            dir: path.resolve(projectDir, m.path),
+            description: m.description,
+            tags: m.tags,
+        })),
+        protect: config.protectResources,
+        tags,
+    });
+
+    const modelVersionIds = Object.fromEntries(
+        config.models.map((m) => {
+            const key = modelVersionKey(m.name, m.version);
+            return [key, models.versions[key].id];
+        }),
+    );
+    return { workspace, computeCluster, models, modelVersionIds };
+}

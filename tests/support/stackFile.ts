@@ -1,0 +1,25 @@
+import * as path from "path";
+import { readStackConfig, toPulumiValues } from "../../lib/offline/stackFile";
+
+export const projectDir = path.resolve(__dirname, "..", "..");
+export const projectName = "azureml-mlflow";
+export const committedStacks = ["dev", "prod"] as const;
+
+/** A committed stack file's config as Pulumi hands it to the program. */
+export function stackConfigValues(stack: string): Record<string, string> {
+    return toPulumiValues(readStackConfig(projectDir, stack));
+}
+
+/** The project's own keys of a committed stack, as plain values, for tests to alter. */
+export function stackConfigObject(stack: string): Record<string, unknown> {
+    return Object.fromEntries(
+        Object.entries(readStackConfig(projectDir, stack))
+            .filter(([key]) => key.startsWith(`${projectName}:`))
+            .map(([key, value]) => [key.slice(projectName.length + 1), value]),
+    );
+}
+
+/** Project keys (plain values) → Pulumi's flat string map. */
+export function projectValues(config: Record<string, unknown>): Record<string, string> {
+    return toPulumiValues(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${projectName}:${k}`, v])));
+}
