@@ -1,14 +1,5 @@
-import { programConfig } from "./config/program";
-import { buildPlatform } from "./platform";
+import { main } from "./program";
 
-// Configuration is read and checked in full before any resource is declared.
-const { config } = programConfig();
-const platform = buildPlatform(config);
-
-export const resourceGroupName = platform.workspace.resourceGroupName;
-export const location = platform.workspace.location;
-export const workspaceName = platform.workspace.workspaceName;
-export const workspaceId = platform.workspace.workspaceId;
-export const mlflowTrackingUri = platform.workspace.mlflowTrackingUri;
-export const computeClusterName = platform.computeCluster.computeName;
-export const modelVersions = platform.modelVersionIds;
+// Stack outputs: workspace and resource group, MLflow tracking URI, compute cluster, model
+// versions, and the online endpoint (scoring URI, deployments, applied traffic, key as a secret).
+export = main();

@@ -5,5 +5,6 @@ module.exports = {
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   testTimeout: 20000,
+  setupFilesAfterEnv: ["<rootDir>/tests/support/setup.ts"],
   reporters: ["default", "<rootDir>/tests/support/summaryReporter.js"],
 };

@@ -3,20 +3,29 @@ import * as random from "@pulumi/random";
 import * as path from "path";
 import { StackConfig } from "./config/schema";
 import { ComputeCluster } from "./components/compute/computeCluster";
-import { MlflowModel, modelVersionKey } from "./components/model/mlflowModel";
-import { platformNames, suffixLength } from "./components/naming/names";
+import { MlflowModel } from "./components/model/mlflowModel";
+import { modelVersionKey } from "./components/model/modelVersionKey";
+import { endpointName, platformNames, suffixLength } from "./components/naming/names";
+import { OnlineEndpoint } from "./components/online/onlineEndpoint";
+import { ProviderSettings } from "./config/load";
 import { MlWorkspace } from "./components/workspace/mlWorkspace";
 
 export interface Platform {
     readonly workspace: MlWorkspace;
     readonly computeCluster: ComputeCluster;
     readonly models: MlflowModel;
+    /** Present when the stack declares an online endpoint. */
+    readonly onlineEndpoint?: OnlineEndpoint;
     /** ARM ids of the registered model versions, by `name:version`. */
     readonly modelVersionIds: Record<string, pulumi.Output<string>>;
 }
 
 /** Declares the whole platform from a checked configuration. */
-export function buildPlatform(config: StackConfig, projectDir: string = process.cwd()): Platform {
+export function buildPlatform(
+    config: StackConfig,
+    provider: ProviderSettings,
+    projectDir: string = process.cwd(),
+): Platform {
     const tags = { ...config.tags, "managed-by": "pulumi", stack: pulumi.getStack() };
 
     // Kept in the stack's state: the same suffix on every run, a new one only for a new stack.
@@ -76,5 +85,22 @@ export function buildPlatform(config: StackConfig, projectDir: string = process.
             return [key, models.versions[key].id];
         }),
     );
-    return { workspace, computeCluster, models, modelVersionIds };
+    const online = config.onlineEndpoint;
+    const onlineEndpoint =
+        online &&
+        new OnlineEndpoint("online", {
+            ...inWorkspace,
+            location: config.location,
+            endpointName: suffix.apply((s) => endpointName(online.name, s)),
+            authMode: online.authMode,
+            publicNetworkAccess: online.publicNetworkAccess,
+            deployments: online.deployments.map((d) => ({ ...d, modelId: modelVersionIds[d.model] })),
+            traffic: online.traffic,
+            mirrorTraffic: online.mirrorTraffic,
+            cloud: provider.azureEnvironment,
+            trafficTimeoutSeconds: online.trafficTimeoutSeconds,
+            tags,
+        });
+
+    return { workspace, computeCluster, models, modelVersionIds, onlineEndpoint };
 }

@@ -2,6 +2,8 @@ import * as path from "path";
 import { inspectMlflowModelFolder } from "../components/model/mlmodelFolder";
 import { platformNameProblems } from "../components/naming/names";
 import { nameProblem, namingRules } from "../components/naming/rules";
+import { modelVersionKey } from "../components/model/modelVersionKey";
+import { trafficProblems } from "../components/online/trafficRules";
 import { ConfigProblem } from "./problems";
 import { StackConfig } from "./schema";
 
@@ -14,6 +16,7 @@ export function configProblems(config: StackConfig, projectDir: string): ConfigP
         ...nameRules(config),
         ...computeClusterRules(config),
         ...modelRules(config, projectDir),
+        ...onlineEndpointRules(config),
         ...productionRules(config),
     ];
 }
@@ -69,6 +72,15 @@ function modelRules(config: StackConfig, projectDir: string): ConfigProblem[] {
     return problems;
 }
 
+function onlineEndpointRules(config: StackConfig): ConfigProblem[] {
+    if (!config.onlineEndpoint) return [];
+    const models = new Set(config.models.map((m) => modelVersionKey(m.name, m.version)));
+    return trafficProblems(config.onlineEndpoint, models).map((p) => ({ ...p, key: `onlineEndpoint.${p.key}` }));
+}
+
+/** Azure's advice for production online deployments: enough instances to survive upgrades and failures. */
+export const minProductionInstances = 3;
+
 /** What `production: true` demands, so a hardened stack cannot be loosened by an edit that looks harmless. */
 function productionRules(config: StackConfig): ConfigProblem[] {
     if (!config.production) return [];
@@ -87,5 +99,22 @@ function productionRules(config: StackConfig): ConfigProblem[] {
             message: "must be true when production is true",
         });
     }
+    const endpoint = config.onlineEndpoint;
+    if (endpoint?.authMode === "Key") {
+        problems.push({
+            key: "onlineEndpoint.authMode",
+            value: endpoint.authMode,
+            message: 'must be "AADToken" or "AMLToken" when production is true (no long-lived keys)',
+        });
+    }
+    endpoint?.deployments.forEach((deployment, i) => {
+        if (deployment.instanceCount < minProductionInstances) {
+            problems.push({
+                key: `onlineEndpoint.deployments[${i}].instanceCount`,
+                value: deployment.instanceCount,
+                message: `must be at least ${minProductionInstances} when production is true`,
+            });
+        }
+    });
     return problems;
 }

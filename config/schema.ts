@@ -57,6 +57,49 @@ export const modelSchema = z.strictObject({
     tags: tags.default({}),
 });
 
+const probeSchema = z.strictObject({
+    initialDelaySeconds: wholeNumber(0).default(10),
+    periodSeconds: wholeNumber(1).default(10),
+    timeoutSeconds: wholeNumber(1).default(2),
+    failureThreshold: wholeNumber(1).default(30),
+    successThreshold: wholeNumber(1).default(1),
+});
+
+const weightMap = z.record(z.string(), z.number({ error: "weights must be numbers" }), {
+    error: "must be a map of deployment name to percentage",
+});
+
+export const onlineDeploymentSchema = z.strictObject({
+    name: text("a deployment name"),
+    /** The registered model version it serves, as `name:version` from `models`. */
+    model: text("a model version as name:version, e.g. diabetes-classifier:1"),
+    instanceType: text("an Azure ML instance type such as Standard_DS3_v2").default("Standard_DS3_v2"),
+    instanceCount: wholeNumber(1).default(1),
+    /** Milliseconds a scoring request may take before Azure answers 408. */
+    requestTimeoutMs: wholeNumber(1, 180000).default(5000),
+    maxConcurrentRequestsPerInstance: wholeNumber(1).default(1),
+    livenessProbe: probeSchema.prefault({}),
+    readinessProbe: probeSchema.prefault({}),
+    environmentVariables: z.record(z.string(), z.string({ error: "values must be strings" })).default({}),
+    appInsightsEnabled: flag.default(true),
+});
+
+export const onlineEndpointSchema = z.strictObject({
+    /** Base name; the Azure name adds the stack's suffix (endpoint names are unique per region). */
+    name: text("an endpoint name"),
+    authMode: oneOf(["Key", "AMLToken", "AADToken"]).default("Key"),
+    publicNetworkAccess: oneOf(["Enabled", "Disabled"]).default("Enabled"),
+    deployments: z.array(onlineDeploymentSchema, { error: "must be a list of deployments" }).min(1, {
+        error: "must list at least one deployment",
+    }),
+    /** Percent of live traffic per deployment: 0-100, summing to 100 (or all 0). */
+    traffic: weightMap.default({}),
+    /** Percent of live traffic copied to one deployment with no live traffic: at most 50. */
+    mirrorTraffic: weightMap.default({}),
+    /** Seconds the traffic step may take, waits and retries included, before it fails. */
+    trafficTimeoutSeconds: wholeNumber(60, 7200).default(1200),
+});
+
 export const stackConfigSchema = z.strictObject({
     /** Azure region for every resource, e.g. "westeurope". */
     location: z
@@ -78,6 +121,8 @@ export const stackConfigSchema = z.strictObject({
     models: z
         .array(modelSchema, { error: "must be a list of models" })
         .min(1, { error: "must list at least one model" }),
+    /** A managed online endpoint with its deployments and traffic; absent: no online endpoint. */
+    onlineEndpoint: onlineEndpointSchema.optional(),
 });
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
@@ -85,3 +130,5 @@ export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
 export type ComputeClusterConfig = z.output<typeof computeClusterSchema>;
 export type WorkspaceConfig = z.output<typeof workspaceSchema>;
+export type OnlineEndpointConfig = z.output<typeof onlineEndpointSchema>;
+export type OnlineDeploymentConfig = z.output<typeof onlineDeploymentSchema>;

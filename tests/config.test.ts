@@ -164,6 +164,8 @@ describe("stack configuration", () => {
     it("rejects the same model version declared twice", () => {
         expect(problemsOf(devWith((c) => (c.models[1].version = 1)))).toEqual([
             "models[1].version: diabetes-classifier:1 is already declared by models[0]; each name and version may be registered once",
+            // ...and green now serves a version nobody declares.
+            "onlineEndpoint.deployments[1].model: names no model version in models; declared: diabetes-classifier:1",
         ]);
     });
 
@@ -212,6 +214,47 @@ describe("stack configuration", () => {
         expect(problems).toEqual([
             "protectResources: must be true when production is true (stateful resources must be protected)",
             "workspace.keyVaultPurgeProtection: must be true when production is true",
+            'onlineEndpoint.authMode: must be "AADToken" or "AMLToken" when production is true (no long-lived keys)',
+            "onlineEndpoint.deployments[0].instanceCount: must be at least 3 when production is true",
+            "onlineEndpoint.deployments[1].instanceCount: must be at least 3 when production is true",
+        ]);
+    });
+
+    it("checks every online endpoint rule with the stack file's keys", () => {
+        const problems = problemsOf(
+            devWith((c) => {
+                c.onlineEndpoint.traffic = { blue: 70, green: 20 };
+                c.onlineEndpoint.mirrorTraffic = { green: 60 };
+                c.onlineEndpoint.deployments[1].name = "green_2";
+            }),
+        );
+        expect(problems).toEqual([
+            expect.stringMatching(/^onlineEndpoint\.deployments\[1\]\.name: deployment name "green_2" is not allowed/),
+            "onlineEndpoint.traffic.green: names a deployment that is not declared; declared: blue, green_2",
+            "onlineEndpoint.mirrorTraffic.green: must be a whole number from 0 to 50",
+            "onlineEndpoint.mirrorTraffic.green: names a deployment that is not declared; declared: blue, green_2",
+            "onlineEndpoint.traffic: weights sum to 90; they must sum to 100 (or all be 0)",
+            'onlineEndpoint.mirrorTraffic.green: mirrors to "green", which also gets live traffic; mirror only to a deployment at 0%',
+        ]);
+    });
+
+    it("rejects an unknown deployment setting", () => {
+        expect(problemsOf(devWith((c) => (c.onlineEndpoint.deployments[0].instanceCnt = 2)))).toEqual([
+            expect.stringMatching(/^onlineEndpoint\.deployments\[0\]\.instanceCnt: is not a known key/),
+        ]);
+    });
+
+    it("rejects zero instances and an over-long request timeout", () => {
+        expect(
+            problemsOf(
+                devWith((c) => {
+                    c.onlineEndpoint.deployments[0].instanceCount = 0;
+                    c.onlineEndpoint.deployments[1].requestTimeoutMs = 200000;
+                }),
+            ),
+        ).toEqual([
+            "onlineEndpoint.deployments[0].instanceCount: must be a whole number >= 1",
+            "onlineEndpoint.deployments[1].requestTimeoutMs: must be a whole number from 1 to 180000",
         ]);
     });
 

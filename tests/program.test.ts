@@ -1,3 +1,5 @@
+import { main } from "../program";
+import { installMocks, settled } from "./support/mocks";
 import { runProgram } from "./support/program";
 import { committedStacks, projectValues, stackConfigObject, stackConfigValues } from "./support/stackFile";
 
@@ -90,10 +92,8 @@ describe("the whole program", () => {
 
     it("declares nothing when the config is invalid", async () => {
         const config = { ...stackConfigObject("dev"), prefix: "Bad Prefix" };
-        jest.resetModules();
-        const { installMocks, settled } = require("./support/mocks") as typeof import("./support/mocks");
         const mocks = await installMocks(projectValues(config), "dev");
-        expect(() => require("../index")).toThrow(/Pulumi\.dev\.yaml: azureml-mlflow:prefix = "Bad Prefix"/);
+        expect(() => main()).toThrow(/Pulumi\.dev\.yaml: azureml-mlflow:prefix = "Bad Prefix"/);
         await settled(mocks);
         expect(mocks.resources).toHaveLength(0);
     });

@@ -1,5 +1,6 @@
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as pulumi from "@pulumi/pulumi";
+import { modelVersionKey } from "./modelVersionKey";
 import { ContentAddressedUpload, snapshotFolder, uploadFolderContentAddressed } from "../storage/contentAddressedUpload";
 
 /** The datastore every workspace gets, backed by its default blob container. */
@@ -38,10 +39,6 @@ export interface RegisteredModelVersion {
     readonly contentHash: string;
 }
 
-/** `name:version`, how configuration refers to one registered version. */
-export function modelVersionKey(name: string, version: number | string): string {
-    return `${name}:${version}`;
-}
 
 /**
  * Registers MLflow model versions from local folders as `mlflow_model` assets.

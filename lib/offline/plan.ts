@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { DeclaredResource, declareInStack, installMocks } from "./recordingMocks";
 import { projectNameIn, readStackConfig, toPulumiValues } from "./stackFile";
@@ -17,6 +18,11 @@ export interface OfflinePlan {
 export async function planStack(projectDir: string, stack: string): Promise<OfflinePlan> {
     const values = toPulumiValues(readStackConfig(projectDir, stack));
     const mocks = await installMocks(values, projectNameIn(projectDir), stack);
-    const outputs = await declareInStack(mocks, () => require(path.join(projectDir, "index")));
+    let program: Record<string, unknown> = {};
+    const outputs = await declareInStack(mocks, () => (program = require(path.join(projectDir, "index"))));
+    // Secrets stay hidden here too, as `pulumi stack output` shows them.
+    for (const [key, value] of Object.entries(program)) {
+        if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) outputs[key] = "[secret]";
+    }
     return { stack, resources: mocks.resources, outputs };
 }

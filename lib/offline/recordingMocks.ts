@@ -21,6 +21,7 @@ export interface DeclaredOptions {
     readonly name: string;
     readonly protect?: boolean;
     readonly retainOnDelete?: boolean;
+    readonly ignoreChanges?: string[];
     /** Logical names of explicit dependencies. */
     readonly dependsOn: string[];
     readonly parentName?: string;
@@ -117,7 +118,23 @@ export function computedState(type: string, inputs: Record<string, any>): Record
                 workspaceId: guid(inputs.workspaceName),
                 mlFlowTrackingUri: `azureml://${inputs.location}.api.azureml.ms/mlflow/v1.0/subscriptions/${fakeSubscription}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/${inputs.workspaceName}`,
             };
+        case "azure-native:machinelearningservices:OnlineEndpoint":
+        case "azure-native:machinelearningservices:BatchEndpoint": {
+            const host = `${inputs.endpointName}.${inputs.location}.inference.ml.azure.com`;
+            const online = type.endsWith("OnlineEndpoint");
+            return {
+                ...state,
+                properties: {
+                    ...inputs.properties,
+                    provisioningState: "Succeeded",
+                    scoringUri: online ? `https://${host}/score` : `https://${host}/jobs`,
+                    ...(online ? { swaggerUri: `https://${host}/swagger.json` } : {}),
+                },
+            };
+        }
         default:
+            // Dynamic endpoint settings report what they applied, as a successful apply would.
+            if (type.startsWith("pulumi-nodejs:dynamic/")) return { applied: inputs.settings };
             return state;
     }
 }
@@ -133,6 +150,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        if (args.token === "azure-native:machinelearningservices:listOnlineEndpointKeys") {
+            return { primaryKey: "offline-placeholder-primary-key", secondaryKey: "offline-placeholder-secondary-key" };
+        }
         if (args.token === "azure-native:authorization:getClientConfig") {
             return { tenantId: guid("tenant"), subscriptionId: fakeSubscription, clientId: guid("client"), objectId: guid("object") };
         }
@@ -188,6 +208,7 @@ export async function declareInStack(mocks: RecordingMocks, declare: () => unkno
                 name: args.name,
                 protect: args.opts.protect,
                 retainOnDelete: args.opts.retainOnDelete,
+                ignoreChanges: args.opts.ignoreChanges,
                 dependsOn: dependsOn.map(resourceName),
                 parentName: args.opts.parent ? resourceName(args.opts.parent) : undefined,
             });

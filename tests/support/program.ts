@@ -1,4 +1,5 @@
-import type { RecordingMocks } from "./mocks";
+import { installMocks, declareInStack, RecordingMocks } from "./mocks";
+import { main } from "../../program";
 
 export interface ProgramRun {
     readonly mocks: RecordingMocks;
@@ -7,14 +8,12 @@ export interface ProgramRun {
 }
 
 /**
- * Runs the whole program (index.ts) under fresh Pulumi mocks with the given flat config. Modules
- * are reset first so each run starts from a clean runtime, as a separate `pulumi up` would.
+ * Runs the whole program (what index.ts exports: `main()`) under fresh Pulumi mocks with the
+ * given flat config, as a separate `pulumi up` would.
  */
 export async function runProgram(config: Record<string, string>, stack: string): Promise<ProgramRun> {
-    jest.resetModules();
-    const { installMocks, declareInStack } = require("./mocks") as typeof import("./mocks");
     const mocks = await installMocks(config, stack);
-    const outputs = await declareInStack(mocks, () => require("../../index"));
+    const outputs = await declareInStack(mocks, () => main());
     return { mocks, outputs };
 }
 
@@ -23,8 +22,6 @@ export async function withMocks<T>(
     build: () => T,
     config: Record<string, string> = {},
 ): Promise<{ mocks: RecordingMocks; result: T }> {
-    jest.resetModules();
-    const { installMocks, declareInStack } = require("./mocks") as typeof import("./mocks");
     const mocks = await installMocks(config);
     let result!: T;
     await declareInStack(mocks, () => {

@@ -1,0 +1,192 @@
+import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
+import * as pulumi from "@pulumi/pulumi";
+import type * as inputs from "@pulumi/azure-native/types/input";
+import { createHash } from "crypto";
+import { AzureCloud } from "../../lib/arm/clouds";
+import { OnlineEndpointTraffic } from "../endpointSettings/onlineEndpointTraffic";
+import { isoSeconds } from "../compute/computeCluster";
+
+export interface ProbeSpec {
+    readonly initialDelaySeconds: number;
+    readonly periodSeconds: number;
+    readonly timeoutSeconds: number;
+    readonly failureThreshold: number;
+    readonly successThreshold: number;
+}
+
+export interface OnlineDeploymentSpec {
+    /** Deployment name (blue, green, ...): the stable key of its resource. */
+    readonly name: string;
+    /** ARM id of the registered model version it serves. */
+    readonly modelId: pulumi.Input<string>;
+    /** Azure ML instance type, e.g. Standard_DS3_v2. */
+    readonly instanceType: string;
+    readonly instanceCount: number;
+    /** Milliseconds before Azure answers 408. */
+    readonly requestTimeoutMs: number;
+    readonly maxConcurrentRequestsPerInstance: number;
+    readonly livenessProbe: ProbeSpec;
+    readonly readinessProbe: ProbeSpec;
+    readonly environmentVariables: Readonly<Record<string, string>>;
+    readonly appInsightsEnabled: boolean;
+}
+
+export interface OnlineEndpointArgs {
+    readonly workspaceName: pulumi.Input<string>;
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location: string;
+    /** Azure name of the endpoint (unique in its region). */
+    readonly endpointName: pulumi.Input<string>;
+    readonly authMode: "Key" | "AMLToken" | "AADToken";
+    readonly publicNetworkAccess: "Enabled" | "Disabled";
+    readonly deployments: readonly OnlineDeploymentSpec[];
+    /** Percent of live traffic per deployment (validated: 0-100, sum 100 or 0). */
+    readonly traffic: Readonly<Record<string, number>>;
+    /** Percent of traffic mirrored to a deployment without live traffic (at most 50). */
+    readonly mirrorTraffic: Readonly<Record<string, number>>;
+    readonly cloud: AzureCloud;
+    /** Seconds the traffic step may take before it fails. */
+    readonly trafficTimeoutSeconds: number;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** ISO 8601 duration for milliseconds (Azure takes "PT5S", "PT0.5S"). */
+export function isoMilliseconds(ms: number): string {
+    return `PT${ms / 1000}S`;
+}
+
+function probe(spec: ProbeSpec): inputs.machinelearningservices.ProbeSettingsArgs {
+    return {
+        initialDelay: isoSeconds(spec.initialDelaySeconds),
+        period: isoSeconds(spec.periodSeconds),
+        timeout: isoSeconds(spec.timeoutSeconds),
+        failureThreshold: spec.failureThreshold,
+        successThreshold: spec.successThreshold,
+    };
+}
+
+/**
+ * A managed online endpoint with blue/green (or any number of) no-code MLflow deployments, and
+ * its traffic applied in the order Azure demands:
+ * 1. the endpoint, declared without traffic (Azure refuses traffic naming missing deployments);
+ * 2. the deployments, one after another (the endpoint takes one operation at a time);
+ * 3. the traffic, by a dedicated resource that depends on every deployment, re-applied whenever
+ *    the endpoint is updated (a PUT without traffic resets it), and cleared before deployments
+ *    are deleted.
+ */
+export class OnlineEndpoint extends pulumi.ComponentResource {
+    public readonly endpointName: pulumi.Output<string>;
+    public readonly scoringUri: pulumi.Output<string>;
+    public readonly swaggerUri: pulumi.Output<string>;
+    public readonly deploymentNames: string[];
+    /** Traffic and mirror traffic as Azure reports them after the apply. */
+    public readonly appliedTraffic: OnlineEndpointTraffic["applied"];
+    /** Primary key, a Pulumi secret; only for key authentication. */
+    public readonly primaryKey?: pulumi.Output<string>;
+
+    constructor(name: string, args: OnlineEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azureml-mlflow:online:OnlineEndpoint", name, {}, opts);
+        const inWorkspace = { workspaceName: args.workspaceName, resourceGroupName: args.resourceGroupName };
+        const tags = { ...args.tags };
+
+        const endpoint = new machinelearningservices.OnlineEndpoint(
+            `${name}-endpoint`,
+            {
+                ...inWorkspace,
+                endpointName: args.endpointName,
+                location: args.location,
+                identity: { type: machinelearningservices.ManagedServiceIdentityType.SystemAssigned },
+                properties: { authMode: args.authMode, publicNetworkAccess: args.publicNetworkAccess },
+                tags,
+            },
+            // Traffic belongs to the traffic resource; a refresh must not make this one undo it.
+            { parent: this, ignoreChanges: ["properties.traffic", "properties.mirrorTraffic"] },
+        );
+
+        const deployments: machinelearningservices.OnlineDeployment[] = [];
+        for (const spec of [...args.deployments].sort((a, b) => a.name.localeCompare(b.name))) {
+            const previous = deployments[deployments.length - 1];
+            deployments.push(
+                new machinelearningservices.OnlineDeployment(
+                    `${name}-${spec.name}`,
+                    {
+                        ...inWorkspace,
+                        endpointName: endpoint.name,
+                        deploymentName: spec.name,
+                        location: args.location,
+                        sku: { name: "Default", capacity: spec.instanceCount },
+                        properties: {
+                            endpointComputeType: "Managed",
+                            // No code configuration and no environment: Azure's no-code MLflow path.
+                            model: spec.modelId,
+                            instanceType: spec.instanceType,
+                            requestSettings: {
+                                requestTimeout: isoMilliseconds(spec.requestTimeoutMs),
+                                maxConcurrentRequestsPerInstance: spec.maxConcurrentRequestsPerInstance,
+                            },
+                            livenessProbe: probe(spec.livenessProbe),
+                            readinessProbe: probe(spec.readinessProbe),
+                            scaleSettings: { scaleType: "Default" },
+                            environmentVariables: { ...spec.environmentVariables },
+                            appInsightsEnabled: spec.appInsightsEnabled,
+                        },
+                        tags,
+                    },
+                    { parent: this, dependsOn: previous ? [previous] : [] },
+                ),
+            );
+        }
+
+        // Everything the endpoint is declared with: when any of it changes, the endpoint is PUT
+        // again (resetting traffic), and the traffic resource sees a new revision and re-applies.
+        const endpointRevision = pulumi
+            .all([args.endpointName, args.workspaceName, args.resourceGroupName])
+            .apply(([endpointName, workspaceName, resourceGroupName]) =>
+                createHash("sha256")
+                    .update(
+                        JSON.stringify({
+                            endpointName,
+                            workspaceName,
+                            resourceGroupName,
+                            location: args.location,
+                            authMode: args.authMode,
+                            publicNetworkAccess: args.publicNetworkAccess,
+                            tags: Object.entries(tags).sort(),
+                        }),
+                    )
+                    .digest("hex"),
+            );
+
+        const traffic = new OnlineEndpointTraffic(
+            `${name}-traffic`,
+            {
+                endpointId: endpoint.id,
+                cloud: args.cloud,
+                traffic: args.traffic,
+                mirrorTraffic: args.mirrorTraffic,
+                endpointRevision,
+                timeoutSeconds: args.trafficTimeoutSeconds,
+            },
+            { parent: this, dependsOn: [endpoint, ...deployments] },
+        );
+
+        this.endpointName = endpoint.name;
+        this.scoringUri = endpoint.properties.apply((p) => p.scoringUri ?? "");
+        this.swaggerUri = endpoint.properties.apply((p) => p.swaggerUri ?? "");
+        this.deploymentNames = args.deployments.map((d) => d.name).sort();
+        this.appliedTraffic = traffic.applied;
+        if (args.authMode === "Key") {
+            const keys = machinelearningservices.listOnlineEndpointKeysOutput(
+                { ...inWorkspace, endpointName: endpoint.name },
+                { parent: this },
+            );
+            this.primaryKey = pulumi.secret(keys.apply((k) => k.primaryKey ?? ""));
+        }
+        this.registerOutputs({
+            endpointName: this.endpointName,
+            scoringUri: this.scoringUri,
+            swaggerUri: this.swaggerUri,
+            appliedTraffic: this.appliedTraffic,
+        });
+    }
+}

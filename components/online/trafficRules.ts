@@ -1,0 +1,96 @@
+import { endpointName, placeholderSuffix } from "../naming/names";
+import { nameProblem, namingRules } from "../naming/rules";
+
+/** What the traffic rules need to know about an online endpoint's configuration. */
+export interface TrafficPlan {
+    readonly name: string;
+    readonly deployments: readonly { readonly name: string; readonly model: string }[];
+    readonly traffic: Readonly<Record<string, number>>;
+    readonly mirrorTraffic: Readonly<Record<string, number>>;
+}
+
+/** A problem at a key below the endpoint's config, e.g. `traffic.green`. */
+export interface TrafficProblem {
+    readonly key: string;
+    readonly value: unknown;
+    readonly message: string;
+}
+
+export const maxMirrorPercent = 50;
+
+/**
+ * Azure's rules for an online endpoint, checked before anything is declared: Azure itself
+ * would only reject them halfway through an update.
+ * - deployment names follow the naming rules and are unique;
+ * - weights are whole numbers 0-100 summing to 100 (or all 0) and name declared deployments;
+ * - mirror traffic goes to one declared deployment, at most 50%, never one with live traffic.
+ */
+export function trafficProblems(plan: TrafficPlan, knownModels: ReadonlySet<string>): TrafficProblem[] {
+    const problems: TrafficProblem[] = [];
+    const endpointIssue = nameProblem(namingRules.endpoint, endpointName(plan.name, placeholderSuffix));
+    if (endpointIssue) problems.push({ key: "name", value: plan.name, message: `derived ${endpointIssue}` });
+
+    const declared = new Set<string>();
+    plan.deployments.forEach((deployment, i) => {
+        const issue = nameProblem(namingRules.deployment, deployment.name);
+        if (issue) problems.push({ key: `deployments[${i}].name`, value: deployment.name, message: issue });
+        if (declared.has(deployment.name)) {
+            problems.push({ key: `deployments[${i}].name`, value: deployment.name, message: "is declared twice; deployment names must be unique" });
+        }
+        declared.add(deployment.name);
+        if (!knownModels.has(deployment.model)) {
+            problems.push({
+                key: `deployments[${i}].model`,
+                value: deployment.model,
+                message: `names no model version in models; declared: ${[...knownModels].sort().join(", ") || "none"}`,
+            });
+        }
+    });
+
+    const declaredList = [...declared].sort().join(", ");
+    const checkWeights = (field: "traffic" | "mirrorTraffic", max: number) => {
+        for (const [deployment, weight] of Object.entries(plan[field])) {
+            if (!Number.isInteger(weight) || weight < 0 || weight > max) {
+                problems.push({ key: `${field}.${deployment}`, value: weight, message: `must be a whole number from 0 to ${max}` });
+            }
+            if (!declared.has(deployment)) {
+                problems.push({
+                    key: `${field}.${deployment}`,
+                    value: weight,
+                    message: `names a deployment that is not declared; declared: ${declaredList}`,
+                });
+            }
+        }
+    };
+    checkWeights("traffic", 100);
+    checkWeights("mirrorTraffic", maxMirrorPercent);
+
+    const total = Object.values(plan.traffic).reduce((sum, w) => sum + w, 0);
+    if (total !== 0 && total !== 100) {
+        problems.push({ key: "traffic", value: plan.traffic, message: `weights sum to ${total}; they must sum to 100 (or all be 0)` });
+    }
+
+    const mirrored = Object.entries(plan.mirrorTraffic).filter(([, w]) => w > 0);
+    if (mirrored.length > 1) {
+        problems.push({
+            key: "mirrorTraffic",
+            value: plan.mirrorTraffic,
+            message: "may mirror to one deployment only",
+        });
+    }
+    for (const [deployment] of mirrored) {
+        if ((plan.traffic[deployment] ?? 0) > 0) {
+            problems.push({
+                key: `mirrorTraffic.${deployment}`,
+                value: plan.mirrorTraffic[deployment],
+                message: `mirrors to "${deployment}", which also gets live traffic; mirror only to a deployment at 0%`,
+            });
+        }
+    }
+    return problems;
+}
+
+/** Every deployment the traffic settings name, in a stable order. */
+export function deploymentsNamedBy(traffic: Readonly<Record<string, number>>, mirrorTraffic: Readonly<Record<string, number>>): string[] {
+    return [...new Set([...Object.keys(traffic), ...Object.keys(mirrorTraffic)])].sort();
+}

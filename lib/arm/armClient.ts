@@ -1,0 +1,171 @@
+import type { TokenCredential } from "@azure/identity";
+import axios, { AxiosResponse, Method } from "axios";
+import { Clock, systemClock } from "../http/clock";
+import { backoffMs, retryAfterMs } from "../http/retryAfter";
+import { ArmError, azureErrorText } from "./armError";
+
+export interface ArmClientOptions {
+    /** Resource Manager URL, e.g. https://management.azure.com (see clouds.ts). */
+    readonly baseUrl: string;
+    /** Token scope, e.g. https://management.azure.com/.default. */
+    readonly scope: string;
+    readonly credential: TokenCredential;
+    readonly apiVersion: string;
+    /** Everything one client does (retries and long-running operations included) ends by then. */
+    readonly timeoutMs: number;
+    /** One HTTP exchange gives up after this long (a hung server). Default 60 s. */
+    readonly requestTimeoutMs?: number;
+    /** Wait between polls of a long-running operation when Azure sends no Retry-After. Default 5 s. */
+    readonly pollIntervalMs?: number;
+    /** First retry delay when Azure sends no Retry-After; doubles up to 60 s. Default 2 s. */
+    readonly retryBaseMs?: number;
+    readonly clock?: Clock;
+}
+
+// Arrays, not Sets: this module runs inside a dynamic provider, and Pulumi's closure
+// serialization turns a captured Set into a plain object.
+/** 409: the endpoint is busy with another operation. 429: throttled. 5xx: Azure's side. */
+const retryableStatuses = [408, 409, 429, 500, 502, 503, 504];
+const terminalFailures = ["Failed", "Canceled", "Cancelled"];
+
+/**
+ * The few Resource Manager calls the platform makes itself, done as Azure asks: retries for 409,
+ * 429 (honouring Retry-After) and 5xx, long-running operations followed to their end, all within
+ * one deadline, and Azure's own error message surfaced on failure. Never logs or returns the token.
+ */
+export class ArmClient {
+    private readonly clock: Clock;
+    private readonly deadline: number;
+
+    constructor(private readonly options: ArmClientOptions) {
+        this.clock = options.clock ?? systemClock;
+        this.deadline = this.clock.now() + options.timeoutMs;
+    }
+
+    /** GET a resource; an ArmError with status 404 when it does not exist. */
+    async get(path: string): Promise<Record<string, any>> {
+        return (await this.send("GET", this.url(path))).data as Record<string, any>;
+    }
+
+    /** PUT a resource, wait for the operation to finish, and return the resource as Azure now has it. */
+    async putAndWait(path: string, body: unknown): Promise<Record<string, any>> {
+        const response = await this.send("PUT", this.url(path), body);
+        await this.waitForOperation(`PUT ${path}`, response);
+        return this.get(path);
+    }
+
+    /** Waits before looking again at something Azure is still doing, within the same deadline. */
+    async waitBeforeRetry(what: string, delayMs: number, state: string): Promise<void> {
+        await this.pause(what, delayMs, state);
+    }
+
+    private url(path: string): string {
+        const separator = path.includes("?") ? "&" : "?";
+        return `${this.options.baseUrl}${path}${separator}api-version=${this.options.apiVersion}`;
+    }
+
+    /** One call, retried while Azure says "later" and the deadline allows. */
+    private async send(method: Method, url: string, body?: unknown): Promise<AxiosResponse> {
+        const what = `${method} ${displayPath(url)}`;
+        let lastProblem = "no answer yet";
+        for (let attempt = 1; ; attempt++) {
+            const remaining = this.deadline - this.clock.now();
+            if (remaining <= 0) throw this.gaveUp(what, lastProblem);
+            const token = await this.token();
+            let response: AxiosResponse;
+            try {
+                response = await axios.request({
+                    method,
+                    url,
+                    data: body,
+                    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+                    timeout: Math.min(this.options.requestTimeoutMs ?? 60_000, remaining),
+                    signal: AbortSignal.timeout(Math.min(this.options.requestTimeoutMs ?? 60_000, remaining)),
+                    validateStatus: () => true,
+                    maxRedirects: 0,
+                });
+            } catch (err) {
+                lastProblem = `no answer (${(err as Error).message})`;
+                await this.pause(what, backoffMs(attempt, this.options.retryBaseMs ?? 2000, 60_000), lastProblem);
+                continue;
+            }
+            if (response.status < 400) return response;
+            const azure = azureErrorText(response.data);
+            lastProblem = `${response.status}${azure.text ? ` ${azure.text}` : ""}`;
+            if (!retryableStatuses.includes(response.status)) {
+                throw new ArmError(`${what} failed: ${lastProblem}`, response.status, azure.code);
+            }
+            const delay =
+                retryAfterMs(response.headers["retry-after"], this.clock.now()) ??
+                backoffMs(attempt, this.options.retryBaseMs ?? 2000, 60_000);
+            await this.pause(what, delay, lastProblem);
+        }
+    }
+
+    /**
+     * Follows a long-running operation: `Azure-AsyncOperation` (polled until its status is
+     * terminal) or, for 202 answers, `Location` (polled until it stops answering 202).
+     */
+    private async waitForOperation(what: string, response: AxiosResponse): Promise<void> {
+        const asyncUrl = header(response, "azure-asyncoperation");
+        const locationUrl = response.status === 202 ? header(response, "location") : undefined;
+        const pollUrl = asyncUrl ?? locationUrl;
+        if (!pollUrl) return;
+        this.assertSameOrigin(pollUrl);
+        let last = response;
+        let status = "InProgress";
+        for (;;) {
+            const delay = retryAfterMs(last.headers["retry-after"], this.clock.now()) ?? this.options.pollIntervalMs ?? 5000;
+            await this.pause(what, delay, `operation still ${status}`);
+            last = await this.send("GET", pollUrl);
+            if (asyncUrl) {
+                status = String((last.data as Record<string, unknown>)?.status ?? "InProgress");
+                if (status === "Succeeded") return;
+                if (terminalFailures.includes(status)) {
+                    const azure = azureErrorText(last.data);
+                    throw new ArmError(`${what}: the operation ended ${status}${azure.text ? `: ${azure.text}` : ""}`, undefined, azure.code);
+                }
+            } else if (last.status !== 202) {
+                return;
+            }
+        }
+    }
+
+    private async pause(what: string, delayMs: number, lastProblem: string): Promise<void> {
+        if (this.clock.now() + delayMs > this.deadline) throw this.gaveUp(what, lastProblem);
+        await this.clock.sleep(delayMs);
+    }
+
+    private gaveUp(what: string, lastProblem: string): ArmError {
+        const seconds = Math.round(this.options.timeoutMs / 1000);
+        return new ArmError(`gave up on ${what} after ${seconds} s; last answer: ${lastProblem}`);
+    }
+
+    private async token(): Promise<string> {
+        try {
+            const token = await this.options.credential.getToken(this.options.scope);
+            if (!token) throw new Error("the credential returned no token");
+            return token.token;
+        } catch (err) {
+            const reason = (err as Error).message.split("\n")[0];
+            throw new ArmError(`could not get an Azure token for ${this.options.scope}: ${reason}`);
+        }
+    }
+
+    /** Polling URLs come from the server; the token is only ever sent back to Resource Manager itself. */
+    private assertSameOrigin(url: string): void {
+        if (new URL(url).origin !== new URL(this.options.baseUrl).origin) {
+            throw new ArmError(`refusing to poll ${new URL(url).origin}: not ${new URL(this.options.baseUrl).origin}`);
+        }
+    }
+}
+
+function header(response: AxiosResponse, name: string): string | undefined {
+    const value = response.headers[name];
+    return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** The path of a URL without its query, for messages. */
+function displayPath(url: string): string {
+    return new URL(url).pathname;
+}

@@ -1,0 +1,35 @@
+import * as pulumi from "@pulumi/pulumi";
+import { programConfig } from "./config/program";
+import { Platform, buildPlatform } from "./platform";
+
+/**
+ * The whole program: read and check the stack's configuration (before any resource exists),
+ * declare the platform, and return the stack outputs an operator needs.
+ */
+export function main(): Record<string, unknown> {
+    const { config, provider } = programConfig();
+    return stackOutputs(buildPlatform(config, provider));
+}
+
+export function stackOutputs(platform: Platform): Record<string, unknown> {
+    const online = platform.onlineEndpoint;
+    return {
+        resourceGroupName: platform.workspace.resourceGroupName,
+        location: platform.workspace.location,
+        workspaceName: platform.workspace.workspaceName,
+        workspaceId: platform.workspace.workspaceId,
+        mlflowTrackingUri: platform.workspace.mlflowTrackingUri,
+        computeClusterName: platform.computeCluster.computeName,
+        modelVersions: platform.modelVersionIds,
+        ...(online && {
+            onlineEndpointName: online.endpointName,
+            scoringUri: online.scoringUri,
+            swaggerUri: online.swaggerUri,
+            onlineDeployments: online.deploymentNames,
+            appliedTraffic: online.appliedTraffic,
+        }),
+        // Only a key-authenticated endpoint has a key, exported as a secret
+        // (`pulumi stack output onlineEndpointKey --show-secrets`).
+        ...(online?.primaryKey && { onlineEndpointKey: pulumi.secret(online.primaryKey) }),
+    };
+}

@@ -1,0 +1,138 @@
+import { runProgram } from "./support/program";
+import { projectValues, stackConfigObject, stackConfigValues } from "./support/stackFile";
+
+const t = {
+    endpoint: "azure-native:machinelearningservices:OnlineEndpoint",
+    deployment: "azure-native:machinelearningservices:OnlineDeployment",
+    traffic: "pulumi-nodejs:dynamic/azureml:OnlineEndpointTraffic",
+    modelVersion: "azure-native:machinelearningservices:ModelVersion",
+};
+
+describe("OnlineEndpoint in the program", () => {
+    it.each(["dev", "prod"])("declares %s's endpoint without traffic, blue and green, and the traffic resource after them", async (stack) => {
+        const { mocks } = await runProgram(stackConfigValues(stack), stack);
+        const endpoint = mocks.one(t.endpoint);
+        expect(endpoint.inputs.properties).not.toHaveProperty("traffic");
+        expect(endpoint.inputs.properties).not.toHaveProperty("mirrorTraffic");
+        expect(endpoint.inputs.identity).toEqual({ type: "SystemAssigned" });
+
+        const deployments = mocks.ofType(t.deployment);
+        expect(deployments.map((d) => d.inputs.deploymentName).sort()).toEqual(["blue", "green"]);
+        for (const deployment of deployments) {
+            expect(deployment.inputs.properties.endpointComputeType).toBe("Managed");
+            // No-code MLflow: no scoring script, no environment.
+            expect(deployment.inputs.properties).not.toHaveProperty("codeConfiguration");
+            expect(deployment.inputs.properties).not.toHaveProperty("environmentId");
+        }
+
+        const traffic = mocks.optionsOf("online-traffic");
+        expect(traffic.dependsOn.sort()).toEqual(["online-blue", "online-endpoint", "online-green"]);
+        // A refresh reads the traffic into the endpoint's state; the endpoint must not then undo it.
+        expect(mocks.optionsOf("online-endpoint").ignoreChanges).toEqual(["properties.traffic", "properties.mirrorTraffic"]);
+    });
+
+    it("serves each deployment's model version and carries its request settings and probes", async () => {
+        const { mocks } = await runProgram(stackConfigValues("prod"), "prod");
+        const versions = Object.fromEntries(mocks.ofType(t.modelVersion).map((v) => [v.inputs.version, v.id]));
+        const blue = mocks.ofType(t.deployment).find((d) => d.inputs.deploymentName === "blue")!;
+        expect(blue.inputs).toMatchObject({
+            sku: { name: "Default", capacity: 3 },
+            properties: {
+                model: versions["1"],
+                instanceType: "Standard_DS3_v2",
+                requestSettings: { requestTimeout: "PT5S", maxConcurrentRequestsPerInstance: 4 },
+                livenessProbe: { initialDelay: "PT10S", period: "PT10S", timeout: "PT2S", failureThreshold: 30, successThreshold: 1 },
+                readinessProbe: { initialDelay: "PT10S", period: "PT10S", failureThreshold: 30 },
+                appInsightsEnabled: true,
+            },
+        });
+    });
+
+    it("gives prod deployments at least 3 instances and Entra auth, and dev key auth with 1 instance", async () => {
+        const prod = await runProgram(stackConfigValues("prod"), "prod");
+        expect(prod.mocks.ofType(t.deployment).map((d) => d.inputs.sku.capacity)).toEqual([3, 3]);
+        expect(prod.mocks.one(t.endpoint).inputs.properties.authMode).toBe("AADToken");
+        const dev = await runProgram(stackConfigValues("dev"), "dev");
+        expect(dev.mocks.ofType(t.deployment).map((d) => d.inputs.sku.capacity)).toEqual([1, 1]);
+        expect(dev.mocks.one(t.endpoint).inputs.properties.authMode).toBe("Key");
+    });
+
+    it("hands the traffic resource the configured split, the deployments it names and no credentials", async () => {
+        const { mocks } = await runProgram(stackConfigValues("dev"), "dev");
+        const traffic = mocks.one(t.traffic).inputs;
+        expect(traffic).toMatchObject({
+            kind: "onlineTraffic",
+            cloud: "public",
+            settings: { traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 10 } },
+            requiredDeployments: ["blue", "green"],
+            endpointId: mocks.one(t.endpoint).id,
+        });
+        expect(traffic.endpointRevision).toMatch(/^[0-9a-f]{64}$/);
+        const { __provider, ...rest } = traffic;
+        expect(typeof __provider).toBe("string");
+        expect(JSON.stringify(rest)).not.toMatch(/token|secret|password|key"/i);
+    });
+
+    it("declares a new endpoint revision when the endpoint itself changes, and only then", async () => {
+        const revision = async (config: Record<string, unknown>) =>
+            (await runProgram(projectValues(config), "dev")).mocks.one(t.traffic).inputs.endpointRevision;
+        const dev = stackConfigObject("dev") as Record<string, any>;
+        const base = await revision(dev);
+        expect(await revision(structuredClone(dev))).toBe(base);
+        const retrafficked = structuredClone(dev);
+        retrafficked.onlineEndpoint.traffic = { blue: 50, green: 50 };
+        retrafficked.onlineEndpoint.mirrorTraffic = {};
+        expect(await revision(retrafficked)).toBe(base);
+        const reauthed = structuredClone(dev);
+        reauthed.onlineEndpoint.authMode = "AMLToken";
+        expect(await revision(reauthed)).not.toBe(base);
+    });
+
+    it("removing green from config drops its deployment and its traffic in the same run", async () => {
+        const dev = structuredClone(stackConfigObject("dev")) as Record<string, any>;
+        dev.onlineEndpoint.deployments = dev.onlineEndpoint.deployments.filter((d: { name: string }) => d.name !== "green");
+        dev.onlineEndpoint.traffic = { blue: 100 };
+        dev.onlineEndpoint.mirrorTraffic = {};
+        const { mocks } = await runProgram(projectValues(dev), "dev");
+        expect(mocks.ofType(t.deployment).map((d) => d.inputs.deploymentName)).toEqual(["blue"]);
+        expect(mocks.one(t.traffic).inputs.settings).toEqual({ traffic: { blue: 100 }, mirrorTraffic: {} });
+        expect(mocks.optionsOf("online-traffic").dependsOn.sort()).toEqual(["online-blue", "online-endpoint"]);
+    });
+
+    it("keeps deployments' names and resources when the deployment list is reordered", async () => {
+        const dev = structuredClone(stackConfigObject("dev")) as Record<string, any>;
+        const before = await runProgram(projectValues(dev), "dev");
+        dev.onlineEndpoint.deployments.reverse();
+        const after = await runProgram(projectValues(dev), "dev");
+        const shape = (run: typeof before) =>
+            run.mocks.resources
+                .filter((r) => r.type === t.deployment || r.type === t.traffic)
+                .map((r) => ({ name: r.name, inputs: { ...r.inputs, __provider: undefined } }))
+                .sort((a, b) => a.name.localeCompare(b.name));
+        expect(shape(after)).toEqual(shape(before));
+    });
+
+    it("exports the scoring URI, swagger URI, deployments and applied traffic, and the key only as a secret", async () => {
+        const { outputs } = await runProgram(stackConfigValues("dev"), "dev");
+        expect(outputs).toMatchObject({
+            onlineEndpointName: "diabetes-k3x9q2",
+            scoringUri: "https://diabetes-k3x9q2.westeurope.inference.ml.azure.com/score",
+            swaggerUri: "https://diabetes-k3x9q2.westeurope.inference.ml.azure.com/swagger.json",
+            onlineDeployments: ["blue", "green"],
+            appliedTraffic: { traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 10 } },
+        });
+        const pulumi = await import("@pulumi/pulumi");
+        const { main } = await import("../program");
+        const { installMocks, declareInStack } = await import("./support/mocks");
+        const mocks = await installMocks(stackConfigValues("dev"), "dev");
+        let exported: Record<string, unknown> = {};
+        await declareInStack(mocks, () => (exported = main()));
+        expect(await pulumi.isSecret(exported.onlineEndpointKey as any)).toBe(true);
+        expect(await pulumi.isSecret(exported.scoringUri as any)).toBe(false);
+    });
+
+    it("exports no key for an Entra-authenticated endpoint", async () => {
+        const { outputs } = await runProgram(stackConfigValues("prod"), "prod");
+        expect(outputs).not.toHaveProperty("onlineEndpointKey");
+    });
+});

@@ -1,0 +1,34 @@
+import type { AccessToken, TokenCredential } from "@azure/identity";
+import type { Clock } from "../../lib/http/clock";
+
+/** A credential that hands out a fixed token and counts how often it was asked. */
+export class FixedCredential implements TokenCredential {
+    calls = 0;
+    constructor(private readonly token = "test-token") {}
+    async getToken(): Promise<AccessToken> {
+        this.calls++;
+        return { token: this.token, expiresOnTimestamp: Date.now() + 3600_000 };
+    }
+}
+
+/** A credential that cannot sign in, as DefaultAzureCredential fails without a login. */
+export class FailingCredential implements TokenCredential {
+    async getToken(): Promise<AccessToken> {
+        throw new Error("DefaultAzureCredential failed to retrieve a token from the included credentials.\nAttempted credentials: ...");
+    }
+}
+
+/** A clock whose sleeps pass instantly but are recorded, so tests check waits without waiting. */
+export class FakeClock implements Clock {
+    readonly sleeps: number[] = [];
+    private time = 1_000_000;
+    now(): number {
+        return this.time;
+    }
+    async sleep(ms: number): Promise<void> {
+        this.sleeps.push(ms);
+        this.time += ms;
+        // Let the event loop run, as a real wait would.
+        await new Promise((resolve) => setImmediate(resolve));
+    }
+}
