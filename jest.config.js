@@ -5,6 +5,8 @@ module.exports = {
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   testTimeout: 20000,
+  // Both cores: jest would otherwise leave one idle on a 2-core machine.
+  maxWorkers: 2,
   setupFilesAfterEnv: ["<rootDir>/tests/support/setup.ts"],
   reporters: ["default", "<rootDir>/tests/support/summaryReporter.js"],
 };

@@ -7,6 +7,8 @@ import { MlflowModel } from "./components/model/mlflowModel";
 import { modelVersionKey } from "./components/model/modelVersionKey";
 import { endpointName, platformNames, suffixLength } from "./components/naming/names";
 import { OnlineEndpoint } from "./components/online/onlineEndpoint";
+import { PostDeploySmokeTest } from "./components/smoke/postDeploySmokeTest";
+import { readScoringRequest } from "./lib/smoke/scoringRequest";
 import { ProviderSettings } from "./config/load";
 import { MlWorkspace } from "./components/workspace/mlWorkspace";
 
@@ -16,6 +18,8 @@ export interface Platform {
     readonly models: MlflowModel;
     /** Present when the stack declares an online endpoint. */
     readonly onlineEndpoint?: OnlineEndpoint;
+    /** Present when the stack has an online endpoint and its smoke test is enabled. */
+    readonly smokeTest?: PostDeploySmokeTest;
     /** ARM ids of the registered model versions, by `name:version`. */
     readonly modelVersionIds: Record<string, pulumi.Output<string>>;
 }
@@ -102,5 +106,28 @@ export function buildPlatform(
             tags,
         });
 
-    return { workspace, computeCluster, models, modelVersionIds, onlineEndpoint };
+    const smoke = config.smokeTest;
+    const smokeTest =
+        onlineEndpoint && online && smoke.enabled
+            ? new PostDeploySmokeTest(
+                  "online-smoke-test",
+                  {
+                      scoringUri: onlineEndpoint.scoringUri,
+                      endpointId: onlineEndpoint.endpointId,
+                      cloud: provider.azureEnvironment,
+                      authMode: online.authMode,
+                      deployments: onlineEndpoint.deploymentNames,
+                      servedFingerprint: onlineEndpoint.servedFingerprint,
+                      request: readScoringRequest(path.resolve(projectDir, smoke.requestFile)),
+                      allowedPredictions: smoke.allowedPredictions,
+                      latencyBudgetMs: smoke.latencyBudgetMs,
+                      timeoutSeconds: smoke.timeoutSeconds,
+                      load: smoke.load,
+                  },
+                  // After traffic: the routing check needs it, and 0% deployments are probed by header.
+                  { dependsOn: [onlineEndpoint.trafficResource] },
+              )
+            : undefined;
+
+    return { workspace, computeCluster, models, modelVersionIds, onlineEndpoint, smokeTest };
 }

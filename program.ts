@@ -28,6 +28,7 @@ export function stackOutputs(platform: Platform): Record<string, unknown> {
             onlineDeployments: online.deploymentNames,
             appliedTraffic: online.appliedTraffic,
         }),
+        ...(platform.smokeTest && { smokeTest: platform.smokeTest.lastRun }),
         // Only a key-authenticated endpoint has a key, exported as a secret
         // (`pulumi stack output onlineEndpointKey --show-secrets`).
         ...(online?.primaryKey && { onlineEndpointKey: pulumi.secret(online.primaryKey) }),

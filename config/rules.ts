@@ -4,6 +4,7 @@ import { platformNameProblems } from "../components/naming/names";
 import { nameProblem, namingRules } from "../components/naming/rules";
 import { modelVersionKey } from "../components/model/modelVersionKey";
 import { trafficProblems } from "../components/online/trafficRules";
+import { readScoringRequest } from "../lib/smoke/scoringRequest";
 import { ConfigProblem } from "./problems";
 import { StackConfig } from "./schema";
 
@@ -17,6 +18,7 @@ export function configProblems(config: StackConfig, projectDir: string): ConfigP
         ...computeClusterRules(config),
         ...modelRules(config, projectDir),
         ...onlineEndpointRules(config),
+        ...smokeTestRules(config, projectDir),
         ...productionRules(config),
     ];
 }
@@ -76,6 +78,39 @@ function onlineEndpointRules(config: StackConfig): ConfigProblem[] {
     if (!config.onlineEndpoint) return [];
     const models = new Set(config.models.map((m) => modelVersionKey(m.name, m.version)));
     return trafficProblems(config.onlineEndpoint, models).map((p) => ({ ...p, key: `onlineEndpoint.${p.key}` }));
+}
+
+/**
+ * The smoke test's request must parse, and carry the columns every deployed model's signature
+ * asks for: otherwise the test would fail only after everything is deployed.
+ */
+function smokeTestRules(config: StackConfig, projectDir: string): ConfigProblem[] {
+    if (!config.onlineEndpoint || !config.smokeTest.enabled) return [];
+    const key = "smokeTest.requestFile";
+    const file = config.smokeTest.requestFile;
+    let columns: readonly string[];
+    try {
+        columns = readScoringRequest(path.resolve(projectDir, file)).columns;
+    } catch (err) {
+        return [{ key, value: file, message: (err as Error).message }];
+    }
+    const problems: ConfigProblem[] = [];
+    const modelDirs = new Map(config.models.map((m) => [modelVersionKey(m.name, m.version), m.path]));
+    for (const deployment of config.onlineEndpoint.deployments) {
+        const dir = modelDirs.get(deployment.model);
+        if (dir === undefined) continue; // reported by the endpoint rules
+        const inspection = inspectMlflowModelFolder(path.resolve(projectDir, dir));
+        if (!inspection.ok) continue; // reported by the model rules
+        const missing = inspection.model.inputColumns.filter((c) => !columns.includes(c));
+        if (missing.length > 0) {
+            problems.push({
+                key,
+                value: file,
+                message: `lacks columns ${missing.join(", ")} that ${deployment.model} (deployment ${deployment.name}) requires`,
+            });
+        }
+    }
+    return problems;
 }
 
 /** Azure's advice for production online deployments: enough instances to survive upgrades and failures. */

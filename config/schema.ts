@@ -100,6 +100,34 @@ export const onlineEndpointSchema = z.strictObject({
     trafficTimeoutSeconds: wholeNumber(60, 7200).default(1200),
 });
 
+export const smokeTestSchema = z.strictObject({
+    /** Run the post-deploy smoke test during `pulumi up` (it fails the update when the model answers wrong). */
+    enabled: flag.default(true),
+    /** Request in the online endpoint's `input_data` format, relative to the project directory. */
+    requestFile: text("a file path relative to the project directory").default("sample-request.json"),
+    /** Allowed prediction values; empty: any value. */
+    allowedPredictions: z
+        .array(z.union([z.number(), z.string(), z.boolean()]), { error: "must be a list of values" })
+        .default([]),
+    /** Milliseconds one successful scoring call may take. */
+    latencyBudgetMs: wholeNumber(1).default(5000),
+    /** Seconds the whole smoke test may take, retries (e.g. while deployments warm up) included. */
+    timeoutSeconds: wholeNumber(10, 3600).default(600),
+    /** Optional short load check through traffic routing. */
+    load: z
+        .strictObject({
+            requests: wholeNumber(1, 10000).default(50),
+            concurrency: wholeNumber(1, 100).default(4),
+            maxP95Ms: wholeNumber(1).default(2000),
+            maxErrorRate: z
+                .number({ error: "must be a fraction from 0 to 1" })
+                .min(0, { error: "must be a fraction from 0 to 1" })
+                .max(1, { error: "must be a fraction from 0 to 1" })
+                .default(0.02),
+        })
+        .optional(),
+});
+
 export const stackConfigSchema = z.strictObject({
     /** Azure region for every resource, e.g. "westeurope". */
     location: z
@@ -123,6 +151,8 @@ export const stackConfigSchema = z.strictObject({
         .min(1, { error: "must list at least one model" }),
     /** A managed online endpoint with its deployments and traffic; absent: no online endpoint. */
     onlineEndpoint: onlineEndpointSchema.optional(),
+    /** The post-deploy smoke test of the online endpoint. */
+    smokeTest: smokeTestSchema.prefault({}),
 });
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
@@ -132,3 +162,4 @@ export type ComputeClusterConfig = z.output<typeof computeClusterSchema>;
 export type WorkspaceConfig = z.output<typeof workspaceSchema>;
 export type OnlineEndpointConfig = z.output<typeof onlineEndpointSchema>;
 export type OnlineDeploymentConfig = z.output<typeof onlineDeploymentSchema>;
+export type SmokeTestConfig = z.output<typeof smokeTestSchema>;

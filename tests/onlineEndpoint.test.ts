@@ -136,3 +136,47 @@ describe("OnlineEndpoint in the program", () => {
         expect(outputs).not.toHaveProperty("onlineEndpointKey");
     });
 });
+
+describe("PostDeploySmokeTest in the program", () => {
+    const smokeType = "pulumi-nodejs:dynamic/azureml:PostDeploySmokeTest";
+
+    it.each(["dev", "prod"])("runs after the traffic resource in %s, with no credential in its inputs", async (stack) => {
+        const { mocks } = await runProgram(stackConfigValues(stack), stack);
+        expect(mocks.optionsOf("online-smoke-test").dependsOn).toEqual(["online-traffic"]);
+        const smoke = mocks.one(smokeType).inputs;
+        expect(smoke).toMatchObject({
+            scoringUri: "https://diabetes-k3x9q2.westeurope.inference.ml.azure.com/score",
+            deployments: ["blue", "green"],
+            rows: 5,
+            allowedPredictions: [0, 1],
+        });
+        expect(smoke.servedFingerprint).toMatch(/^[0-9a-f]{64}$/);
+        const { __provider, ...rest } = smoke;
+        expect(JSON.stringify(rest)).not.toMatch(/offline-placeholder|primaryKey|accessToken|secret/i);
+    });
+
+    it("re-runs when a deployment's model or the traffic changes (its fingerprint changes)", async () => {
+        const fingerprint = async (config: Record<string, unknown>) =>
+            (await runProgram(projectValues(config), "dev")).mocks.one(smokeType).inputs.servedFingerprint;
+        const dev = stackConfigObject("dev") as Record<string, any>;
+        const base = await fingerprint(dev);
+        const newModel = structuredClone(dev);
+        newModel.onlineEndpoint.deployments[1].model = "diabetes-classifier:1";
+        expect(await fingerprint(newModel)).not.toBe(base);
+        const newTraffic = structuredClone(dev);
+        newTraffic.onlineEndpoint.traffic = { blue: 50, green: 50 };
+        newTraffic.onlineEndpoint.mirrorTraffic = {};
+        expect(await fingerprint(newTraffic)).not.toBe(base);
+        const bigger = structuredClone(dev);
+        bigger.onlineEndpoint.deployments[0].instanceCount = 2;
+        expect(await fingerprint(bigger)).not.toBe(base);
+    });
+
+    it("can be switched off per stack", async () => {
+        const dev = structuredClone(stackConfigObject("dev")) as Record<string, any>;
+        dev.smokeTest.enabled = false;
+        const { mocks, outputs } = await runProgram(projectValues(dev), "dev");
+        expect(mocks.ofType(smokeType)).toHaveLength(0);
+        expect(outputs).not.toHaveProperty("smokeTest");
+    });
+});

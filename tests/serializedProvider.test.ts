@@ -5,6 +5,7 @@ import * as path from "path";
 import { promisify } from "util";
 import { armEndpointVariable } from "../lib/arm/clouds";
 import { FakeArm } from "./support/fakeArm";
+import { FakeScoring } from "./support/fakeScoring";
 import { runProgram } from "./support/program";
 import { projectDir, stackConfigValues } from "./support/stackFile";
 
@@ -12,63 +13,88 @@ const endpointId =
     "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/diabetes-abc123";
 
 /**
- * Pulumi runs a dynamic provider from the code it serialized into the resource's inputs, in a
- * plain Node.js process without TypeScript. This runs that code the same way (require-from-string,
- * as Pulumi's provider host does) against the local Resource Manager.
+ * Runs `create` of a provider from the code Pulumi serialized into a resource's inputs, the way
+ * Pulumi's provider host does (require-from-string, plain Node.js, no TypeScript). @azure/identity's
+ * DefaultAzureCredential is replaced by a local one: the real chain would probe the network.
  */
-describe("the serialized traffic provider", () => {
-    it("runs in plain Node.js and applies traffic", async () => {
-        const { mocks } = await runProgram(stackConfigValues("dev"), "dev");
-        const serialized = mocks.one("pulumi-nodejs:dynamic/azureml:OnlineEndpointTraffic").inputs.__provider as string;
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "provider-"));
-        const providerFile = path.join(dir, "provider.js");
-        fs.writeFileSync(providerFile, serialized);
-        const runner = path.join(dir, "run.js");
-        fs.writeFileSync(
-            runner,
-            `
-            const Module = require("module");
-            const projectRequire = Module.createRequire(${JSON.stringify(path.join(projectDir, "provider.js"))});
-            // Stands in for an Azure login: the provider asks @azure/identity for DefaultAzureCredential
-            // at run time, and must get a local one (the real chain would probe the network).
-            const load = Module._load;
-            Module._load = function (request, ...rest) {
-                if (request === "@azure/identity") {
-                    return { DefaultAzureCredential: class { async getToken() { return { token: "test-token", expiresOnTimestamp: Date.now() + 3600000 }; } } };
-                }
-                return load.call(this, request, ...rest);
-            };
-            const requireFromString = projectRequire("require-from-string");
-            const source = require("fs").readFileSync(${JSON.stringify(providerFile)}, "utf8");
-            const provider = requireFromString(source, ${JSON.stringify(path.join(projectDir, "provider.js"))}).handler();
-            provider.create(JSON.parse(process.argv[2])).then(
-                (result) => console.log(JSON.stringify(result)),
-                (err) => { console.error(err.message); process.exit(1); },
-            );
-            `,
+async function createWithSerializedProvider(serialized: string, inputs: unknown, env: NodeJS.ProcessEnv): Promise<any> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "provider-"));
+    const providerFile = path.join(dir, "provider.js");
+    fs.writeFileSync(providerFile, serialized);
+    const runner = path.join(dir, "run.js");
+    fs.writeFileSync(
+        runner,
+        `
+        const Module = require("module");
+        const projectRequire = Module.createRequire(${JSON.stringify(path.join(projectDir, "provider.js"))});
+        const load = Module._load;
+        Module._load = function (request, ...rest) {
+            if (request === "@azure/identity") {
+                return { DefaultAzureCredential: class { async getToken() { return { token: "test-token", expiresOnTimestamp: Date.now() + 3600000 }; } } };
+            }
+            return load.call(this, request, ...rest);
+        };
+        const requireFromString = projectRequire("require-from-string");
+        const source = require("fs").readFileSync(${JSON.stringify(providerFile)}, "utf8");
+        const provider = requireFromString(source, ${JSON.stringify(path.join(projectDir, "provider.js"))}).handler();
+        provider.create(JSON.parse(process.argv[2])).then(
+            (result) => console.log(JSON.stringify(result)),
+            (err) => { console.error(err.message); process.exit(1); },
         );
-        const arm = await new FakeArm().start();
+        `,
+    );
+    try {
+        const { stdout } = await promisify(execFile)(process.execPath, [runner, JSON.stringify(inputs)], {
+            env: { ...process.env, ...env },
+            cwd: projectDir,
+            timeout: 15000,
+        });
+        return JSON.parse(stdout);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+describe("serialized dynamic providers", () => {
+    let arm: FakeArm;
+    let serialized: Record<string, any>;
+
+    beforeAll(async () => {
+        const { mocks } = await runProgram(stackConfigValues("dev"), "dev");
+        serialized = Object.fromEntries(mocks.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => [r.type.split(":").pop(), r.inputs]));
+    });
+    beforeEach(async () => {
+        arm = await new FakeArm().start();
         arm.addEndpoint(endpointId, { blue: "Succeeded", green: "Succeeded" });
         arm.pollsInProgress = 0;
+    });
+    afterEach(() => arm.stop());
+
+    it("the traffic provider runs in plain Node.js and applies traffic", async () => {
+        const inputs = {
+            endpointId,
+            cloud: "public",
+            kind: "onlineTraffic",
+            settings: { traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 10 } },
+            requiredDeployments: ["blue", "green"],
+            endpointRevision: "r1",
+            timeoutSeconds: 60,
+        };
+        const result = await createWithSerializedProvider(serialized.OnlineEndpointTraffic.__provider, inputs, { [armEndpointVariable]: arm.url });
+        expect(result.outs.applied).toEqual({ traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 10 } });
+        expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100, green: 0 });
+    });
+
+    it("the smoke test provider runs in plain Node.js, fetching the key and scoring every deployment", async () => {
+        const endpoint = await new FakeScoring().start();
         try {
-            const inputs = {
-                endpointId,
-                cloud: "public",
-                kind: "onlineTraffic",
-                settings: { traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 10 } },
-                requiredDeployments: ["blue", "green"],
-                endpointRevision: "r1",
-                timeoutSeconds: 60,
-            };
-            const { stdout } = await promisify(execFile)(process.execPath, [runner, JSON.stringify(inputs)], {
-                env: { ...process.env, [armEndpointVariable]: arm.url },
-                cwd: projectDir,
-                timeout: 15000,
-            });
-            expect(JSON.parse(stdout).outs.applied).toEqual({ traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 10 } });
-            expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100, green: 0 });
+            const { __provider, ...declared } = serialized.PostDeploySmokeTest;
+            const inputs = { ...declared, scoringUri: endpoint.scoringUri, endpointId, lastRun: undefined, load: undefined };
+            const result = await createWithSerializedProvider(__provider, inputs, { [armEndpointVariable]: arm.url });
+            expect(result.outs.lastRun.passed).toBe(true);
+            expect(endpoint.calls.map((c) => c.deployment)).toEqual(["blue", "green", undefined]);
         } finally {
-            await arm.stop();
+            await endpoint.stop();
         }
     });
 });

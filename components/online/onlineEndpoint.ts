@@ -50,6 +50,10 @@ export interface OnlineEndpointArgs {
     readonly tags: Readonly<Record<string, string>>;
 }
 
+function sha256(text: string): string {
+    return createHash("sha256").update(text).digest("hex");
+}
+
 /** ISO 8601 duration for milliseconds (Azure takes "PT5S", "PT0.5S"). */
 export function isoMilliseconds(ms: number): string {
     return `PT${ms / 1000}S`;
@@ -76,6 +80,15 @@ function probe(spec: ProbeSpec): inputs.machinelearningservices.ProbeSettingsArg
  */
 export class OnlineEndpoint extends pulumi.ComponentResource {
     public readonly endpointName: pulumi.Output<string>;
+    /** ARM id of the endpoint. */
+    public readonly endpointId: pulumi.Output<string>;
+    /** The resource that applies traffic: anything that must run after traffic depends on it. */
+    public readonly trafficResource: OnlineEndpointTraffic;
+    /**
+     * A hash of what the endpoint serves: every deployment's settings and model, and the traffic
+     * Azure applied. It changes exactly when a post-deploy check should run again.
+     */
+    public readonly servedFingerprint: pulumi.Output<string>;
     public readonly scoringUri: pulumi.Output<string>;
     public readonly swaggerUri: pulumi.Output<string>;
     public readonly deploymentNames: string[];
@@ -142,19 +155,17 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
         const endpointRevision = pulumi
             .all([args.endpointName, args.workspaceName, args.resourceGroupName])
             .apply(([endpointName, workspaceName, resourceGroupName]) =>
-                createHash("sha256")
-                    .update(
-                        JSON.stringify({
-                            endpointName,
-                            workspaceName,
-                            resourceGroupName,
-                            location: args.location,
-                            authMode: args.authMode,
-                            publicNetworkAccess: args.publicNetworkAccess,
-                            tags: Object.entries(tags).sort(),
-                        }),
-                    )
-                    .digest("hex"),
+                sha256(
+                    JSON.stringify({
+                        endpointName,
+                        workspaceName,
+                        resourceGroupName,
+                        location: args.location,
+                        authMode: args.authMode,
+                        publicNetworkAccess: args.publicNetworkAccess,
+                        tags: Object.entries(tags).sort(),
+                    }),
+                ),
             );
 
         const traffic = new OnlineEndpointTraffic(
@@ -171,6 +182,20 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
         );
 
         this.endpointName = endpoint.name;
+        this.endpointId = endpoint.id;
+        this.trafficResource = traffic;
+        this.servedFingerprint = pulumi
+            .all([pulumi.all(args.deployments.map((d) => d.modelId)), traffic.applied])
+            .apply(([modelIds, applied]) =>
+                sha256(
+                    JSON.stringify({
+                        deployments: args.deployments
+                            .map((d, i) => ({ ...d, modelId: modelIds[i] }))
+                            .sort((a, b) => a.name.localeCompare(b.name)),
+                        applied,
+                    }),
+                ),
+            );
         this.scoringUri = endpoint.properties.apply((p) => p.scoringUri ?? "");
         this.swaggerUri = endpoint.properties.apply((p) => p.swaggerUri ?? "");
         this.deploymentNames = args.deployments.map((d) => d.name).sort();

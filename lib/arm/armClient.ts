@@ -54,6 +54,11 @@ export class ArmClient {
         return this.get(path);
     }
 
+    /** POST an action (e.g. `listKeys`, `token`) and return its answer. */
+    async post(path: string, body: unknown = {}): Promise<Record<string, any>> {
+        return (await this.send("POST", this.url(path), body)).data as Record<string, any>;
+    }
+
     /** Waits before looking again at something Azure is still doing, within the same deadline. */
     async waitBeforeRetry(what: string, delayMs: number, state: string): Promise<void> {
         await this.pause(what, delayMs, state);

@@ -133,7 +133,10 @@ export function computedState(type: string, inputs: Record<string, any>): Record
             };
         }
         default:
-            // Dynamic endpoint settings report what they applied, as a successful apply would.
+            // Dynamic resources report what a successful run would: the settings applied, a passing smoke test.
+            if (type === "pulumi-nodejs:dynamic/azureml:PostDeploySmokeTest") {
+                return { lastRun: { skipped: "offline: nothing is deployed, so nothing was scored" } };
+            }
             if (type.startsWith("pulumi-nodejs:dynamic/")) return { applied: inputs.settings };
             return state;
     }

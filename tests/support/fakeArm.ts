@@ -49,6 +49,9 @@ export class FakeArm {
     /** Final status and error body of the next operations (default Succeeded). */
     operationOutcome: { status: string; error?: unknown } = { status: "Succeeded" };
     expectedToken = "test-token";
+    /** What `listKeys` and `token` hand out. */
+    endpointKey = "endpoint-primary-key";
+    amlToken = "aml-access-token";
     private readonly endpoints = new Map<string, Endpoint>();
     private readonly operations = new Map<string, { polls: number; apply: () => void; outcome: { status: string; error?: unknown } }>();
     private readonly hung: http.ServerResponse[] = [];
@@ -140,6 +143,13 @@ export class FakeArm {
 
     private route(method: string, path: string, body: any, send: (s: number, p?: unknown, h?: Record<string, string>) => void): void {
         const operation = /^\/operations\/(\d+)$/.exec(path);
+        const action = /^(.*)\/(listKeys|token)$/i.exec(path);
+        if (action && method === "POST") {
+            if (!this.endpoints.has(action[1].toLowerCase())) return send(404, { error: { code: "NotFound", message: "Endpoint not found." } });
+            return action[2] === "listKeys"
+                ? send(200, { primaryKey: this.endpointKey, secondaryKey: "secondary" })
+                : send(200, { accessToken: this.amlToken, expiryTimeUtc: 1893456000, tokenType: "Bearer" });
+        }
         if (operation) return this.pollOperation(operation[1], send);
 
         const deploymentMatch = /^(.*\/onlineendpoints\/[^/]+|.*\/batchendpoints\/[^/]+)\/deployments\/([^/]+)$/i.exec(path);

@@ -1,0 +1,134 @@
+import type { TokenCredential } from "@azure/identity";
+import * as pulumi from "@pulumi/pulumi";
+import { ArmClient } from "../../lib/arm/armClient";
+import { AzureCloud, resourceManagerScope, resourceManagerUrl } from "../../lib/arm/clouds";
+import { Clock } from "../../lib/http/clock";
+import { LoadCheckOptions } from "../../lib/smoke/loadCheck";
+import { ScoringCredential, entraCredential, staticCredential } from "../../lib/smoke/scoringCredential";
+import { ScoringRequestBody } from "../../lib/smoke/scoringRequest";
+import { formatSmokeReport } from "../../lib/smoke/smokeReport";
+import { SmokeReport, runSmokeTest } from "../../lib/smoke/smokeTest";
+import { machineLearningApiVersion } from "../endpointSettings/endpointSettingsProvider";
+
+export interface SmokeTestInputs {
+    readonly scoringUri: string;
+    /** ARM id of the endpoint, to fetch a key or token at run time. */
+    readonly endpointId: string;
+    readonly cloud: AzureCloud;
+    readonly authMode: "Key" | "AMLToken" | "AADToken";
+    /** Deployments probed directly, whatever their traffic. */
+    readonly deployments: string[];
+    /**
+     * What the endpoint serves: each deployment's settings and model, and the applied traffic.
+     * Any change to it is a change to this resource, which runs the test again.
+     */
+    readonly servedFingerprint: string;
+    readonly request: ScoringRequestBody;
+    readonly rows: number;
+    readonly allowedPredictions: (number | string | boolean)[];
+    readonly latencyBudgetMs: number;
+    readonly timeoutSeconds: number;
+    readonly load?: LoadCheckOptions;
+}
+
+/** What the state keeps of a run: a summary, never a credential or a prediction payload. */
+export interface SmokeTestOutputs extends SmokeTestInputs {
+    readonly lastRun: {
+        readonly passed: boolean;
+        readonly checks: { name: string; status?: number; latencyMs: number }[];
+        readonly load?: { p50Ms: number; p95Ms: number; errorRate: number };
+    };
+}
+
+export interface SmokeProviderHooks {
+    /** Credential for Resource Manager (listKeys, token); default DefaultAzureCredential. */
+    readonly armCredential?: TokenCredential;
+    /** Credential for Entra-authenticated scoring; default DefaultAzureCredential. */
+    readonly entraCredential?: TokenCredential;
+    readonly clock?: Clock;
+    readonly retryBaseMs?: number;
+}
+
+/**
+ * Dynamic provider behind the post-deploy smoke test: it runs the smoke test when created and
+ * whenever its inputs change (a deployment, its model or the traffic), and fails the update with
+ * the readable report when the model does not answer correctly. The scoring credential is
+ * obtained when it runs: the endpoint key (listKeys) or an AML token (token action) through
+ * Resource Manager, or an Entra token; none is ever an input or part of the state.
+ */
+export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
+    constructor(private readonly hooks: SmokeProviderHooks = {}) {}
+
+    async create(inputs: SmokeTestInputs): Promise<pulumi.dynamic.CreateResult> {
+        return { id: `${inputs.endpointId}/smokeTest`, outs: await this.run(inputs) };
+    }
+
+    async update(_id: string, _olds: SmokeTestOutputs, news: SmokeTestInputs): Promise<pulumi.dynamic.UpdateResult> {
+        return { outs: await this.run(news) };
+    }
+
+    async diff(_id: string, olds: SmokeTestOutputs, news: SmokeTestInputs): Promise<pulumi.dynamic.DiffResult> {
+        const { lastRun: _lastRun, ...oldInputs } = olds;
+        return { changes: canonical(oldInputs) !== canonical(news), replaces: [], deleteBeforeReplace: false };
+    }
+
+    /** Nothing lives in Azure: deleting the test is forgetting it. */
+    async delete(): Promise<void> {}
+
+    private async run(inputs: SmokeTestInputs): Promise<SmokeTestOutputs> {
+        const report = await runSmokeTest({
+            scoringUri: inputs.scoringUri,
+            request: { body: inputs.request, rows: inputs.rows, columns: inputs.request.input_data.columns },
+            credential: await this.scoringCredential(inputs),
+            deployments: inputs.deployments,
+            throughRouting: true,
+            allowedPredictions: inputs.allowedPredictions,
+            latencyBudgetMs: inputs.latencyBudgetMs,
+            timeoutMs: inputs.timeoutSeconds * 1000,
+            load: inputs.load,
+            retryBaseMs: this.hooks.retryBaseMs,
+            clock: this.hooks.clock,
+        });
+        if (!report.passed) throw new Error(`post-deploy smoke test failed\n${formatSmokeReport(report)}`);
+        return { ...inputs, lastRun: summary(report) };
+    }
+
+    private async scoringCredential(inputs: SmokeTestInputs): Promise<ScoringCredential> {
+        // Required here, not imported: the provider runs in Pulumi's provider host from serialized code.
+        const identity = require("@azure/identity") as typeof import("@azure/identity");
+        if (inputs.authMode === "AADToken") {
+            return entraCredential(this.hooks.entraCredential ?? new identity.DefaultAzureCredential(), inputs.cloud);
+        }
+        const arm = new ArmClient({
+            baseUrl: resourceManagerUrl(inputs.cloud),
+            scope: resourceManagerScope(inputs.cloud),
+            credential: this.hooks.armCredential ?? new identity.DefaultAzureCredential(),
+            apiVersion: machineLearningApiVersion,
+            timeoutMs: 120_000,
+            clock: this.hooks.clock,
+        });
+        if (inputs.authMode === "Key") {
+            const keys = await arm.post(`${inputs.endpointId}/listKeys`);
+            return staticCredential(String(keys.primaryKey), "endpoint key (listKeys, fetched at run time)");
+        }
+        const token = await arm.post(`${inputs.endpointId}/token`);
+        return staticCredential(String(token.accessToken), "AML token (token action, fetched at run time)");
+    }
+}
+
+function summary(report: SmokeReport): SmokeTestOutputs["lastRun"] {
+    return {
+        passed: report.passed,
+        checks: report.checks.map((c) => ({ name: c.name, status: c.status, latencyMs: c.latencyMs })),
+        ...(report.load && { load: { p50Ms: report.load.p50Ms, p95Ms: report.load.p95Ms, errorRate: report.load.errorRate } }),
+    };
+}
+
+/** JSON with sorted keys, so that key order never reads as a change. */
+function canonical(value: unknown): string {
+    return JSON.stringify(value, (_key, v) =>
+        v && typeof v === "object" && !Array.isArray(v)
+            ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
+            : v,
+    );
+}

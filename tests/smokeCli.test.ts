@@ -1,0 +1,179 @@
+import { execFile } from "child_process";
+import * as path from "path";
+import { promisify } from "util";
+import { runSmokeCli } from "../lib/smoke/cli";
+import { FakeScoring } from "./support/fakeScoring";
+import { FixedCredential } from "./support/fakes";
+import { projectDir } from "./support/stackFile";
+
+const key = "endpoint-primary-key";
+
+async function smoke(args: string[], env: NodeJS.ProcessEnv = { AZUREML_ENDPOINT_KEY: key }, deps = {}) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const started = Date.now();
+    const code = await runSmokeCli(args, env, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) }, { projectDir, retryBaseMs: 50, ...deps });
+    return { code, stdout: out.join("\n"), stderr: err.join("\n"), ms: Date.now() - started };
+}
+
+describe("npm run smoke", () => {
+    let endpoint: FakeScoring;
+    beforeEach(async () => (endpoint = await new FakeScoring().start()));
+    afterEach(() => endpoint.stop());
+
+    it("passes a healthy endpoint, scoring the sample request through traffic routing", async () => {
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri, "--allowed", "0,1"]);
+        expect(run.code).toBe(0);
+        expect(run.stdout).toMatch(/PASS {2}traffic routing +HTTP 200/);
+        expect(run.stdout).toContain("credential: endpoint key from AZUREML_ENDPOINT_KEY");
+        expect(run.stdout).toMatch(/PASSED: 1 checks/);
+        expect(endpoint.calls).toEqual([{ deployment: undefined, authorization: `Bearer ${key}`, rows: 5 }]);
+    });
+
+    it("sends azureml-model-deployment when --deployment is given, once per deployment", async () => {
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri, "--deployment", "green", "--deployment", "blue"]);
+        expect(run.code).toBe(0);
+        expect(endpoint.calls.map((c) => c.deployment)).toEqual(["green", "blue"]);
+        expect(run.stdout).toMatch(/PASS {2}deployment green/);
+    });
+
+    it("rides out transient 503s", async () => {
+        endpoint.script.push({ status: 503, body: "upstream connect error" }, { status: 503, body: "upstream connect error" });
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri]);
+        expect(run.code).toBe(0);
+        expect(run.stdout).toMatch(/HTTP 200, \d+ ms, 3 attempts/);
+    });
+
+    it("rides out 429 honouring Retry-After, and 424 while the model warms up", async () => {
+        endpoint.script.push(
+            { status: 429, headers: { "Retry-After": "1" }, body: '{"message":"Too many requests"}' },
+            { status: 424, headers: { "ms-azureml-model-error-reason": "model_not_ready" }, body: "{}" },
+        );
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri]);
+        expect(run.code).toBe(0);
+        expect(run.ms).toBeGreaterThanOrEqual(1000);
+        expect(endpoint.calls).toHaveLength(3);
+    });
+
+    it("fails a 401 within seconds, naming the status and never printing the key", async () => {
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri], { AZUREML_ENDPOINT_KEY: "wrong-key-value" });
+        expect(run.code).toBe(1);
+        expect(run.ms).toBeLessThan(3000);
+        expect(endpoint.calls).toHaveLength(1);
+        expect(run.stdout).toMatch(/FAIL {2}traffic routing +HTTP 401/);
+        expect(run.stdout + run.stderr).not.toContain("wrong-key-value");
+    });
+
+    it("fails fast on 400 and reports Azure's model error headers", async () => {
+        endpoint.script.push({
+            status: 400,
+            headers: { "ms-azureml-model-error-reason": "model_error", "ms-azureml-model-error-statuscode": "400" },
+            body: '{"message": "Input data columns mismatch"}',
+        });
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri]);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain("HTTP 400 (model status: 400, model error: model_error)");
+        expect(endpoint.calls).toHaveLength(1);
+    });
+
+    it("fails an answer with a missing prediction", async () => {
+        endpoint.script.push({ status: 200, body: "[1, 0, 1, 1]" });
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri]);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain("expected 5 predictions (one per row), got 4");
+    });
+
+    it("fails a non-JSON answer", async () => {
+        endpoint.script.push({ status: 200, body: "<html>Service</html>" });
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri]);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain("expected a JSON array of predictions, got not JSON: <html>Service</html>");
+    });
+
+    it("fails predictions outside the allowed set", async () => {
+        endpoint.script.push({ status: 200, body: "[1, 0, 2, 1, 0]" });
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri, "--allowed", "0,1"]);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain("predictions outside the allowed set [0,1]: row 2: 2");
+    });
+
+    it("fails an answer over the latency budget", async () => {
+        endpoint.script.push({ delayMs: 300 });
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri, "--latency-budget-ms", "100"]);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toMatch(/took \d+ ms, over the 100 ms budget/);
+    });
+
+    it("fails a hung endpoint within its timeout", async () => {
+        for (let i = 0; i < 10; i++) endpoint.script.push({ hang: true });
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri, "--timeout", "2"]);
+        expect(run.code).toBe(1);
+        expect(run.ms).toBeLessThan(3000);
+        expect(run.stdout).toMatch(/FAIL {2}traffic routing +no answer/);
+        expect(run.stdout).toMatch(/no answer within \d+ ms/);
+    });
+
+    it("runs a load check and reports p50/p95 and the error rate against thresholds", async () => {
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri, "--load", "20", "--concurrency", "4", "--json"]);
+        expect(run.code).toBe(0);
+        const report = JSON.parse(run.stdout);
+        expect(report.load).toMatchObject({ requests: 20, concurrency: 4, failures: 0, errorRate: 0, passed: true });
+        expect(report.load.p95Ms).toBeGreaterThanOrEqual(report.load.p50Ms);
+        expect(endpoint.calls).toHaveLength(21);
+    });
+
+    it("fails the load check when too many requests fail", async () => {
+        // The first call (the routing check) succeeds; three of the load's ten fail.
+        endpoint.script.push({ status: 200, body: "[1,1,1,1,1]" }, { status: 500, body: "x" }, { status: 500, body: "x" }, { status: 500, body: "x" });
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri, "--load", "10", "--concurrency", "1", "--max-error-rate", "0.1"]);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain("error rate 30.0% over the allowed 10.0%");
+    });
+
+    it("uses an Entra token for https://ml.azure.com/.default when no key is set", async () => {
+        const credential = new FixedCredential(key);
+        const scopes: string[] = [];
+        const spy = { getToken: async (scope: string) => (scopes.push(scope), credential.getToken()) };
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri], {}, { entra: () => spy });
+        expect(run.code).toBe(0);
+        expect(scopes).toEqual(["https://ml.azure.com/.default"]);
+        expect(run.stdout).toContain("credential: Entra token for https://ml.azure.com/.default");
+    });
+
+    it("reads the scoring URI, deployments and smoke settings of a stack", async () => {
+        const run = await smoke(["--stack", "dev", "--json"], { AZUREML_ENDPOINT_KEY: key }, {
+            stackOutputs: async () => ({ scoringUri: endpoint.scoringUri, onlineDeployments: ["blue", "green"] }),
+        });
+        expect(run.code).toBe(0);
+        const report = JSON.parse(run.stdout);
+        expect(report.checks.map((c: { name: string }) => c.name)).toEqual(["deployment blue", "deployment green", "traffic routing"]);
+        // dev's smoke settings include a 30-request load check.
+        expect(report.load.requests).toBe(30);
+    });
+
+    it("explains usage errors with exit code 2", async () => {
+        const run = await smoke(["--request", "sample-request.json"]);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain("give --scoring-uri <url> or --stack <name>");
+        expect((await smoke(["--scoring-uri", endpoint.scoringUri, "--timeout=-1"])).stderr).toContain("--timeout -1 must be a positive number");
+        expect((await smoke(["--scoring-uri", endpoint.scoringUri, "--request", "nope.json"])).stderr).toMatch(/request file .*nope\.json does not exist/);
+        expect((await smoke(["--bogus"])).code).toBe(2);
+    });
+
+    it("works as a real process: exit code, report, no key in the output", async () => {
+        endpoint.expectedKey = "real-process-key";
+        const cli = path.join(projectDir, "node_modules", ".bin", "ts-node");
+        const result = await promisify(execFile)(cli, ["--transpile-only", "scripts/smoke.ts", "--scoring-uri", endpoint.scoringUri, "--deployment", "green"], {
+            cwd: projectDir,
+            env: { ...process.env, AZUREML_ENDPOINT_KEY: "real-process-key" },
+        });
+        expect(result.stdout).toMatch(/PASS {2}deployment green/);
+        expect(result.stdout + result.stderr).not.toContain("real-process-key");
+        const failed = await promisify(execFile)(cli, ["--transpile-only", "scripts/smoke.ts", "--scoring-uri", endpoint.scoringUri], {
+            cwd: projectDir,
+            env: { ...process.env, AZUREML_ENDPOINT_KEY: "not-the-key" },
+        }).catch((e: { code: number; stdout: string }) => e);
+        expect(failed).toMatchObject({ code: 1 });
+        expect((failed as { stdout: string }).stdout).not.toContain("not-the-key");
+    });
+});

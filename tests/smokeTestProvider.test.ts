@@ -1,0 +1,101 @@
+import { SmokeTestInputs, SmokeTestOutputs, SmokeTestProvider } from "../components/smoke/smokeTestProvider";
+import { armEndpointVariable } from "../lib/arm/clouds";
+import { readScoringRequest } from "../lib/smoke/scoringRequest";
+import { FakeArm } from "./support/fakeArm";
+import { FakeScoring } from "./support/fakeScoring";
+import { FixedCredential } from "./support/fakes";
+import * as path from "path";
+import { projectDir } from "./support/stackFile";
+
+const endpointId =
+    "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/diabetes-abc123";
+const request = readScoringRequest(path.join(projectDir, "sample-request.json"));
+
+describe("post-deploy smoke test provider", () => {
+    let arm: FakeArm;
+    let endpoint: FakeScoring;
+
+    beforeEach(async () => {
+        arm = await new FakeArm().start();
+        arm.addEndpoint(endpointId, { blue: "Succeeded", green: "Succeeded" });
+        process.env[armEndpointVariable] = arm.url;
+        endpoint = await new FakeScoring().start();
+    });
+    afterEach(async () => {
+        delete process.env[armEndpointVariable];
+        await arm.stop();
+        await endpoint.stop();
+    });
+
+    const inputs = (overrides: Partial<SmokeTestInputs> = {}): SmokeTestInputs => ({
+        scoringUri: endpoint.scoringUri,
+        endpointId,
+        cloud: "public",
+        authMode: "Key",
+        deployments: ["blue", "green"],
+        servedFingerprint: "f1",
+        request: request.body,
+        rows: request.rows,
+        allowedPredictions: [0, 1],
+        latencyBudgetMs: 2000,
+        timeoutSeconds: 30,
+        ...overrides,
+    });
+    const provider = () => new SmokeTestProvider({ armCredential: new FixedCredential(), retryBaseMs: 20 });
+
+    it("probes every deployment by header and then the traffic routing, with the key fetched at run time", async () => {
+        const created = await provider().create(inputs());
+        expect(endpoint.calls.map((c) => c.deployment)).toEqual(["blue", "green", undefined]);
+        expect(endpoint.calls.every((c) => c.authorization === `Bearer ${arm.endpointKey}`)).toBe(true);
+        expect(arm.requests.map((r) => `${r.method} ${r.path.split("/").pop()}`)).toEqual(["POST listKeys"]);
+        expect(created.outs.lastRun).toMatchObject({ passed: true, checks: [{ name: "deployment blue", status: 200 }, { name: "deployment green" }, { name: "traffic routing" }] });
+    });
+
+    it("keeps the credential out of its outputs", async () => {
+        const created = await provider().create(inputs());
+        expect(JSON.stringify(created)).not.toContain(arm.endpointKey);
+    });
+
+    it("uses an AML token from the endpoint's token action for AMLToken endpoints", async () => {
+        endpoint.expectedKey = arm.amlToken;
+        await provider().create(inputs({ authMode: "AMLToken" }));
+        expect(arm.requests.map((r) => r.path.split("/").pop())).toEqual(["token"]);
+        expect(endpoint.calls[0].authorization).toBe(`Bearer ${arm.amlToken}`);
+    });
+
+    it("uses an Entra token for AADToken endpoints, without calling Resource Manager", async () => {
+        endpoint.expectedKey = "entra-token";
+        const scopes: string[] = [];
+        const entra = { getToken: async (scope: string) => (scopes.push(scope), { token: "entra-token", expiresOnTimestamp: Date.now() + 60_000 }) };
+        await new SmokeTestProvider({ entraCredential: entra }).create(inputs({ authMode: "AADToken" }));
+        expect(scopes[0]).toBe("https://ml.azure.com/.default");
+        expect(arm.requests).toHaveLength(0);
+    });
+
+    it("fails the deployment with a readable report when a deployment answers wrong", async () => {
+        endpoint.script.push({ deployment: "green", status: 200, body: "[1, 1]" });
+        const error = await provider().create(inputs()).catch((e: Error) => e);
+        expect(String(error)).toContain("post-deploy smoke test failed");
+        expect(String(error)).toMatch(/FAIL {2}deployment green +HTTP 200/);
+        expect(String(error)).toContain("expected 5 predictions (one per row), got 2");
+        expect(String(error)).not.toContain(arm.endpointKey);
+    });
+
+    it("fails when the load check misses its thresholds", async () => {
+        // The three checks answer at once; two of the four load requests are slow.
+        endpoint.script.push({ delayMs: 0 }, { delayMs: 0 }, { delayMs: 0 }, { delayMs: 150 }, { delayMs: 150 });
+        const load = { requests: 4, concurrency: 2, maxP95Ms: 100, maxErrorRate: 0 };
+        await expect(provider().create(inputs({ load }))).rejects.toThrow(/p95 latency \d+ ms over the allowed 100 ms/);
+    });
+
+    it("runs again when what the endpoint serves changes, and only then", async () => {
+        const created = await provider().create(inputs());
+        const olds = created.outs as SmokeTestOutputs;
+        expect((await provider().diff(created.id, olds, inputs())).changes).toBe(false);
+        expect((await provider().diff(created.id, olds, inputs({ servedFingerprint: "f2" }))).changes).toBe(true);
+        expect((await provider().diff(created.id, olds, inputs({ allowedPredictions: [0] }))).changes).toBe(true);
+        endpoint.calls.length = 0;
+        await provider().update(created.id, olds, inputs({ servedFingerprint: "f2" }));
+        expect(endpoint.calls).toHaveLength(3);
+    });
+});
