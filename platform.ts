@@ -6,6 +6,8 @@ import { ComputeCluster } from "./components/compute/computeCluster";
 import { MlflowModel } from "./components/model/mlflowModel";
 import { modelVersionKey } from "./components/model/modelVersionKey";
 import { endpointName, platformNames, suffixLength } from "./components/naming/names";
+import { BatchEndpoint } from "./components/batch/batchEndpoint";
+import { UriFolderDataAsset } from "./components/data/uriFolderDataAsset";
 import { OnlineEndpoint } from "./components/online/onlineEndpoint";
 import { PostDeploySmokeTest } from "./components/smoke/postDeploySmokeTest";
 import { readScoringRequest } from "./lib/smoke/scoringRequest";
@@ -18,6 +20,10 @@ export interface Platform {
     readonly models: MlflowModel;
     /** Present when the stack declares an online endpoint. */
     readonly onlineEndpoint?: OnlineEndpoint;
+    /** Present when the stack declares a batch endpoint. */
+    readonly batchEndpoint?: BatchEndpoint;
+    /** The batch endpoint's sample input, when declared. */
+    readonly batchInput?: UriFolderDataAsset;
     /** Present when the stack has an online endpoint and its smoke test is enabled. */
     readonly smokeTest?: PostDeploySmokeTest;
     /** ARM ids of the registered model versions, by `name:version`. */
@@ -129,5 +135,37 @@ export function buildPlatform(
               )
             : undefined;
 
-    return { workspace, computeCluster, models, modelVersionIds, onlineEndpoint, smokeTest };
+    const batch = config.batchEndpoint;
+    const batchEndpoint =
+        batch &&
+        new BatchEndpoint("batch-scoring", {
+            ...inWorkspace,
+            location: config.location,
+            endpointName: suffix.apply((s) => endpointName(batch.name, s)),
+            deployments: batch.deployments.map((d) => ({
+                ...d,
+                modelId: modelVersionIds[d.model],
+                // Validated: every deployment names the stack's one cluster.
+                computeId: computeCluster.computeId,
+            })),
+            defaultDeployment: batch.defaultDeployment,
+            cloud: provider.azureEnvironment,
+            defaultTimeoutSeconds: batch.defaultTimeoutSeconds,
+            tags,
+        });
+    const batchInput =
+        batch?.inputData &&
+        new UriFolderDataAsset("batch-input", {
+            ...inWorkspace,
+            storageAccountName: workspace.storageAccountName,
+            blobContainerName: workspace.defaultBlobContainerName,
+            assetName: batch.inputData.name,
+            version: batch.inputData.version,
+            dir: path.resolve(projectDir, batch.inputData.path),
+            description: batch.inputData.description,
+            protect: config.protectResources,
+            tags,
+        });
+
+    return { workspace, computeCluster, models, modelVersionIds, onlineEndpoint, smokeTest, batchEndpoint, batchInput };
 }

@@ -29,6 +29,16 @@ export function stackOutputs(platform: Platform): Record<string, unknown> {
             appliedTraffic: online.appliedTraffic,
         }),
         ...(platform.smokeTest && { smokeTest: platform.smokeTest.lastRun }),
+        ...(platform.batchEndpoint && {
+            batchEndpointName: platform.batchEndpoint.endpointName,
+            batchScoringUri: platform.batchEndpoint.scoringUri,
+            batchDeployments: platform.batchEndpoint.deploymentNames,
+            batchDefault: platform.batchEndpoint.defaultResource.applied,
+        }),
+        ...(platform.batchInput && {
+            batchInputDataUri: platform.batchInput.dataUri,
+            batchInputDataVersionId: platform.batchInput.dataVersionId,
+        }),
         // Only a key-authenticated endpoint has a key, exported as a secret
         // (`pulumi stack output onlineEndpointKey --show-secrets`).
         ...(online?.primaryKey && { onlineEndpointKey: pulumi.secret(online.primaryKey) }),

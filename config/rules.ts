@@ -4,6 +4,7 @@ import { platformNameProblems } from "../components/naming/names";
 import { nameProblem, namingRules } from "../components/naming/rules";
 import { modelVersionKey } from "../components/model/modelVersionKey";
 import { trafficProblems } from "../components/online/trafficRules";
+import { batchProblems } from "../components/batch/batchRules";
 import { readScoringRequest } from "../lib/smoke/scoringRequest";
 import { ConfigProblem } from "./problems";
 import { StackConfig } from "./schema";
@@ -18,6 +19,7 @@ export function configProblems(config: StackConfig, projectDir: string): ConfigP
         ...computeClusterRules(config),
         ...modelRules(config, projectDir),
         ...onlineEndpointRules(config),
+        ...batchEndpointRules(config, projectDir),
         ...smokeTestRules(config, projectDir),
         ...productionRules(config),
     ];
@@ -78,6 +80,15 @@ function onlineEndpointRules(config: StackConfig): ConfigProblem[] {
     if (!config.onlineEndpoint) return [];
     const models = new Set(config.models.map((m) => modelVersionKey(m.name, m.version)));
     return trafficProblems(config.onlineEndpoint, models).map((p) => ({ ...p, key: `onlineEndpoint.${p.key}` }));
+}
+
+function batchEndpointRules(config: StackConfig, projectDir: string): ConfigProblem[] {
+    if (!config.batchEndpoint) return [];
+    const knownModels = new Set(config.models.map((m) => modelVersionKey(m.name, m.version)));
+    return batchProblems(config.batchEndpoint, { knownModels, cluster: config.computeCluster, projectDir }).map((p) => ({
+        ...p,
+        key: `batchEndpoint.${p.key}`,
+    }));
 }
 
 /**

@@ -100,6 +100,53 @@ export const onlineEndpointSchema = z.strictObject({
     trafficTimeoutSeconds: wholeNumber(60, 7200).default(1200),
 });
 
+export const batchDeploymentSchema = z.strictObject({
+    name: text("a deployment name"),
+    /** The registered model version it scores with, as `name:version` from `models`. */
+    model: text("a model version as name:version, e.g. diabetes-classifier:2"),
+    /** Name of the compute cluster (must be `computeCluster.name`). */
+    compute: text("the name of the stack's compute cluster"),
+    instanceCount: wholeNumber(1).default(1),
+    maxConcurrencyPerInstance: wholeNumber(1).default(1),
+    /** Files per mini-batch handed to one scoring call. */
+    miniBatchSize: wholeNumber(1).default(10),
+    outputAction: oneOf(["AppendRow", "SummaryOnly"]).default("AppendRow"),
+    outputFileName: text("a file name ending in .csv").default("predictions.csv"),
+    retrySettings: z
+        .strictObject({
+            maxRetries: wholeNumber(1).default(3),
+            timeoutSeconds: wholeNumber(1, 86400).default(300),
+        })
+        .prefault({}),
+    /** Failed files (or rows) tolerated before the job fails; -1 ignores failures. */
+    errorThreshold: wholeNumber(-1).default(-1),
+    loggingLevel: oneOf(["Info", "Warning", "Debug"]).default("Info"),
+    environmentVariables: z.record(z.string(), z.string({ error: "values must be strings" })).default({}),
+});
+
+export const batchEndpointSchema = z.strictObject({
+    /** Base name; the Azure name adds the stack's suffix (endpoint names are unique per region). */
+    name: text("an endpoint name"),
+    /** The deployment jobs go to when none is named (set after it exists, like traffic). */
+    defaultDeployment: text("the name of one of the deployments"),
+    deployments: z.array(batchDeploymentSchema, { error: "must be a list of deployments" }).min(1, {
+        error: "must list at least one deployment",
+    }),
+    /** Seconds the default-deployment step may take, waits and retries included. */
+    defaultTimeoutSeconds: wholeNumber(60, 7200).default(1200),
+    /** Sample input registered as a `uri_folder` data asset. */
+    inputData: z
+        .strictObject({
+            name: text("a data asset name"),
+            /** A registered version is immutable: changed files need a new version. */
+            version: wholeNumber(1),
+            /** Folder of .csv/.parquet files, relative to the project directory. */
+            path: text("a folder path relative to the project directory"),
+            description: z.string({ error: "must be text" }).optional(),
+        })
+        .optional(),
+});
+
 export const smokeTestSchema = z.strictObject({
     /** Run the post-deploy smoke test during `pulumi up` (it fails the update when the model answers wrong). */
     enabled: flag.default(true),
@@ -151,6 +198,8 @@ export const stackConfigSchema = z.strictObject({
         .min(1, { error: "must list at least one model" }),
     /** A managed online endpoint with its deployments and traffic; absent: no online endpoint. */
     onlineEndpoint: onlineEndpointSchema.optional(),
+    /** A batch endpoint on the compute cluster; absent: no batch endpoint. */
+    batchEndpoint: batchEndpointSchema.optional(),
     /** The post-deploy smoke test of the online endpoint. */
     smokeTest: smokeTestSchema.prefault({}),
 });
@@ -163,3 +212,5 @@ export type WorkspaceConfig = z.output<typeof workspaceSchema>;
 export type OnlineEndpointConfig = z.output<typeof onlineEndpointSchema>;
 export type OnlineDeploymentConfig = z.output<typeof onlineDeploymentSchema>;
 export type SmokeTestConfig = z.output<typeof smokeTestSchema>;
+export type BatchEndpointConfig = z.output<typeof batchEndpointSchema>;
+export type BatchDeploymentConfig = z.output<typeof batchDeploymentSchema>;

@@ -152,6 +152,8 @@ describe("stack configuration", () => {
         expect(problems).toEqual([
             expect.stringMatching(/^resourceGroupName: resource group name "rg-ends-with-dot\." is not allowed/),
             expect.stringMatching(/^computeCluster\.name: compute cluster name "cpu_batch" is not allowed/),
+            // ...and the batch deployment now names a cluster the stack does not declare.
+            "batchEndpoint.deployments[0].compute: names no compute cluster of this stack; declared: cpu_batch",
         ]);
     });
 
@@ -164,8 +166,9 @@ describe("stack configuration", () => {
     it("rejects the same model version declared twice", () => {
         expect(problemsOf(devWith((c) => (c.models[1].version = 1)))).toEqual([
             "models[1].version: diabetes-classifier:1 is already declared by models[0]; each name and version may be registered once",
-            // ...and green now serves a version nobody declares.
+            // ...and green and the batch deployment now use a version nobody declares.
             "onlineEndpoint.deployments[1].model: names no model version in models; declared: diabetes-classifier:1",
+            "batchEndpoint.deployments[0].model: names no model version in models; declared: diabetes-classifier:1",
         ]);
     });
 

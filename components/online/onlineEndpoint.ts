@@ -5,6 +5,8 @@ import { createHash } from "crypto";
 import { AzureCloud } from "../../lib/arm/clouds";
 import { OnlineEndpointTraffic } from "../endpointSettings/onlineEndpointTraffic";
 import { isoSeconds } from "../compute/computeCluster";
+import { endpointRevision, stableJson } from "../endpointSettings/endpointRevision";
+import { declareInSequence } from "../sequence";
 
 export interface ProbeSpec {
     readonly initialDelaySeconds: number;
@@ -116,10 +118,10 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
             { parent: this, ignoreChanges: ["properties.traffic", "properties.mirrorTraffic"] },
         );
 
-        const deployments: machinelearningservices.OnlineDeployment[] = [];
-        for (const spec of [...args.deployments].sort((a, b) => a.name.localeCompare(b.name))) {
-            const previous = deployments[deployments.length - 1];
-            deployments.push(
+        const deployments = declareInSequence(
+            args.deployments,
+            (spec) => spec.name,
+            (spec, dependsOn) =>
                 new machinelearningservices.OnlineDeployment(
                     `${name}-${spec.name}`,
                     {
@@ -145,28 +147,19 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
                         },
                         tags,
                     },
-                    { parent: this, dependsOn: previous ? [previous] : [] },
+                    { parent: this, dependsOn },
                 ),
-            );
-        }
+        );
 
-        // Everything the endpoint is declared with: when any of it changes, the endpoint is PUT
-        // again (resetting traffic), and the traffic resource sees a new revision and re-applies.
-        const endpointRevision = pulumi
-            .all([args.endpointName, args.workspaceName, args.resourceGroupName])
-            .apply(([endpointName, workspaceName, resourceGroupName]) =>
-                sha256(
-                    JSON.stringify({
-                        endpointName,
-                        workspaceName,
-                        resourceGroupName,
-                        location: args.location,
-                        authMode: args.authMode,
-                        publicNetworkAccess: args.publicNetworkAccess,
-                        tags: Object.entries(tags).sort(),
-                    }),
-                ),
-            );
+        const revision = endpointRevision({
+            endpointName: args.endpointName,
+            workspaceName: args.workspaceName,
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            authMode: args.authMode,
+            publicNetworkAccess: args.publicNetworkAccess,
+            tags,
+        });
 
         const traffic = new OnlineEndpointTraffic(
             `${name}-traffic`,
@@ -175,7 +168,7 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
                 cloud: args.cloud,
                 traffic: args.traffic,
                 mirrorTraffic: args.mirrorTraffic,
-                endpointRevision,
+                endpointRevision: revision,
                 timeoutSeconds: args.trafficTimeoutSeconds,
             },
             { parent: this, dependsOn: [endpoint, ...deployments] },
@@ -188,7 +181,7 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
             .all([pulumi.all(args.deployments.map((d) => d.modelId)), traffic.applied])
             .apply(([modelIds, applied]) =>
                 sha256(
-                    JSON.stringify({
+                    stableJson({
                         deployments: args.deployments
                             .map((d, i) => ({ ...d, modelId: modelIds[i] }))
                             .sort((a, b) => a.name.localeCompare(b.name)),

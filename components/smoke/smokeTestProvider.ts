@@ -8,6 +8,7 @@ import { ScoringCredential, entraCredential, staticCredential } from "../../lib/
 import { ScoringRequestBody } from "../../lib/smoke/scoringRequest";
 import { formatSmokeReport } from "../../lib/smoke/smokeReport";
 import { SmokeReport, runSmokeTest } from "../../lib/smoke/smokeTest";
+import { stableJson } from "../endpointSettings/endpointRevision";
 import { machineLearningApiVersion } from "../endpointSettings/endpointSettingsProvider";
 
 export interface SmokeTestInputs {
@@ -69,7 +70,7 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
 
     async diff(_id: string, olds: SmokeTestOutputs, news: SmokeTestInputs): Promise<pulumi.dynamic.DiffResult> {
         const { lastRun: _lastRun, ...oldInputs } = olds;
-        return { changes: canonical(oldInputs) !== canonical(news), replaces: [], deleteBeforeReplace: false };
+        return { changes: stableJson(oldInputs) !== stableJson(news), replaces: [], deleteBeforeReplace: false };
     }
 
     /** Nothing lives in Azure: deleting the test is forgetting it. */
@@ -122,13 +123,4 @@ function summary(report: SmokeReport): SmokeTestOutputs["lastRun"] {
         checks: report.checks.map((c) => ({ name: c.name, status: c.status, latencyMs: c.latencyMs })),
         ...(report.load && { load: { p50Ms: report.load.p50Ms, p95Ms: report.load.p95Ms, errorRate: report.load.errorRate } }),
     };
-}
-
-/** JSON with sorted keys, so that key order never reads as a change. */
-function canonical(value: unknown): string {
-    return JSON.stringify(value, (_key, v) =>
-        v && typeof v === "object" && !Array.isArray(v)
-            ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
-            : v,
-    );
 }

@@ -1,7 +1,8 @@
 import type { TokenCredential } from "@azure/identity";
-import axios, { AxiosResponse, Method } from "axios";
+import type { AxiosResponse, Method } from "axios";
 import { Clock, systemClock } from "../http/clock";
-import { backoffMs, retryAfterMs } from "../http/retryAfter";
+import { retryAfterMs } from "../http/retryAfter";
+import { retryingRequest } from "../http/retryingRequest";
 import { ArmError, azureErrorText } from "./armError";
 
 export interface ArmClientOptions {
@@ -72,39 +73,24 @@ export class ArmClient {
     /** One call, retried while Azure says "later" and the deadline allows. */
     private async send(method: Method, url: string, body?: unknown): Promise<AxiosResponse> {
         const what = `${method} ${displayPath(url)}`;
-        let lastProblem = "no answer yet";
-        for (let attempt = 1; ; attempt++) {
-            const remaining = this.deadline - this.clock.now();
-            if (remaining <= 0) throw this.gaveUp(what, lastProblem);
-            const token = await this.token();
-            let response: AxiosResponse;
-            try {
-                response = await axios.request({
-                    method,
-                    url,
-                    data: body,
-                    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-                    timeout: Math.min(this.options.requestTimeoutMs ?? 60_000, remaining),
-                    signal: AbortSignal.timeout(Math.min(this.options.requestTimeoutMs ?? 60_000, remaining)),
-                    validateStatus: () => true,
-                    maxRedirects: 0,
-                });
-            } catch (err) {
-                lastProblem = `no answer (${(err as Error).message})`;
-                await this.pause(what, backoffMs(attempt, this.options.retryBaseMs ?? 2000, 60_000), lastProblem);
-                continue;
-            }
-            if (response.status < 400) return response;
-            const azure = azureErrorText(response.data);
-            lastProblem = `${response.status}${azure.text ? ` ${azure.text}` : ""}`;
-            if (!retryableStatuses.includes(response.status)) {
-                throw new ArmError(`${what} failed: ${lastProblem}`, response.status, azure.code);
-            }
-            const delay =
-                retryAfterMs(response.headers["retry-after"], this.clock.now()) ??
-                backoffMs(attempt, this.options.retryBaseMs ?? 2000, 60_000);
-            await this.pause(what, delay, lastProblem);
+        const outcome = await retryingRequest({
+            method,
+            url,
+            data: body,
+            headers: async () => ({ Authorization: `Bearer ${await this.token()}`, "Content-Type": "application/json" }),
+            deadline: this.deadline,
+            attemptTimeoutMs: this.options.requestTimeoutMs ?? 60_000,
+            retryableStatuses,
+            backoffBaseMs: this.options.retryBaseMs ?? 2000,
+            maxBackoffMs: 60_000,
+            clock: this.clock,
+        });
+        if (outcome.kind === "gaveUp") {
+            throw this.gaveUp(what, outcome.lastResponse ? describeAnswer(outcome.lastResponse) : outcome.lastProblem);
         }
+        const response = outcome.response;
+        if (response.status < 400) return response;
+        throw new ArmError(`${what} failed: ${describeAnswer(response)}`, response.status, azureErrorText(response.data).code);
     }
 
     /**
@@ -163,6 +149,12 @@ export class ArmClient {
             throw new ArmError(`refusing to poll ${new URL(url).origin}: not ${new URL(this.options.baseUrl).origin}`);
         }
     }
+}
+
+/** "409 Conflict: Endpoint is busy..." from an answer. */
+function describeAnswer(response: AxiosResponse): string {
+    const azure = azureErrorText(response.data);
+    return `${response.status}${azure.text ? ` ${azure.text}` : ""}`;
 }
 
 function header(response: AxiosResponse, name: string): string | undefined {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { DeclaredResource, declareInStack, installMocks } from "./recordingMocks";
-import { projectNameIn, readStackConfig, toPulumiValues } from "./stackFile";
+import { projectNameIn, readStackConfig, toPulumiValues } from "../stacks/stackFile";
 
 export interface OfflinePlan {
     readonly stack: string;

@@ -1,9 +1,8 @@
-import { execFile } from "child_process";
 import * as path from "path";
-import { parseArgs, promisify } from "util";
-import { loadStackConfig } from "../../config/load";
+import { parseArgs } from "util";
 import { AzureCloud } from "../arm/clouds";
-import { projectNameIn, readStackConfig, toPulumiValues } from "../offline/stackFile";
+import { loadCommittedStack } from "../stacks/committedStack";
+import { pulumiStackOutputs } from "../stacks/stackOutputs";
 import { LoadCheckOptions } from "./loadCheck";
 import { ScoringCredential, entraCredential, staticCredential } from "./scoringCredential";
 import { readScoringRequest } from "./scoringRequest";
@@ -183,13 +182,8 @@ interface StackSettings {
 }
 
 async function fromStack(stack: string, projectDir: string, deps: CliDependencies): Promise<StackSettings> {
-    const { config, provider } = loadStackConfig({
-        project: projectNameIn(projectDir),
-        stack,
-        values: toPulumiValues(readStackConfig(projectDir, stack)),
-        projectDir,
-    });
-    const outputs = await (deps.stackOutputs ?? pulumiStackOutputs)(stack, projectDir);
+    const { config, provider } = loadCommittedStack(projectDir, stack);
+    const outputs = await (deps.stackOutputs ?? ((name, dir) => pulumiStackOutputs(name, dir, "pass --scoring-uri instead")))(stack, projectDir);
     const deployments = Array.isArray(outputs.onlineDeployments) ? outputs.onlineDeployments.map(String) : [];
     return {
         scoringUri: typeof outputs.scoringUri === "string" ? outputs.scoringUri : undefined,
@@ -201,20 +195,4 @@ async function fromStack(stack: string, projectDir: string, deps: CliDependencie
         load: config.smokeTest.load,
         cloud: provider.azureEnvironment,
     };
-}
-
-async function pulumiStackOutputs(stack: string, projectDir: string): Promise<Record<string, unknown>> {
-    try {
-        const { stdout } = await promisify(execFile)("pulumi", ["stack", "output", "--json", "--stack", stack], {
-            cwd: projectDir,
-            timeout: 60_000,
-        });
-        return JSON.parse(stdout) as Record<string, unknown>;
-    } catch (err) {
-        const error = err as NodeJS.ErrnoException & { stderr?: string };
-        if (error.code === "ENOENT") {
-            throw new Error("--stack needs the Pulumi CLI (`pulumi`), which is not installed here; pass --scoring-uri instead");
-        }
-        throw new Error(`pulumi stack output --stack ${stack} failed: ${(error.stderr ?? error.message).trim()}`);
-    }
 }

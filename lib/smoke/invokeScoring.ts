@@ -1,6 +1,5 @@
-import axios from "axios";
 import { Clock, systemClock } from "../http/clock";
-import { backoffMs, retryAfterMs } from "../http/retryAfter";
+import { RequestOutcome, retryingRequest } from "../http/retryingRequest";
 import { ScoringCredential } from "./scoringCredential";
 
 export interface InvokeOptions {
@@ -46,74 +45,47 @@ const transientStatuses = [408, 424, 429, 500, 502, 503, 504];
  * (400, 401, 403, 404).
  */
 export async function invokeScoring(options: InvokeOptions): Promise<ScoringAnswer> {
-    const clock = options.clock ?? systemClock;
-    const retry = options.retry ?? true;
-    let last: Attempt = { text: "", latencyMs: 0, attempts: 0, failure: "no attempt made" };
-    for (let attempt = 1; ; attempt++) {
-        const remaining = options.deadline - clock.now();
-        if (remaining <= 0) {
-            return { ...stripRetry(last), failure: last.failure ?? `gave up: the deadline passed after ${attempt - 1} attempts` };
-        }
-        last = await attemptOnce(options, Math.min(options.attemptTimeoutMs ?? 30_000, remaining), attempt, clock);
-        const transient = !last.final && (last.status === undefined || transientStatuses.includes(last.status));
-        if (!retry || !transient) return stripRetry(last);
-        const delay = last.retryAfterMs ?? backoffMs(attempt, options.retryBaseMs ?? 1000, 15_000);
-        if (clock.now() + delay >= options.deadline) {
-            return { ...stripRetry(last), failure: last.failure ?? `gave up after ${attempt} attempts: the deadline would pass while waiting to retry` };
-        }
-        await clock.sleep(delay);
-    }
-}
-
-/** An attempt as the retry loop sees it: Retry-After, and whether retrying could help at all. */
-type Attempt = ScoringAnswer & { retryAfterMs?: number; final?: boolean };
-
-function stripRetry(attempt: Attempt): ScoringAnswer {
-    const { retryAfterMs: _delay, final: _final, ...answer } = attempt;
-    return answer;
-}
-
-async function attemptOnce(options: InvokeOptions, timeoutMs: number, attempt: number, clock: Clock): Promise<Attempt> {
-    const started = Date.now();
-    let bearer: string;
+    let outcome: RequestOutcome;
     try {
-        bearer = await options.credential.bearer();
-    } catch (err) {
-        const reason = (err as Error).message.split("\n")[0];
-        return { text: "", latencyMs: 0, attempts: attempt, final: true, failure: `could not get a credential (${options.credential.source}): ${reason}` };
-    }
-    const headers: Record<string, string> = { "Content-Type": "application/json", Authorization: `Bearer ${bearer}` };
-    if (options.deployment) headers["azureml-model-deployment"] = options.deployment;
-    try {
-        const response = await axios.post(options.scoringUri, options.body, {
-            headers,
-            timeout: timeoutMs,
-            signal: AbortSignal.timeout(timeoutMs),
-            validateStatus: () => true,
-            responseType: "text",
-            transformResponse: (data: unknown) => data,
-            maxRedirects: 0,
+        outcome = await retryingRequest({
+            method: "POST",
+            url: options.scoringUri,
+            data: options.body,
+            headers: async () => ({
+                "Content-Type": "application/json",
+                Authorization: `Bearer ${await bearer(options.credential)}`,
+                ...(options.deployment ? { "azureml-model-deployment": options.deployment } : {}),
+            }),
+            deadline: options.deadline,
+            attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
+            retryableStatuses: transientStatuses,
+            maxAttempts: options.retry === false ? 1 : undefined,
+            backoffBaseMs: options.retryBaseMs ?? 1000,
+            maxBackoffMs: 15_000,
+            asText: true,
+            clock: options.clock ?? systemClock,
         });
-        const text = typeof response.data === "string" ? response.data : String(response.data ?? "");
-        return {
-            status: response.status,
-            json: parseJson(text),
-            text: text.slice(0, 500),
-            reason: modelErrorReason(response.headers as Record<string, unknown>),
-            latencyMs: Date.now() - started,
-            attempts: attempt,
-            retryAfterMs: retryAfterMs(response.headers["retry-after"], clock.now()),
-        };
     } catch (err) {
-        const message = (err as Error).message;
-        const code = (err as { code?: string }).code;
-        const hung = code === "ERR_CANCELED" || code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout|aborted/i.test(message);
-        return {
-            text: "",
-            latencyMs: Date.now() - started,
-            attempts: attempt,
-            failure: hung ? `no answer within ${timeoutMs} ms` : `request failed: ${message}`,
-        };
+        return { text: "", latencyMs: 0, attempts: 1, failure: (err as Error).message };
+    }
+    const response = outcome.kind === "answer" ? outcome.response : outcome.lastResponse;
+    if (!response) return { text: "", latencyMs: outcome.latencyMs, attempts: outcome.attempts, failure: outcome.kind === "gaveUp" ? outcome.lastProblem : undefined };
+    const text = typeof response.data === "string" ? response.data : String(response.data ?? "");
+    return {
+        status: response.status,
+        json: parseJson(text),
+        text: text.slice(0, 500),
+        reason: modelErrorReason(response.headers as Record<string, unknown>),
+        latencyMs: outcome.latencyMs,
+        attempts: outcome.attempts,
+    };
+}
+
+async function bearer(credential: ScoringCredential): Promise<string> {
+    try {
+        return await credential.bearer();
+    } catch (err) {
+        throw new Error(`could not get a credential (${credential.source}): ${(err as Error).message.split("\n")[0]}`);
     }
 }
 

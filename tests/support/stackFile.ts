@@ -1,5 +1,5 @@
 import * as path from "path";
-import { readStackConfig, toPulumiValues } from "../../lib/offline/stackFile";
+import { readStackConfig, toPulumiValues } from "../../lib/stacks/stackFile";
 
 export const projectDir = path.resolve(__dirname, "..", "..");
 export const projectName = "azureml-mlflow";

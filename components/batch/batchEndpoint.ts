@@ -1,0 +1,138 @@
+import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
+import * as pulumi from "@pulumi/pulumi";
+import { AzureCloud } from "../../lib/arm/clouds";
+import { isoSeconds } from "../compute/computeCluster";
+import { BatchEndpointDefault } from "../endpointSettings/batchEndpointDefault";
+import { endpointRevision } from "../endpointSettings/endpointRevision";
+import { declareInSequence } from "../sequence";
+
+export interface BatchDeploymentSpec {
+    /** Deployment name: the stable key of its resource. */
+    readonly name: string;
+    /** ARM id of the registered model version it scores with. */
+    readonly modelId: pulumi.Input<string>;
+    /** ARM id of the compute cluster it runs on. */
+    readonly computeId: pulumi.Input<string>;
+    readonly instanceCount: number;
+    readonly maxConcurrencyPerInstance: number;
+    /** Files per mini-batch. */
+    readonly miniBatchSize: number;
+    readonly outputAction: "AppendRow" | "SummaryOnly";
+    /** e.g. predictions.csv (with AppendRow: columns row, prediction, file_name). */
+    readonly outputFileName: string;
+    readonly retrySettings: { readonly maxRetries: number; readonly timeoutSeconds: number };
+    /** Failures tolerated before the job fails; -1 ignores them. */
+    readonly errorThreshold: number;
+    readonly loggingLevel: "Info" | "Warning" | "Debug";
+    readonly environmentVariables: Readonly<Record<string, string>>;
+}
+
+export interface BatchEndpointArgs {
+    readonly workspaceName: pulumi.Input<string>;
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location: string;
+    /** Azure name of the endpoint (unique in its region). */
+    readonly endpointName: pulumi.Input<string>;
+    readonly deployments: readonly BatchDeploymentSpec[];
+    /** The deployment jobs go to by default (validated to be one of `deployments`). */
+    readonly defaultDeployment: string;
+    readonly cloud: AzureCloud;
+    readonly defaultTimeoutSeconds: number;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * A batch endpoint with model deployments on the compute cluster, in the order Azure demands:
+ * 1. the endpoint (Entra auth, the only mode batch endpoints take), declared without defaults;
+ * 2. the deployments, one after another;
+ * 3. the default deployment, by a `BatchEndpointDefault` resource depending on every deployment,
+ *    re-applied whenever the endpoint is updated.
+ */
+export class BatchEndpoint extends pulumi.ComponentResource {
+    public readonly endpointName: pulumi.Output<string>;
+    public readonly endpointId: pulumi.Output<string>;
+    /** Where jobs are submitted: `https://<endpoint>.<region>.inference.ml.azure.com/jobs`. */
+    public readonly scoringUri: pulumi.Output<string>;
+    public readonly deploymentNames: string[];
+    public readonly defaultResource: BatchEndpointDefault;
+
+    constructor(name: string, args: BatchEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azureml-mlflow:batch:BatchEndpoint", name, {}, opts);
+        const inWorkspace = { workspaceName: args.workspaceName, resourceGroupName: args.resourceGroupName };
+        const tags = { ...args.tags };
+        const authMode = "AADToken";
+
+        const endpoint = new machinelearningservices.BatchEndpoint(
+            `${name}-endpoint`,
+            {
+                ...inWorkspace,
+                endpointName: args.endpointName,
+                location: args.location,
+                identity: { type: machinelearningservices.ManagedServiceIdentityType.SystemAssigned },
+                properties: { authMode },
+                tags,
+            },
+            // The default belongs to the BatchEndpointDefault resource; a refresh must not make this one undo it.
+            { parent: this, ignoreChanges: ["properties.defaults"] },
+        );
+
+        const deployments = declareInSequence(
+            args.deployments,
+            (spec) => spec.name,
+            (spec, dependsOn) =>
+                new machinelearningservices.BatchDeployment(
+                    `${name}-${spec.name}`,
+                    {
+                        ...inWorkspace,
+                        endpointName: endpoint.name,
+                        deploymentName: spec.name,
+                        location: args.location,
+                        properties: {
+                            // No code configuration and no environment: Azure's no-code MLflow batch scoring.
+                            model: { referenceType: "Id", assetId: spec.modelId },
+                            compute: spec.computeId,
+                            resources: { instanceCount: spec.instanceCount },
+                            maxConcurrencyPerInstance: spec.maxConcurrencyPerInstance,
+                            miniBatchSize: spec.miniBatchSize,
+                            outputAction: spec.outputAction,
+                            outputFileName: spec.outputFileName,
+                            retrySettings: {
+                                maxRetries: spec.retrySettings.maxRetries,
+                                timeout: isoSeconds(spec.retrySettings.timeoutSeconds),
+                            },
+                            errorThreshold: spec.errorThreshold,
+                            loggingLevel: spec.loggingLevel,
+                            environmentVariables: { ...spec.environmentVariables },
+                        },
+                        tags,
+                    },
+                    { parent: this, dependsOn },
+                ),
+        );
+
+        this.defaultResource = new BatchEndpointDefault(
+            `${name}-default`,
+            {
+                endpointId: endpoint.id,
+                cloud: args.cloud,
+                deploymentName: args.defaultDeployment,
+                endpointRevision: endpointRevision({
+                    endpointName: args.endpointName,
+                    workspaceName: args.workspaceName,
+                    resourceGroupName: args.resourceGroupName,
+                    location: args.location,
+                    authMode,
+                    tags,
+                }),
+                timeoutSeconds: args.defaultTimeoutSeconds,
+            },
+            { parent: this, dependsOn: [endpoint, ...deployments] },
+        );
+
+        this.endpointName = endpoint.name;
+        this.endpointId = endpoint.id;
+        this.scoringUri = endpoint.properties.apply((p) => p.scoringUri ?? "");
+        this.deploymentNames = args.deployments.map((d) => d.name).sort();
+        this.registerOutputs({ endpointName: this.endpointName, scoringUri: this.scoringUri });
+    }
+}

@@ -1,0 +1,97 @@
+import * as fs from "fs";
+import * as path from "path";
+import { endpointName, placeholderSuffix } from "../naming/names";
+import { nameProblem, namingRules } from "../naming/rules";
+
+/** What the batch rules need to know about a batch endpoint's configuration. */
+export interface BatchPlan {
+    readonly name: string;
+    readonly defaultDeployment: string;
+    readonly deployments: readonly {
+        readonly name: string;
+        readonly model: string;
+        readonly compute: string;
+        readonly instanceCount: number;
+        readonly outputFileName: string;
+    }[];
+    readonly inputData?: { readonly name: string; readonly path: string };
+}
+
+export interface BatchProblem {
+    readonly key: string;
+    readonly value: unknown;
+    readonly message: string;
+}
+
+/** File types a batch deployment of an MLflow model reads. */
+const batchInputExtensions = [".csv", ".parquet"];
+
+/**
+ * Rules for a batch endpoint, checked before anything is declared: the default names a declared
+ * deployment (it can only be set once that deployment exists), deployments run on the stack's
+ * cluster and fit in it, output files are CSV, names follow Azure's rules, and the input folder
+ * holds files a batch deployment can read.
+ */
+export function batchProblems(
+    plan: BatchPlan,
+    context: { knownModels: ReadonlySet<string>; cluster: { name: string; maxNodes: number }; projectDir: string },
+): BatchProblem[] {
+    const problems: BatchProblem[] = [];
+    const endpointIssue = nameProblem(namingRules.endpoint, endpointName(plan.name, placeholderSuffix));
+    if (endpointIssue) problems.push({ key: "name", value: plan.name, message: `derived ${endpointIssue}` });
+
+    const declared = new Set<string>();
+    plan.deployments.forEach((deployment, i) => {
+        const at = `deployments[${i}]`;
+        const nameIssue = nameProblem(namingRules.deployment, deployment.name);
+        if (nameIssue) problems.push({ key: `${at}.name`, value: deployment.name, message: nameIssue });
+        if (declared.has(deployment.name)) {
+            problems.push({ key: `${at}.name`, value: deployment.name, message: "is declared twice; deployment names must be unique" });
+        }
+        declared.add(deployment.name);
+        if (!context.knownModels.has(deployment.model)) {
+            problems.push({
+                key: `${at}.model`,
+                value: deployment.model,
+                message: `names no model version in models; declared: ${[...context.knownModels].sort().join(", ") || "none"}`,
+            });
+        }
+        if (deployment.compute !== context.cluster.name) {
+            problems.push({
+                key: `${at}.compute`,
+                value: deployment.compute,
+                message: `names no compute cluster of this stack; declared: ${context.cluster.name}`,
+            });
+        } else if (deployment.instanceCount > context.cluster.maxNodes) {
+            problems.push({
+                key: `${at}.instanceCount`,
+                value: deployment.instanceCount,
+                message: `exceeds computeCluster.maxNodes (${context.cluster.maxNodes})`,
+            });
+        }
+        if (!/^[^/\\]+\.csv$/i.test(deployment.outputFileName)) {
+            problems.push({ key: `${at}.outputFileName`, value: deployment.outputFileName, message: "must be a file name ending in .csv" });
+        }
+    });
+
+    if (!declared.has(plan.defaultDeployment)) {
+        problems.push({
+            key: "defaultDeployment",
+            value: plan.defaultDeployment,
+            message: `names a deployment that is not declared; declared: ${[...declared].sort().join(", ")}`,
+        });
+    }
+
+    if (plan.inputData) {
+        const nameIssue = nameProblem(namingRules.asset, plan.inputData.name);
+        if (nameIssue) problems.push({ key: "inputData.name", value: plan.inputData.name, message: nameIssue });
+        const dir = path.resolve(context.projectDir, plan.inputData.path);
+        const files = fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? fs.readdirSync(dir) : undefined;
+        if (files === undefined) {
+            problems.push({ key: "inputData.path", value: plan.inputData.path, message: `folder ${dir} does not exist` });
+        } else if (!files.some((f) => batchInputExtensions.includes(path.extname(f).toLowerCase()))) {
+            problems.push({ key: "inputData.path", value: plan.inputData.path, message: `holds no ${batchInputExtensions.join(" or ")} files` });
+        }
+    }
+    return problems;
+}

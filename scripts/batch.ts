@@ -1,0 +1,7 @@
+/** `npm run batch -- ...`: see lib/batch/cli.ts for the options. */
+import { runBatchCli } from "../lib/batch/cli";
+
+runBatchCli(process.argv.slice(2), {
+    stdout: (text) => console.log(text),
+    stderr: (text) => console.error(text),
+}).then((code) => process.exit(code));
