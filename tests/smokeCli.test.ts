@@ -151,6 +151,15 @@ describe("npm run smoke", () => {
         expect(report.load.requests).toBe(30);
     });
 
+    it("writes the JSON report to --report for CI artifacts", async () => {
+        const file = require("path").join(require("os").tmpdir(), `smoke-${process.pid}.json`);
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri, "--report", file]);
+        expect(run.code).toBe(0);
+        expect(run.stdout).toContain("PASSED");
+        expect(JSON.parse(require("fs").readFileSync(file, "utf8"))).toMatchObject({ passed: true, checks: [{ name: "traffic routing" }] });
+        require("fs").rmSync(file);
+    });
+
     it("explains usage errors with exit code 2", async () => {
         const run = await smoke(["--request", "sample-request.json"]);
         expect(run.code).toBe(2);

@@ -1,15 +1,14 @@
+import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { AzureCloud } from "../arm/clouds";
 import { loadCommittedStack } from "../stacks/committedStack";
 import { pulumiStackOutputs } from "../stacks/stackOutputs";
 import { LoadCheckOptions } from "./loadCheck";
-import { ScoringCredential, entraCredential, staticCredential } from "./scoringCredential";
+import { ScoringCredential, endpointKeyVariable, entraCredential, staticCredential } from "./scoringCredential";
 import { readScoringRequest } from "./scoringRequest";
 import { formatSmokeReport } from "./smokeReport";
 import { SmokePlan, runSmokeTest } from "./smokeTest";
-
-export const endpointKeyVariable = "AZUREML_ENDPOINT_KEY";
 
 export const smokeUsage = `Usage: npm run smoke -- (--scoring-uri <url> | --stack <name>) [options]
   --scoring-uri <url>       the endpoint's scoring URI (https://<endpoint>.<region>.inference.ml.azure.com/score)
@@ -22,6 +21,7 @@ export const smokeUsage = `Usage: npm run smoke -- (--scoring-uri <url> | --stac
   --latency-budget-ms <ms>  per-call latency budget (default 5000)
   --load <n> --concurrency <c> [--max-p95-ms <ms>] [--max-error-rate <0-1>]   a short load check
   --json                    print the report as JSON
+  --report <file>           also write the JSON report to this file (e.g. a CI artifact)
 Credential: the endpoint key from ${endpointKeyVariable}; when it is not set, an Entra token
 (DefaultAzureCredential, scope https://ml.azure.com/.default).`;
 
@@ -53,6 +53,7 @@ export async function runSmokeCli(
         const plan = await planFromArguments(argv, env, deps);
         const report = await withinTimeout(runSmokeTest(plan.smoke), plan.smoke.timeoutMs);
         io.stdout(plan.json ? JSON.stringify(report, null, 2) : formatSmokeReport(report));
+        if (plan.reportFile) fs.writeFileSync(plan.reportFile, `${JSON.stringify(report, null, 2)}\n`);
         return report.passed ? 0 : 1;
     } catch (err) {
         io.stderr(`${(err as Error).message}${err instanceof UsageError ? `\n\n${smokeUsage}` : ""}`);
@@ -80,7 +81,7 @@ async function planFromArguments(
     argv: readonly string[],
     env: NodeJS.ProcessEnv,
     deps: CliDependencies,
-): Promise<{ smoke: SmokePlan; json: boolean }> {
+): Promise<{ smoke: SmokePlan; json: boolean; reportFile?: string }> {
     let parsed;
     try {
         parsed = parseArgs({
@@ -98,6 +99,7 @@ async function planFromArguments(
                 "max-p95-ms": { type: "string" },
                 "max-error-rate": { type: "string" },
                 json: { type: "boolean", default: false },
+                report: { type: "string" },
             },
             strict: true,
         });
@@ -119,6 +121,7 @@ async function planFromArguments(
 
     return {
         json: o.json ?? false,
+        reportFile: o.report,
         smoke: {
             scoringUri,
             request,

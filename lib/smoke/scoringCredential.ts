@@ -1,6 +1,9 @@
 import type { TokenCredential } from "@azure/identity";
 import { AzureCloud } from "../arm/clouds";
 
+/** Where the smoke test CLI and the local endpoint take an endpoint key from. */
+export const endpointKeyVariable = "AZUREML_ENDPOINT_KEY";
+
 /**
  * What the smoke test presents as `Authorization: Bearer ...`: an endpoint key, an AML token or an
  * Entra token. `source` says where it came from, for reports; the value itself is never printed.

@@ -29,7 +29,8 @@ export interface ScoringCall {
 export class FakeScoring {
     readonly calls: ScoringCall[] = [];
     readonly script: ScoringScript[] = [];
-    expectedKey = "endpoint-primary-key";
+    /** The bearer credential required; undefined: none (an inference server behind a router). */
+    expectedKey: string | undefined = "endpoint-primary-key";
     private server?: http.Server;
     private readonly hung: http.ServerResponse[] = [];
     url = "";
@@ -82,7 +83,7 @@ export class FakeScoring {
                     res.writeHead(404).end();
                     return;
                 }
-                if (req.headers.authorization !== `Bearer ${this.expectedKey}`) {
+                if (this.expectedKey !== undefined && req.headers.authorization !== `Bearer ${this.expectedKey}`) {
                     res.writeHead(401, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "Invalid authentication." }));
                     return;
                 }

@@ -1,0 +1,15 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { types } from "./resourceTypes";
+
+export const productionNoKeyAuth: ResourceValidationPolicy = {
+    name: "prod-online-endpoint-no-key-auth",
+    description: "Production online endpoints authenticate with Entra (AADToken) or AML tokens, never long-lived keys (enable for production stacks).",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== types.onlineEndpoint) return;
+        const authMode = args.props.properties?.authMode;
+        if (authMode === "Key" || authMode === undefined) {
+            reportViolation(`endpoint ${args.props.endpointName ?? args.name} uses ${authMode ?? "the default (Key)"} authentication; use AADToken or AMLToken.`);
+        }
+    },
+};
