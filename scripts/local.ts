@@ -1,0 +1,11 @@
+/** `npm run local -- ...`: the stack's endpoint on this machine (see lib/local/cli.ts). */
+import * as path from "path";
+import { runLocalCli } from "../lib/local/cli";
+
+runLocalCli(process.argv.slice(2), process.env, { stdout: (t) => console.log(t), stderr: (t) => console.error(t) }, path.resolve(__dirname, "..")).then(
+    (code) => process.exit(code),
+    (err: Error) => {
+        console.error(err.message);
+        process.exit(2);
+    },
+);

@@ -1,0 +1,25 @@
+import { runLocalCli } from "../lib/local/cli";
+import { projectDir } from "./support/stackFile";
+
+/** Argument and stack errors end before any Python environment or server is touched. */
+describe("npm run local: refusing bad requests up front", () => {
+    async function local(args: string[]) {
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = await runLocalCli(args, {}, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) }, projectDir);
+        return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+    }
+
+    it("names the stacks there are when the stack does not exist", async () => {
+        const run = await local(["--stack", "staging"]);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(/Pulumi\.staging\.yaml does not exist; stacks here: dev, prod/);
+        expect(run.stdout).toBe("");
+    });
+
+    it("rejects a bad port, unknown options and contradictory modes", async () => {
+        expect(await local(["--port", "99999"])).toMatchObject({ code: 2, stderr: "--port 99999 must be a port number (0-65535)" });
+        expect((await local(["--verbose"])).code).toBe(2);
+        expect((await local(["--once", "--batch"])).stderr).toContain("--once and --batch do not go together");
+    });
+});
