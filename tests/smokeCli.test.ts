@@ -26,7 +26,7 @@ describe("npm run smoke", () => {
         expect(run.code).toBe(0);
         expect(run.stdout).toMatch(/PASS {2}traffic routing +HTTP 200/);
         expect(run.stdout).toContain("credential: endpoint key from AZUREML_ENDPOINT_KEY");
-        expect(run.stdout).toMatch(/PASSED: 1 checks/);
+        expect(run.stdout).toMatch(/PASSED in \d+ ms\nsmoke: 1 passed, 0 failed$/);
         expect(endpoint.calls).toEqual([{ deployment: undefined, authorization: `Bearer ${key}`, rows: 5 }]);
     });
 
