@@ -76,16 +76,19 @@ function modelRules(config: StackConfig, projectDir: string): ConfigProblem[] {
     return problems;
 }
 
+/** The `name:version` of every model the stack registers: what deployments may name. */
+function declaredModelVersions(config: StackConfig): Set<string> {
+    return new Set(config.models.map((m) => modelVersionKey(m.name, m.version)));
+}
+
 function onlineEndpointRules(config: StackConfig): ConfigProblem[] {
     if (!config.onlineEndpoint) return [];
-    const models = new Set(config.models.map((m) => modelVersionKey(m.name, m.version)));
-    return trafficProblems(config.onlineEndpoint, models).map((p) => ({ ...p, key: `onlineEndpoint.${p.key}` }));
+    return trafficProblems(config.onlineEndpoint, declaredModelVersions(config)).map((p) => ({ ...p, key: `onlineEndpoint.${p.key}` }));
 }
 
 function batchEndpointRules(config: StackConfig, projectDir: string): ConfigProblem[] {
     if (!config.batchEndpoint) return [];
-    const knownModels = new Set(config.models.map((m) => modelVersionKey(m.name, m.version)));
-    return batchProblems(config.batchEndpoint, { knownModels, cluster: config.computeCluster, projectDir }).map((p) => ({
+    return batchProblems(config.batchEndpoint, { knownModels: declaredModelVersions(config), cluster: config.computeCluster, projectDir }).map((p) => ({
         ...p,
         key: `batchEndpoint.${p.key}`,
     }));

@@ -1,5 +1,5 @@
 import * as http from "http";
-import { AddressInfo } from "net";
+import { LoopbackServer, sendJson } from "./loopbackServer";
 
 /** One request the fake Resource Manager received. */
 export interface ArmRequest {
@@ -41,7 +41,7 @@ interface Endpoint {
  * 0 or 100; a PUT without traffic resets it; a deployment with traffic cannot be deleted;
  * requests without the expected bearer token get 401.
  */
-export class FakeArm {
+export class FakeArm extends LoopbackServer {
     readonly requests: ArmRequest[] = [];
     readonly script: ScriptedAnswer[] = [];
     /** How many polls an operation answers InProgress before its final status. */
@@ -54,25 +54,7 @@ export class FakeArm {
     amlToken = "aml-access-token";
     private readonly endpoints = new Map<string, Endpoint>();
     private readonly operations = new Map<string, { polls: number; apply: () => void; outcome: { status: string; error?: unknown } }>();
-    private readonly hung: http.ServerResponse[] = [];
-    private server?: http.Server;
     private nextOperation = 1;
-
-    /** Base URL, e.g. http://127.0.0.1:PORT. */
-    url = "";
-
-    async start(): Promise<this> {
-        this.server = http.createServer((req, res) => this.handle(req, res));
-        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-        this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-        return this;
-    }
-
-    async stop(): Promise<void> {
-        for (const res of this.hung) res.destroy();
-        this.server?.closeAllConnections();
-        await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-    }
 
     addEndpoint(id: string, deployments: Record<string, string> = {}, properties: Record<string, any> = {}): void {
         this.endpoints.set(id.toLowerCase(), {
@@ -108,37 +90,27 @@ export class FakeArm {
         this.endpoint(id).properties.traffic = traffic;
     }
 
-    private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-        let raw = "";
-        req.on("data", (chunk) => (raw += chunk));
-        req.on("end", () => {
-            const url = new URL(req.url ?? "/", this.url);
-            const body = raw ? JSON.parse(raw) : undefined;
-            this.requests.push({ method: req.method!, path: url.pathname, authorization: req.headers.authorization, body });
-            const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
-                res.writeHead(status, { "Content-Type": "application/json", ...headers });
-                res.end(payload === undefined ? "" : JSON.stringify(payload));
-            };
+    protected handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+        const url = new URL(req.url ?? "/", this.url);
+        const body = raw ? JSON.parse(raw) : undefined;
+        this.requests.push({ method: req.method!, path: url.pathname, authorization: req.headers.authorization, body });
+        const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => sendJson(res, status, payload, headers);
 
-            const scripted = this.script.findIndex(
-                (s) => (!s.method || s.method === req.method) && (!s.pathIncludes || url.pathname.includes(s.pathIncludes)),
-            );
-            if (scripted >= 0) {
-                const [answer] = this.script.splice(scripted, 1);
-                if (answer.hang) {
-                    this.hung.push(res);
-                    return;
-                }
-                return send(answer.status ?? 200, answer.body, answer.headers);
-            }
-            if (req.headers.authorization !== `Bearer ${this.expectedToken}`) {
-                return send(401, { error: { code: "InvalidAuthenticationToken", message: "The access token is invalid." } });
-            }
-            if (url.searchParams.get("api-version") === null && !url.pathname.startsWith("/operations/")) {
-                return send(400, { error: { code: "MissingApiVersionParameter", message: "The api-version query parameter is required." } });
-            }
-            this.route(req.method!, url.pathname, body, send);
-        });
+        const scripted = this.script.findIndex(
+            (s) => (!s.method || s.method === req.method) && (!s.pathIncludes || url.pathname.includes(s.pathIncludes)),
+        );
+        if (scripted >= 0) {
+            const [answer] = this.script.splice(scripted, 1);
+            if (answer.hang) return this.holdForever(res);
+            return send(answer.status ?? 200, answer.body, answer.headers);
+        }
+        if (req.headers.authorization !== `Bearer ${this.expectedToken}`) {
+            return send(401, { error: { code: "InvalidAuthenticationToken", message: "The access token is invalid." } });
+        }
+        if (url.searchParams.get("api-version") === null && !url.pathname.startsWith("/operations/")) {
+            return send(400, { error: { code: "MissingApiVersionParameter", message: "The api-version query parameter is required." } });
+        }
+        this.route(req.method!, url.pathname, body, send);
     }
 
     private route(method: string, path: string, body: any, send: (s: number, p?: unknown, h?: Record<string, string>) => void): void {

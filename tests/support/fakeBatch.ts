@@ -1,5 +1,5 @@
 import * as http from "http";
-import { AddressInfo } from "net";
+import { LoopbackServer, sendJson } from "./loopbackServer";
 
 export interface BatchScript {
     readonly method?: "GET" | "POST";
@@ -13,7 +13,7 @@ export interface BatchScript {
  * token required), GET /jobs/<name> reports its status, moving through `statuses` one poll at a
  * time. Scripted answers model Azure's refusals (401, 429).
  */
-export class FakeBatch {
+export class FakeBatch extends LoopbackServer {
     readonly submissions: { body: any; deployment?: string; authorization?: string }[] = [];
     readonly script: BatchScript[] = [];
     /** Statuses a job reports on successive polls; the last one sticks. */
@@ -22,55 +22,34 @@ export class FakeBatch {
     failure: Record<string, unknown> = {};
     expectedToken = "entra-token";
     polls = 0;
-    private server?: http.Server;
-    url = "";
 
     get scoringUri(): string {
         return `${this.url}/jobs`;
     }
 
-    async start(): Promise<this> {
-        this.server = http.createServer((req, res) => this.handle(req, res));
-        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-        this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-        return this;
-    }
-
-    async stop(): Promise<void> {
-        this.server?.closeAllConnections();
-        await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-    }
-
-    private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-        let raw = "";
-        req.on("data", (chunk) => (raw += chunk));
-        req.on("end", () => {
-            const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-                res.writeHead(status, { "Content-Type": "application/json", ...headers });
-                res.end(JSON.stringify(body));
-            };
-            const scripted = this.script.findIndex((s) => !s.method || s.method === req.method);
-            if (scripted >= 0) {
-                const [answer] = this.script.splice(scripted, 1);
-                return send(answer.status, answer.body ?? {}, answer.headers);
-            }
-            if (req.headers.authorization !== `Bearer ${this.expectedToken}`) {
-                return send(401, { error: { code: "Unauthorized", message: "Invalid or expired token." } });
-            }
-            if (req.method === "POST" && req.url === "/jobs") {
-                this.submissions.push({
-                    body: JSON.parse(raw),
-                    deployment: req.headers["azureml-model-deployment"] as string | undefined,
-                    authorization: req.headers.authorization,
-                });
-                return send(200, { id: `/jobs/batchjob-${this.submissions.length}`, name: `batchjob-${this.submissions.length}`, properties: { status: "NotStarted" } });
-            }
-            const poll = /^\/jobs\/(batchjob-\d+)$/.exec(req.url ?? "");
-            if (req.method === "GET" && poll) {
-                const status = this.statuses[Math.min(this.polls++, this.statuses.length - 1)];
-                return send(200, { name: poll[1], properties: { status, ...(status === "Failed" ? this.failure : {}) } });
-            }
-            send(404, { error: { code: "NotFound", message: `no route ${req.method} ${req.url}` } });
-        });
+    protected handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+        const send = (status: number, body: unknown, headers: Record<string, string> = {}) => sendJson(res, status, body, headers);
+        const scripted = this.script.findIndex((s) => !s.method || s.method === req.method);
+        if (scripted >= 0) {
+            const [answer] = this.script.splice(scripted, 1);
+            return send(answer.status, answer.body ?? {}, answer.headers);
+        }
+        if (req.headers.authorization !== `Bearer ${this.expectedToken}`) {
+            return send(401, { error: { code: "Unauthorized", message: "Invalid or expired token." } });
+        }
+        if (req.method === "POST" && req.url === "/jobs") {
+            this.submissions.push({
+                body: JSON.parse(raw),
+                deployment: req.headers["azureml-model-deployment"] as string | undefined,
+                authorization: req.headers.authorization,
+            });
+            return send(200, { id: `/jobs/batchjob-${this.submissions.length}`, name: `batchjob-${this.submissions.length}`, properties: { status: "NotStarted" } });
+        }
+        const poll = /^\/jobs\/(batchjob-\d+)$/.exec(req.url ?? "");
+        if (req.method === "GET" && poll) {
+            const status = this.statuses[Math.min(this.polls++, this.statuses.length - 1)];
+            return send(200, { name: poll[1], properties: { status, ...(status === "Failed" ? this.failure : {}) } });
+        }
+        send(404, { error: { code: "NotFound", message: `no route ${req.method} ${req.url}` } });
     }
 }
