@@ -54,6 +54,18 @@ async function main(): Promise<void> {
                 );
             }
         }
+        const online = config.onlineEndpoint!;
+        const served = endpoint.router.stats.served;
+        const live = Object.values(served).reduce((a, b) => a + b, 0);
+        console.log(`\ntraffic split over ${live} live requests through the router (configured -> observed):`);
+        for (const name of Object.keys(endpoint.router.stats.served).concat(Object.keys(online.traffic)).filter((v, i, a) => a.indexOf(v) === i).sort()) {
+            const observed = (100 * (served[name] ?? 0)) / live;
+            console.log(`  ${name.padEnd(10)} ${String(online.traffic[name] ?? 0).padStart(3)}% -> ${observed.toFixed(1)}%`);
+        }
+        const mirrored = endpoint.router.stats.mirrored;
+        for (const [name, count] of Object.entries(mirrored)) {
+            console.log(`  ${name.padEnd(10)} mirror ${online.mirrorTraffic[name]}% -> ${((100 * count) / live).toFixed(1)}% copied`);
+        }
     } finally {
         await endpoint.stop();
     }
