@@ -9,7 +9,7 @@ import { endpointName, platformNames, suffixLength } from "./components/naming/n
 import { BatchEndpoint } from "./components/batch/batchEndpoint";
 import { UriFolderDataAsset } from "./components/data/uriFolderDataAsset";
 import { OnlineEndpoint } from "./components/online/onlineEndpoint";
-import { PostDeploySmokeTest } from "./components/smoke/postDeploySmokeTest";
+import { PostDeploySmokeTest, PreTrafficProbe, SmokeTestArgs } from "./components/smoke/smokeTestResources";
 import { readScoringRequest } from "./lib/smoke/scoringRequest";
 import { ProviderSettings } from "./config/load";
 import { MlWorkspace } from "./components/workspace/mlWorkspace";
@@ -26,6 +26,8 @@ export interface Platform {
     readonly batchInput?: UriFolderDataAsset;
     /** Present when the stack has an online endpoint and its smoke test is enabled. */
     readonly smokeTest?: PostDeploySmokeTest;
+    /** The probe of every deployment that gates traffic, with the smoke test. */
+    readonly preTrafficProbe?: PreTrafficProbe;
     /** ARM ids of the registered model versions, by `name:version`. */
     readonly modelVersionIds: Record<string, pulumi.Output<string>>;
 }
@@ -96,6 +98,21 @@ export function buildPlatform(
         }),
     );
     const online = config.onlineEndpoint;
+    const smoke = config.smokeTest;
+    const smokeArgs = (endpoint: { endpointId: pulumi.Input<string>; scoringUri: pulumi.Input<string> }, deploymentNames: string[], fingerprint: pulumi.Input<string>): SmokeTestArgs => ({
+        scoringUri: endpoint.scoringUri,
+        endpointId: endpoint.endpointId,
+        cloud: provider.azureEnvironment,
+        authMode: online!.authMode,
+        deployments: deploymentNames,
+        fingerprint,
+        request: readScoringRequest(path.resolve(projectDir, smoke.requestFile)),
+        allowedPredictions: smoke.allowedPredictions,
+        latencyBudgetMs: smoke.latencyBudgetMs,
+        timeoutSeconds: smoke.timeoutSeconds,
+        load: smoke.load,
+    });
+    let preTrafficProbe: PreTrafficProbe | undefined;
     const onlineEndpoint =
         online &&
         new OnlineEndpoint("online", {
@@ -110,27 +127,26 @@ export function buildPlatform(
             cloud: provider.azureEnvironment,
             trafficTimeoutSeconds: online.trafficTimeoutSeconds,
             tags,
+            // Every deployment must answer correctly before any traffic moves.
+            gateTraffic: smoke.enabled
+                ? (endpoint) =>
+                      (preTrafficProbe = new PreTrafficProbe(
+                          "online-pre-traffic-probe",
+                          smokeArgs(endpoint, endpoint.deploymentNames, endpoint.deploymentsFingerprint),
+                          { dependsOn: endpoint.deployments },
+                      ))
+                : undefined,
         });
 
-    const smoke = config.smokeTest;
     const smokeTest =
         onlineEndpoint && online && smoke.enabled
             ? new PostDeploySmokeTest(
                   "online-smoke-test",
                   {
-                      scoringUri: onlineEndpoint.scoringUri,
-                      endpointId: onlineEndpoint.endpointId,
-                      cloud: provider.azureEnvironment,
-                      authMode: online.authMode,
-                      deployments: onlineEndpoint.deploymentNames,
-                      servedFingerprint: onlineEndpoint.servedFingerprint,
-                      request: readScoringRequest(path.resolve(projectDir, smoke.requestFile)),
-                      allowedPredictions: smoke.allowedPredictions,
-                      latencyBudgetMs: smoke.latencyBudgetMs,
-                      timeoutSeconds: smoke.timeoutSeconds,
-                      load: smoke.load,
+                      ...smokeArgs(onlineEndpoint, onlineEndpoint.deploymentNames, onlineEndpoint.servedFingerprint),
+                      anyLiveTraffic: Object.values(online.traffic).some((weight) => weight > 0),
                   },
-                  // After traffic: the routing check needs it, and 0% deployments are probed by header.
+                  // After traffic: the routing check needs it.
                   { dependsOn: [onlineEndpoint.trafficResource] },
               )
             : undefined;
@@ -167,5 +183,5 @@ export function buildPlatform(
             tags,
         });
 
-    return { workspace, computeCluster, models, modelVersionIds, onlineEndpoint, smokeTest, batchEndpoint, batchInput };
+    return { workspace, computeCluster, models, modelVersionIds, onlineEndpoint, preTrafficProbe, smokeTest, batchEndpoint, batchInput };
 }

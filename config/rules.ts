@@ -5,6 +5,7 @@ import { nameProblem, namingRules } from "../components/naming/rules";
 import { modelVersionKey } from "../components/model/modelVersionKey";
 import { trafficProblems } from "../components/online/trafficRules";
 import { batchProblems } from "../components/batch/batchRules";
+import { listFolderFiles } from "../components/storage/folderContent";
 import { readScoringRequest } from "../lib/smoke/scoringRequest";
 import { ConfigProblem } from "./problems";
 import { StackConfig } from "./schema";
@@ -70,10 +71,23 @@ function modelRules(config: StackConfig, projectDir: string): ConfigProblem[] {
         } else {
             seen.set(id, i);
         }
-        const inspection = inspectMlflowModelFolder(path.resolve(projectDir, model.path));
+        const dir = path.resolve(projectDir, model.path);
+        const inspection = inspectMlflowModelFolder(dir);
+        const uploadIssue = inspection.ok ? folderUploadProblem(dir) : undefined;
         if (!inspection.ok) problems.push({ key: `models[${i}].path`, value: model.path, message: inspection.problem });
+        else if (uploadIssue) problems.push({ key: `models[${i}].path`, value: model.path, message: uploadIssue });
     });
     return problems;
+}
+
+/** Why a folder cannot be uploaded as it is (e.g. it holds a symbolic link), if it cannot. */
+function folderUploadProblem(dir: string): string | undefined {
+    try {
+        listFolderFiles(dir);
+        return undefined;
+    } catch (err) {
+        return (err as Error).message;
+    }
 }
 
 /** The `name:version` of every model the stack registers: what deployments may name. */
@@ -100,6 +114,16 @@ function batchEndpointRules(config: StackConfig, projectDir: string): ConfigProb
  */
 function smokeTestRules(config: StackConfig, projectDir: string): ConfigProblem[] {
     if (!config.onlineEndpoint || !config.smokeTest.enabled) return [];
+    if (config.onlineEndpoint.publicNetworkAccess === "Disabled") {
+        return [
+            {
+                key: "smokeTest.enabled",
+                value: true,
+                message:
+                    "must be false while onlineEndpoint.publicNetworkAccess is Disabled: the smoke test runs where `pulumi up` runs and cannot reach a private endpoint",
+            },
+        ];
+    }
     const key = "smokeTest.requestFile";
     const file = config.smokeTest.requestFile;
     let columns: readonly string[];

@@ -81,6 +81,12 @@ describe("batch job client against a local batch endpoint", () => {
         expect(endpoint.submissions).toHaveLength(1);
     });
 
+    it("never submits twice after a 502 (the job may already exist)", async () => {
+        endpoint.script.push({ method: "POST", status: 502, body: { error: { code: "BadGateway", message: "upstream reset" } } });
+        await expect(runBatchJob(job())).rejects.toThrow("POST /jobs failed: HTTP 502 BadGateway: upstream reset");
+        expect(clock.sleeps).toEqual([]);
+    });
+
     it("gives up waiting after its timeout, saying the job keeps running", async () => {
         endpoint.statuses = ["Running"];
         await expect(runBatchJob(job({ timeoutMs: 60_000 }))).rejects.toThrow(

@@ -241,6 +241,20 @@ describe("stack configuration", () => {
         ]);
     });
 
+    it("refuses a smoke test that could not reach a private endpoint", () => {
+        expect(problemsOf(devWith((c) => (c.onlineEndpoint.publicNetworkAccess = "Disabled")))).toEqual([
+            expect.stringMatching(/^smokeTest\.enabled: must be false while onlineEndpoint\.publicNetworkAccess is Disabled/),
+        ]);
+        expect(
+            problemsOf(
+                devWith((c) => {
+                    c.onlineEndpoint.publicNetworkAccess = "Disabled";
+                    c.smokeTest.enabled = false;
+                }),
+            ),
+        ).toEqual([]);
+    });
+
     it("rejects an unknown deployment setting", () => {
         expect(problemsOf(devWith((c) => (c.onlineEndpoint.deployments[0].instanceCnt = 2)))).toEqual([
             expect.stringMatching(/^onlineEndpoint\.deployments\[0\]\.instanceCnt: is not a known key/),

@@ -142,6 +142,19 @@ describe("online traffic provider against a local Resource Manager", () => {
         expect((await provider.diff(created.id, olds, inputs({ blue: 100, green: 0 }))).replaces).toEqual([]);
     });
 
+    it("is replaced, not updated, when its endpoint changes, so the old endpoint's traffic gets cleared", async () => {
+        const created = await provider.create(inputs({ blue: 100, green: 0 }));
+        const renamed = { ...inputs({ blue: 100, green: 0 }), endpointId: `${endpointId}-renamed` };
+        expect(await provider.diff(created.id, created.outs as EndpointSettingsOutputs, renamed)).toEqual({
+            changes: true,
+            replaces: ["endpointId"],
+            deleteBeforeReplace: false,
+        });
+        // The replaced resource's delete then takes the old endpoint's traffic off its deployments.
+        await provider.delete(created.id, created.outs as EndpointSettingsOutputs);
+        expect(arm.endpoint(endpointId).properties.traffic).toEqual({});
+    });
+
     it("applies traffic again after the endpoint itself was updated (a PUT without traffic resets it)", async () => {
         const created = await provider.create(inputs({ blue: 100, green: 0 }));
         arm.updateEndpointWithoutTraffic(endpointId, { authMode: "AMLToken" });

@@ -38,6 +38,19 @@ describe("folder content hash", () => {
         expect(folderContentHash(listFolderFiles(copy))).not.toBe(original);
     });
 
+    it("leaves out what tools leave behind, so the same model hashes the same on every machine", () => {
+        const clean = fakeModelFolder(undefined, { MLmodel: "m", "model.pkl": "p" });
+        const littered = fakeModelFolder(undefined, { MLmodel: "m", "model.pkl": "p", ".DS_Store": "x", "__pycache__/a.pyc": "y", "b.pyc": "z" });
+        expect(listFolderFiles(littered).map((f) => f.relativePath)).toEqual(["MLmodel", "model.pkl"]);
+        expect(folderContentHash(listFolderFiles(littered))).toBe(folderContentHash(listFolderFiles(clean)));
+    });
+
+    it("refuses symbolic links, which would not be uploaded", () => {
+        const dir = fakeModelFolder(undefined, { "model.pkl": "p" });
+        fs.symlinkSync(path.join(dir, "model.pkl"), path.join(dir, "linked.pkl"));
+        expect(() => listFolderFiles(dir)).toThrow(/linked\.pkl is a symbolic link/);
+    });
+
     it("does not confuse file boundaries", () => {
         const joined = fakeModelFolder(undefined, { a: "xy" });
         const split = fakeModelFolder(undefined, { a: "x", b: "y" });

@@ -26,7 +26,7 @@ describe("OnlineEndpoint in the program", () => {
         }
 
         const traffic = mocks.optionsOf("online-traffic");
-        expect(traffic.dependsOn.sort()).toEqual(["online-blue", "online-endpoint", "online-green"]);
+        expect(traffic.dependsOn.sort()).toEqual(["online-blue", "online-endpoint", "online-green", "online-pre-traffic-probe"]);
         // A refresh reads the traffic into the endpoint's state; the endpoint must not then undo it.
         expect(mocks.optionsOf("online-endpoint").ignoreChanges).toEqual(["properties.traffic", "properties.mirrorTraffic"]);
     });
@@ -96,7 +96,7 @@ describe("OnlineEndpoint in the program", () => {
         const { mocks } = await runProgram(projectValues(dev), "dev");
         expect(mocks.ofType(t.deployment).map((d) => d.inputs.deploymentName)).toEqual(["blue"]);
         expect(mocks.one(t.traffic).inputs.settings).toEqual({ traffic: { blue: 100 }, mirrorTraffic: {} });
-        expect(mocks.optionsOf("online-traffic").dependsOn.sort()).toEqual(["online-blue", "online-endpoint"]);
+        expect(mocks.optionsOf("online-traffic").dependsOn.sort()).toEqual(["online-blue", "online-endpoint", "online-pre-traffic-probe"]);
     });
 
     it("keeps deployments' names and resources when the deployment list is reordered", async () => {
@@ -172,11 +172,32 @@ describe("PostDeploySmokeTest in the program", () => {
         expect(await fingerprint(bigger)).not.toBe(base);
     });
 
+    it("probes every deployment by header before traffic moves: the traffic waits for the probe, the probe for the deployments", async () => {
+        const { mocks } = await runProgram(stackConfigValues("prod"), "prod");
+        const probe = mocks.one("pulumi-nodejs:dynamic/azureml:PreTrafficProbe").inputs;
+        expect(probe).toMatchObject({ deployments: ["blue", "green"], throughRouting: false });
+        expect(probe.load).toBeUndefined();
+        expect(mocks.optionsOf("online-pre-traffic-probe").dependsOn.sort()).toEqual(["online-blue", "online-green"]);
+        expect(mocks.optionsOf("online-traffic").dependsOn).toContain("online-pre-traffic-probe");
+        expect(mocks.one(smokeType).inputs).toMatchObject({ throughRouting: true, load: { requests: 100 } });
+    });
+
+    it("skips the routing and load checks when no deployment has live traffic (Azure would answer 404)", async () => {
+        const dev = structuredClone(stackConfigObject("dev")) as Record<string, any>;
+        dev.onlineEndpoint.traffic = { blue: 0, green: 0 };
+        dev.onlineEndpoint.mirrorTraffic = {};
+        const { mocks } = await runProgram(projectValues(dev), "dev");
+        expect(mocks.one(smokeType).inputs).toMatchObject({ throughRouting: false });
+        expect(mocks.one(smokeType).inputs.load).toBeUndefined();
+    });
+
     it("can be switched off per stack", async () => {
         const dev = structuredClone(stackConfigObject("dev")) as Record<string, any>;
         dev.smokeTest.enabled = false;
         const { mocks, outputs } = await runProgram(projectValues(dev), "dev");
         expect(mocks.ofType(smokeType)).toHaveLength(0);
+        expect(mocks.ofType("pulumi-nodejs:dynamic/azureml:PreTrafficProbe")).toHaveLength(0);
+        expect(mocks.optionsOf("online-traffic").dependsOn.sort()).toEqual(["online-blue", "online-endpoint", "online-green"]);
         expect(outputs).not.toHaveProperty("smokeTest");
     });
 });

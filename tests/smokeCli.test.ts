@@ -55,6 +55,24 @@ describe("npm run smoke", () => {
         expect(endpoint.calls).toHaveLength(3);
     });
 
+    it("stops retrying 424 once the model's warm-up window has passed", async () => {
+        const { invokeScoring, modelWarmUpMs } = await import("../lib/smoke/invokeScoring");
+        const { FakeClock } = await import("./support/fakes");
+        const { staticCredential } = await import("../lib/smoke/scoringCredential");
+        const clock = new FakeClock();
+        for (let i = 0; i < 100; i++) endpoint.script.push({ status: 424, headers: { "ms-azureml-model-error-reason": "model_crashed" }, body: "{}" });
+        const answer = await invokeScoring({
+            scoringUri: endpoint.scoringUri,
+            body: {},
+            credential: staticCredential(key, "test"),
+            deadline: clock.now() + 900_000,
+            clock,
+        });
+        expect(answer.status).toBe(424);
+        expect(answer.reason).toContain("model error: model_crashed");
+        expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(modelWarmUpMs + 15_000);
+    });
+
     it("fails a 401 within seconds, naming the status and never printing the key", async () => {
         const run = await smoke(["--scoring-uri", endpoint.scoringUri], { AZUREML_ENDPOINT_KEY: "wrong-key-value" });
         expect(run.code).toBe(1);

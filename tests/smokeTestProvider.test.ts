@@ -33,6 +33,7 @@ describe("post-deploy smoke test provider", () => {
         cloud: "public",
         authMode: "Key",
         deployments: ["blue", "green"],
+        throughRouting: true,
         servedFingerprint: "f1",
         request: request.body,
         rows: request.rows,
@@ -86,6 +87,14 @@ describe("post-deploy smoke test provider", () => {
         endpoint.script.push({ delayMs: 0 }, { delayMs: 0 }, { delayMs: 0 }, { delayMs: 150 }, { delayMs: 150 });
         const load = { requests: 4, concurrency: 2, maxP95Ms: 100, maxErrorRate: 0 };
         await expect(provider().create(inputs({ load }))).rejects.toThrow(/p95 latency \d+ ms over the allowed 100 ms/);
+    });
+
+    it("before traffic, probes each deployment by header only, and says no traffic was changed when one fails", async () => {
+        const probed = await provider().create(inputs({ throughRouting: false, load: { requests: 5, concurrency: 1, maxP95Ms: 1000, maxErrorRate: 0 } }));
+        expect(endpoint.calls.map((c) => c.deployment)).toEqual(["blue", "green"]);
+        expect(probed.outs.lastRun.checks.map((c: { name: string }) => c.name)).toEqual(["deployment blue", "deployment green"]);
+        endpoint.script.push({ deployment: "green", status: 400, body: '{"message": "Missing required input column(s)"}' });
+        await expect(provider().create(inputs({ throughRouting: false }))).rejects.toThrow(/^pre-traffic probe \(no traffic was changed\) failed\n[\s\S]*FAIL {2}deployment green +HTTP 400/);
     });
 
     it("runs again when what the endpoint serves changes, and only then", async () => {

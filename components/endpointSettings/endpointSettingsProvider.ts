@@ -1,7 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
 import { ArmClient } from "../../lib/arm/armClient";
-import { ArmError } from "../../lib/arm/armError";
+import { armError, isArmError } from "../../lib/arm/armError";
 import { AzureCloud, resourceManagerScope, resourceManagerUrl } from "../../lib/arm/clouds";
 import { Clock } from "../../lib/http/clock";
 
@@ -81,7 +81,7 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
             await this.apply(olds, resetSettings[olds.kind], []);
         } catch (err) {
             // An endpoint already gone has no settings left to clear.
-            if (err instanceof ArmError && err.status === 404) return;
+            if (isArmError(err) && err.status === 404) return;
             throw err;
         }
     }
@@ -92,21 +92,23 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
             const endpoint = await this.client(props).get(props.endpointId);
             return { id, props: { ...props, applied: pickSettings(endpoint, props.settings) } };
         } catch (err) {
-            if (err instanceof ArmError && err.status === 404) return {};
+            if (isArmError(err) && err.status === 404) return {};
             throw err;
         }
     }
 
     async diff(_id: string, olds: EndpointSettingsOutputs, news: EndpointSettingsInputs): Promise<pulumi.dynamic.DiffResult> {
-        // Which inputs differ; only whether any does matters to the engine.
-        const changed: string[] = [];
-        if (olds.endpointId !== news.endpointId) changed.push("endpointId");
-        if (olds.endpointRevision !== news.endpointRevision) changed.push("endpointRevision");
-        if (!sameSettings(news.kind, news.settings, olds.settings)) changed.push("settings");
-        // Drift: what Azure reported at the last apply or refresh differs from what is wanted.
-        else if (!sameSettings(news.kind, news.settings, olds.applied ?? {})) changed.push("applied");
-        if (olds.timeoutSeconds !== news.timeoutSeconds) changed.push("timeoutSeconds");
-        return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
+        // Another endpoint (a renamed or replaced one) means a new resource: the old one is then
+        // deleted, which clears the old endpoint's settings so that its deployments can be deleted.
+        const replaces = (["endpointId", "kind", "cloud"] as const).filter((key) => olds[key] !== news[key]);
+        const changed =
+            replaces.length > 0 ||
+            olds.endpointRevision !== news.endpointRevision ||
+            olds.timeoutSeconds !== news.timeoutSeconds ||
+            !sameSettings(news.kind, news.settings, olds.settings) ||
+            // Drift: what Azure reported at the last apply or refresh differs from what is wanted.
+            !sameSettings(news.kind, news.settings, olds.applied ?? {});
+        return { changes: changed, replaces, deleteBeforeReplace: false };
     }
 
     private async apply(
@@ -133,8 +135,8 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
                 const found = await arm.get(`${endpointId}/deployments/${deployment}`);
                 state = String(found.properties?.provisioningState ?? "Succeeded");
             } catch (err) {
-                if (err instanceof ArmError && err.status === 404) {
-                    throw new ArmError(
+                if (isArmError(err) && err.status === 404) {
+                    throw armError(
                         `deployment "${deployment}" does not exist on endpoint ${endpointId.split("/").pop()}; ` +
                             "settings can only name existing deployments",
                         404,
@@ -145,7 +147,7 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
             }
             if (state === "Succeeded") return;
             if (state === "Failed" || state === "Canceled") {
-                throw new ArmError(`deployment "${deployment}" is ${state}; fix or remove it before sending it traffic`);
+                throw armError(`deployment "${deployment}" is ${state}; fix or remove it before sending it traffic`);
             }
             await arm.waitBeforeRetry(`waiting for deployment "${deployment}"`, pause, `deployment ${state}`);
         }

@@ -50,6 +50,22 @@ export interface OnlineEndpointArgs {
     /** Seconds the traffic step may take before it fails. */
     readonly trafficTimeoutSeconds: number;
     readonly tags: Readonly<Record<string, string>>;
+    /**
+     * Declares what must pass before any traffic moves (e.g. a probe of every deployment); the
+     * traffic resource waits for it. Called once the deployments are declared.
+     */
+    readonly gateTraffic?: (endpoint: TrafficGateContext) => pulumi.Resource | undefined;
+}
+
+/** What a traffic gate needs to know about the endpoint. */
+export interface TrafficGateContext {
+    readonly endpointId: pulumi.Output<string>;
+    readonly scoringUri: pulumi.Output<string>;
+    readonly deploymentNames: string[];
+    /** The deployment resources: a gate depends on them. */
+    readonly deployments: pulumi.Resource[];
+    /** Changes when a deployment's settings or model change (not with traffic). */
+    readonly deploymentsFingerprint: pulumi.Output<string>;
 }
 
 function sha256(text: string): string {
@@ -161,6 +177,27 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
             tags,
         });
 
+        const deploymentsFingerprint = pulumi
+            .all(args.deployments.map((d) => d.modelId))
+            .apply((modelIds) =>
+                sha256(
+                    stableJson(
+                        args.deployments
+                            .map((d, i) => ({ ...d, modelId: modelIds[i] }))
+                            .sort((a, b) => a.name.localeCompare(b.name)),
+                    ),
+                ),
+            );
+        const scoringUri = endpoint.properties.apply((p) => p.scoringUri ?? "");
+        const deploymentNames = args.deployments.map((d) => d.name).sort();
+        const gate = args.gateTraffic?.({
+            endpointId: endpoint.id,
+            scoringUri,
+            deploymentNames,
+            deployments,
+            deploymentsFingerprint,
+        });
+
         const traffic = new OnlineEndpointTraffic(
             `${name}-traffic`,
             {
@@ -171,27 +208,18 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
                 endpointRevision: revision,
                 timeoutSeconds: args.trafficTimeoutSeconds,
             },
-            { parent: this, dependsOn: [endpoint, ...deployments] },
+            { parent: this, dependsOn: [endpoint, ...deployments, ...(gate ? [gate] : [])] },
         );
 
         this.endpointName = endpoint.name;
         this.endpointId = endpoint.id;
         this.trafficResource = traffic;
         this.servedFingerprint = pulumi
-            .all([pulumi.all(args.deployments.map((d) => d.modelId)), traffic.applied])
-            .apply(([modelIds, applied]) =>
-                sha256(
-                    stableJson({
-                        deployments: args.deployments
-                            .map((d, i) => ({ ...d, modelId: modelIds[i] }))
-                            .sort((a, b) => a.name.localeCompare(b.name)),
-                        applied,
-                    }),
-                ),
-            );
-        this.scoringUri = endpoint.properties.apply((p) => p.scoringUri ?? "");
+            .all([deploymentsFingerprint, traffic.applied])
+            .apply(([deploymentsHash, applied]) => sha256(stableJson({ deploymentsHash, applied })));
+        this.scoringUri = scoringUri;
         this.swaggerUri = endpoint.properties.apply((p) => p.swaggerUri ?? "");
-        this.deploymentNames = args.deployments.map((d) => d.name).sort();
+        this.deploymentNames = deploymentNames;
         this.appliedTraffic = traffic.applied;
         if (args.authMode === "Key") {
             const keys = machinelearningservices.listOnlineEndpointKeysOutput(

@@ -20,6 +20,11 @@ export interface SmokeTestInputs {
     /** Deployments probed directly, whatever their traffic. */
     readonly deployments: string[];
     /**
+     * Also score through the endpoint's traffic routing and run the load check: after traffic is
+     * applied, and only when some deployment has live traffic (with none, Azure answers 404).
+     */
+    readonly throughRouting: boolean;
+    /**
      * What the endpoint serves: each deployment's settings and model, and the applied traffic.
      * Any change to it is a change to this resource, which runs the test again.
      */
@@ -82,15 +87,18 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
             request: { body: inputs.request, rows: inputs.rows, columns: inputs.request.input_data.columns },
             credential: await this.scoringCredential(inputs),
             deployments: inputs.deployments,
-            throughRouting: true,
+            throughRouting: inputs.throughRouting,
             allowedPredictions: inputs.allowedPredictions,
             latencyBudgetMs: inputs.latencyBudgetMs,
             timeoutMs: inputs.timeoutSeconds * 1000,
-            load: inputs.load,
+            load: inputs.throughRouting ? inputs.load : undefined,
             retryBaseMs: this.hooks.retryBaseMs,
             clock: this.hooks.clock,
         });
-        if (!report.passed) throw new Error(`post-deploy smoke test failed\n${formatSmokeReport(report)}`);
+        if (!report.passed) {
+            const what = inputs.throughRouting ? "post-deploy smoke test" : "pre-traffic probe (no traffic was changed)";
+            throw new Error(`${what} failed\n${formatSmokeReport(report)}`);
+        }
         return { ...inputs, lastRun: summary(report) };
     }
 

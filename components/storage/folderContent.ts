@@ -8,13 +8,25 @@ export interface FolderFile {
     readonly absolutePath: string;
 }
 
+/**
+ * Left out of uploads and hashes: what tools leave behind (.DS_Store, editor and VCS files,
+ * Python caches) would otherwise make the same model hash differently on another machine.
+ */
+function isMachineLitter(name: string): boolean {
+    return name.startsWith(".") || name === "__pycache__" || name.endsWith(".pyc") || name === "Thumbs.db";
+}
+
 /** Every file under `dir`, in a stable order, so that hashes and resource names never depend on the file system. */
 export function listFolderFiles(dir: string): FolderFile[] {
     const files: FolderFile[] = [];
     const walk = (current: string, prefix: string) => {
         for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+            if (isMachineLitter(entry.name)) continue;
             const absolutePath = path.join(current, entry.name);
             const relativePath = prefix ? `${prefix}/${entry.name}` : entry.name;
+            if (entry.isSymbolicLink()) {
+                throw new Error(`${absolutePath} is a symbolic link; copy the file into the folder (links are not uploaded)`);
+            }
             if (entry.isDirectory()) walk(absolutePath, relativePath);
             else if (entry.isFile()) files.push({ relativePath, absolutePath });
         }

@@ -3,7 +3,7 @@ import type { AxiosResponse, Method } from "axios";
 import { Clock, systemClock } from "../http/clock";
 import { retryAfterMs } from "../http/retryAfter";
 import { retryingRequest } from "../http/retryingRequest";
-import { ArmError, azureErrorText } from "./armError";
+import { ArmError, armError, azureErrorText } from "./armError";
 
 export interface ArmClientOptions {
     /** Resource Manager URL, e.g. https://management.azure.com (see clouds.ts). */
@@ -80,7 +80,7 @@ export class ArmClient {
             headers: async () => ({ Authorization: `Bearer ${await this.token()}`, "Content-Type": "application/json" }),
             deadline: this.deadline,
             attemptTimeoutMs: this.options.requestTimeoutMs ?? 60_000,
-            retryableStatuses,
+            retryable: (status) => retryableStatuses.includes(status),
             backoffBaseMs: this.options.retryBaseMs ?? 2000,
             maxBackoffMs: 60_000,
             clock: this.clock,
@@ -90,7 +90,7 @@ export class ArmClient {
         }
         const response = outcome.response;
         if (response.status < 400) return response;
-        throw new ArmError(`${what} failed: ${describeAnswer(response)}`, response.status, azureErrorText(response.data).code);
+        throw armError(`${what} failed: ${describeAnswer(response)}`, response.status, azureErrorText(response.data).code);
     }
 
     /**
@@ -114,7 +114,7 @@ export class ArmClient {
                 if (status === "Succeeded") return;
                 if (terminalFailures.includes(status)) {
                     const azure = azureErrorText(last.data);
-                    throw new ArmError(`${what}: the operation ended ${status}${azure.text ? `: ${azure.text}` : ""}`, undefined, azure.code);
+                    throw armError(`${what}: the operation ended ${status}${azure.text ? `: ${azure.text}` : ""}`, undefined, azure.code);
                 }
             } else if (last.status !== 202) {
                 return;
@@ -129,7 +129,7 @@ export class ArmClient {
 
     private gaveUp(what: string, lastProblem: string): ArmError {
         const seconds = Math.round(this.options.timeoutMs / 1000);
-        return new ArmError(`gave up on ${what} after ${seconds} s; last answer: ${lastProblem}`);
+        return armError(`gave up on ${what} after ${seconds} s; last answer: ${lastProblem}`);
     }
 
     private async token(): Promise<string> {
@@ -139,14 +139,14 @@ export class ArmClient {
             return token.token;
         } catch (err) {
             const reason = (err as Error).message.split("\n")[0];
-            throw new ArmError(`could not get an Azure token for ${this.options.scope}: ${reason}`);
+            throw armError(`could not get an Azure token for ${this.options.scope}: ${reason}`);
         }
     }
 
     /** Polling URLs come from the server; the token is only ever sent back to Resource Manager itself. */
     private assertSameOrigin(url: string): void {
         if (new URL(url).origin !== new URL(this.options.baseUrl).origin) {
-            throw new ArmError(`refusing to poll ${new URL(url).origin}: not ${new URL(this.options.baseUrl).origin}`);
+            throw armError(`refusing to poll ${new URL(url).origin}: not ${new URL(this.options.baseUrl).origin}`);
         }
     }
 }

@@ -1,18 +1,23 @@
 /** A failed Resource Manager call, carrying Azure's own code and message. */
-export class ArmError extends Error {
-    constructor(
-        message: string,
-        /** HTTP status, when the failure was an HTTP answer. */
-        readonly status?: number,
-        /** Azure's error code (e.g. "BadRequest", "UserError"). */
-        readonly code?: string,
-    ) {
-        super(message);
-        // Set again: inside a dynamic provider this class runs from Pulumi's serialized code, where
-        // `super(message)` becomes a plain `Error.call(this, message)` that leaves `message` unset.
-        this.message = message;
-        this.name = "ArmError";
-    }
+export interface ArmError extends Error {
+    readonly name: "ArmError";
+    /** HTTP status, when the failure was an HTTP answer. */
+    readonly status?: number;
+    /** Azure's error code (e.g. "BadRequest", "UserError"). */
+    readonly code?: string;
+}
+
+/**
+ * Made by a factory over a real Error, not a subclass: inside a dynamic provider this code runs
+ * from Pulumi's serialized closures, where a subclass of Error loses its message and stack and
+ * is no longer an Error (Pulumi's provider host would print "[object Object]").
+ */
+export function armError(message: string, status?: number, code?: string): ArmError {
+    return Object.assign(new Error(message), { name: "ArmError" as const, status, code });
+}
+
+export function isArmError(err: unknown): err is ArmError {
+    return err instanceof Error && err.name === "ArmError";
 }
 
 /** Azure's `{ error: { code, message } }` (or a bare `{ code, message }`) as "code: message". */

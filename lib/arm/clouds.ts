@@ -14,8 +14,20 @@ const resourceManagerUrls: Record<AzureCloud, string> = {
 export const armEndpointVariable = "AZUREML_ARM_ENDPOINT";
 
 export function resourceManagerUrl(cloud: AzureCloud, env: NodeJS.ProcessEnv = process.env): string {
-    const override = env[armEndpointVariable];
-    return (override && override.trim() !== "" ? override : resourceManagerUrls[cloud]).replace(/\/+$/, "");
+    const override = env[armEndpointVariable]?.trim();
+    if (!override) return resourceManagerUrls[cloud];
+    // The override receives a real management token: HTTPS, or plain HTTP to this machine only.
+    let url: URL;
+    try {
+        url = new URL(override);
+    } catch {
+        throw new Error(`${armEndpointVariable}=${override} is not a URL`);
+    }
+    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname) || url.hostname.startsWith("127.");
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+        throw new Error(`${armEndpointVariable}=${override} must be an https URL (plain http is allowed for 127.0.0.1 only)`);
+    }
+    return override.replace(/\/+$/, "");
 }
 
 /** Token scope for ARM in a cloud; an overridden URL still uses its cloud's audience. */

@@ -47,6 +47,8 @@ export class BatchJobError extends Error {
 const terminalStatuses = ["Completed", "Failed", "Canceled"];
 /** 429: throttled; 5xx: Azure's side. Everything else (401, 403, 400, 404) is final. */
 const transientStatuses = [408, 429, 500, 502, 503, 504];
+/** Answers to a job submission that mean it was not taken: safe to submit again. */
+const submitRetryableStatuses = [429, 503];
 
 /** A fresh output path under the default datastore, so that two jobs never write to the same file. */
 export function freshOutputUri(endpointName: string, fileName = "predictions.csv", now = new Date()): string {
@@ -125,7 +127,10 @@ async function call(
         }),
         deadline,
         attemptTimeoutMs: 60_000,
-        retryableStatuses: transientStatuses,
+        // A job submission must not be repeated blindly: only answers that say nothing was done
+        // (429, 503) are retried, never a timeout or another 5xx, after which the job may exist.
+        retryable: (status) => (method === "POST" ? submitRetryableStatuses : transientStatuses).includes(status),
+        retryNoAnswer: method !== "POST",
         backoffBaseMs: request.retryBaseMs ?? 2000,
         maxBackoffMs: 60_000,
         clock,

@@ -12,8 +12,13 @@ export interface RetryingRequest {
     readonly deadline: number;
     /** One attempt gives up after this long: a hung server counts as no answer. */
     readonly attemptTimeoutMs: number;
-    /** Statuses worth another attempt; no answer at all always is. */
-    readonly retryableStatuses: readonly number[];
+    /** Whether an answer with this status is worth another attempt. */
+    readonly retryable: (status: number) => boolean;
+    /**
+     * Whether no answer at all (a timeout, a refused connection) is worth another attempt. Default
+     * true; false for requests that must not be repeated blindly (the server may have acted).
+     */
+    readonly retryNoAnswer?: boolean;
     /** First wait when the server sends no Retry-After; doubles up to `maxBackoffMs`. */
     readonly backoffBaseMs: number;
     readonly maxBackoffMs: number;
@@ -70,8 +75,11 @@ export async function retryingRequest(request: RetryingRequest): Promise<Request
             lastResponse = undefined;
         }
         latencyMs = Date.now() - started;
-        if (response && !request.retryableStatuses.includes(response.status)) {
+        if (response && !request.retryable(response.status)) {
             return { kind: "answer", response, attempts: attempt, latencyMs };
+        }
+        if (!response && request.retryNoAnswer === false) {
+            return { kind: "gaveUp", lastProblem, attempts: attempt, latencyMs };
         }
         if (response) {
             lastResponse = response;

@@ -62,15 +62,16 @@ export class InferenceServer {
         child.stdout?.on("data", keep);
         child.stderr?.on("data", keep);
         child.on("exit", (code) => (this.exited = code));
-        liveChildren.add(child);
-        child.on("exit", () => liveChildren.delete(child));
+        running.add(this);
+        child.on("exit", () => running.delete(this));
     }
 
     static async start(spec: InferenceServerSpec): Promise<InferenceServer> {
         const port = await freePort();
         const child = spawn(path.join(spec.bin, "python"), ["-c", loopbackAzmlinfsrv, "--entry_script", spec.entryScript, "--port", String(port)], {
             env: {
-                ...process.env,
+                // Only what a process needs: never the endpoint key or Azure credentials of this shell.
+                ...pick(process.env, inheritedVariables),
                 ...spec.environmentVariables,
                 AZUREML_MODEL_DIR: path.dirname(spec.modelDir),
                 MLFLOW_MODEL_FOLDER: path.basename(spec.modelDir),
@@ -90,6 +91,11 @@ export class InferenceServer {
     /** Recent lines the server printed, for error reports. */
     get recentOutput(): string {
         return this.output.join("\n");
+    }
+
+    /** Kills the server's whole process group at once, synchronously. */
+    kill(): void {
+        signalGroup(this.child, "SIGKILL");
     }
 
     /** Stops the server and every process it started; SIGKILL if it has not gone after 10 s. */
@@ -140,8 +146,21 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
     }
 }
 
-/** Every inference server still running, killed if this process exits without stopping them. */
-const liveChildren = new Set<ChildProcess>();
+/** Every inference server started and not yet exited, starting ones included. */
+const running = new Set<InferenceServer>();
+
+/** Stops every inference server this process started (on Ctrl-C, say, even mid-start). */
+export async function stopAllInferenceServers(): Promise<void> {
+    await Promise.all([...running].map((server) => server.stop()));
+}
+
+// A last resort if this process exits without stopping them: no server outlives it.
 process.on("exit", () => {
-    for (const child of liveChildren) signalGroup(child, "SIGKILL");
+    for (const server of running) server.kill();
 });
+
+const inheritedVariables = ["PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "USER", "LOGNAME"];
+
+function pick(env: NodeJS.ProcessEnv, names: readonly string[]): Record<string, string> {
+    return Object.fromEntries(names.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])));
+}

@@ -90,5 +90,7 @@ function endpointKey(env: NodeJS.ProcessEnv, projectDir: string): { key: string;
     const file = path.join(projectDir, ".local", "endpoint-key");
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, key, { mode: 0o600 });
+    // `mode` applies only when the file is created; an older file may have looser permissions.
+    fs.chmodSync(file, 0o600);
     return { key, keySource: `generated for this run, saved to ${path.relative(projectDir, file)} (export ${endpointKeyVariable}=$(cat ${path.relative(projectDir, file)}))` };
 }

@@ -134,7 +134,7 @@ export function computedState(type: string, inputs: Record<string, any>): Record
         }
         default:
             // Dynamic resources report what a successful run would: the settings applied, a passing smoke test.
-            if (type === "pulumi-nodejs:dynamic/azureml:PostDeploySmokeTest") {
+            if (type === "pulumi-nodejs:dynamic/azureml:PostDeploySmokeTest" || type === "pulumi-nodejs:dynamic/azureml:PreTrafficProbe") {
                 return { lastRun: { skipped: "offline: nothing is deployed, so nothing was scored" } };
             }
             if (type.startsWith("pulumi-nodejs:dynamic/")) return { applied: inputs.settings };

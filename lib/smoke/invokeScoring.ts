@@ -36,8 +36,15 @@ export interface ScoringAnswer {
     readonly failure?: string;
 }
 
-/** 408: the model timed out. 424: the model container failed (also while it warms up). 429: busy. */
-const transientStatuses = [408, 424, 429, 500, 502, 503, 504];
+/** 408: the model timed out. 429: busy. 5xx: the platform. */
+const transientStatuses = [408, 429, 500, 502, 503, 504];
+
+/**
+ * 424 means the model container failed. Right after a deployment (re)starts it is also what a
+ * container still warming up answers, so it is retried for this long; after that it is a broken
+ * model, and waiting out the whole deadline would only delay the verdict.
+ */
+export const modelWarmUpMs = 120_000;
 
 /**
  * POSTs a scoring request as Azure's managed online endpoints expect it, riding out transient
@@ -45,6 +52,8 @@ const transientStatuses = [408, 424, 429, 500, 502, 503, 504];
  * (400, 401, 403, 404).
  */
 export async function invokeScoring(options: InvokeOptions): Promise<ScoringAnswer> {
+    const clock = options.clock ?? systemClock;
+    const warmUpEnds = clock.now() + modelWarmUpMs;
     let outcome: RequestOutcome;
     try {
         outcome = await retryingRequest({
@@ -58,12 +67,12 @@ export async function invokeScoring(options: InvokeOptions): Promise<ScoringAnsw
             }),
             deadline: options.deadline,
             attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
-            retryableStatuses: transientStatuses,
+            retryable: (status) => transientStatuses.includes(status) || (status === 424 && clock.now() < warmUpEnds),
             maxAttempts: options.retry === false ? 1 : undefined,
             backoffBaseMs: options.retryBaseMs ?? 1000,
             maxBackoffMs: 15_000,
             asText: true,
-            clock: options.clock ?? systemClock,
+            clock,
         });
     } catch (err) {
         return { text: "", latencyMs: 0, attempts: 1, failure: (err as Error).message };

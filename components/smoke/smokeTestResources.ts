@@ -1,0 +1,72 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AzureCloud } from "../../lib/arm/clouds";
+import { LoadCheckOptions } from "../../lib/smoke/loadCheck";
+import { ScoringRequest } from "../../lib/smoke/scoringRequest";
+import { SmokeTestProvider } from "./smokeTestProvider";
+
+const provider = new SmokeTestProvider();
+
+export interface SmokeTestArgs {
+    readonly scoringUri: pulumi.Input<string>;
+    readonly endpointId: pulumi.Input<string>;
+    readonly cloud: AzureCloud;
+    readonly authMode: "Key" | "AMLToken" | "AADToken";
+    readonly deployments: readonly string[];
+    /** Changes exactly when the test should run again (see OnlineEndpoint's fingerprints). */
+    readonly fingerprint: pulumi.Input<string>;
+    readonly request: ScoringRequest;
+    readonly allowedPredictions: readonly (number | string | boolean)[];
+    readonly latencyBudgetMs: number;
+    readonly timeoutSeconds: number;
+    readonly load?: LoadCheckOptions;
+}
+
+type RunSummary = pulumi.Output<{ passed: boolean; checks: { name: string; status?: number; latencyMs: number }[] }>;
+
+function providerInputs(args: SmokeTestArgs, throughRouting: boolean): pulumi.Inputs {
+    return {
+        scoringUri: args.scoringUri,
+        endpointId: args.endpointId,
+        cloud: args.cloud,
+        authMode: args.authMode,
+        deployments: [...args.deployments].sort(),
+        throughRouting,
+        servedFingerprint: args.fingerprint,
+        request: args.request.body,
+        rows: args.request.rows,
+        allowedPredictions: [...args.allowedPredictions],
+        latencyBudgetMs: args.latencyBudgetMs,
+        timeoutSeconds: args.timeoutSeconds,
+        load: throughRouting ? args.load : undefined,
+        lastRun: undefined,
+    };
+}
+
+/**
+ * Proves every deployment before traffic moves: each is scored directly through the
+ * `azureml-model-deployment` header (which bypasses traffic), so a broken new deployment fails
+ * the update while it still has no live traffic. Declare it depending on the deployments, and the
+ * traffic resource depending on it. Runs again when a deployment or its model changes.
+ */
+export class PreTrafficProbe extends pulumi.dynamic.Resource {
+    /** Summary of the last passing run. (`declare`: a class field would overwrite the base class's output.) */
+    declare public readonly lastRun: RunSummary;
+
+    constructor(name: string, args: SmokeTestArgs, opts?: pulumi.CustomResourceOptions) {
+        super(provider, name, providerInputs(args, false), opts, "azureml", "PreTrafficProbe");
+    }
+}
+
+/**
+ * The smoke test after traffic is applied: each deployment by header, once through traffic
+ * routing (when some deployment has live traffic), and the optional load check. Declare it
+ * depending on the traffic resource. Runs again when a deployment, its model or the traffic changes.
+ */
+export class PostDeploySmokeTest extends pulumi.dynamic.Resource {
+    /** Summary of the last passing run. (`declare`: a class field would overwrite the base class's output.) */
+    declare public readonly lastRun: RunSummary;
+
+    constructor(name: string, args: SmokeTestArgs & { readonly anyLiveTraffic: boolean }, opts?: pulumi.CustomResourceOptions) {
+        super(provider, name, providerInputs(args, args.anyLiveTraffic), opts, "azureml", "PostDeploySmokeTest");
+    }
+}
