@@ -1,6 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
 import { ArmClient } from "../../lib/arm/armClient";
+import { azureCredential } from "../../lib/azure/credential";
 import { armError, isArmError } from "../../lib/arm/armError";
 import { AzureCloud, resourceManagerScope, resourceManagerUrl } from "../../lib/arm/clouds";
 import { Clock } from "../../lib/http/clock";
@@ -154,12 +155,10 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
     }
 
     private client(target: EndpointSettingsInputs): ArmClient {
-        // Required here, not imported: the provider runs in Pulumi's provider host from serialized code.
-        const identity = require("@azure/identity") as typeof import("@azure/identity");
         return new ArmClient({
             baseUrl: resourceManagerUrl(target.cloud),
             scope: resourceManagerScope(target.cloud),
-            credential: this.hooks.credential ?? new identity.DefaultAzureCredential(),
+            credential: this.hooks.credential ?? azureCredential(),
             apiVersion: machineLearningApiVersion,
             timeoutMs: target.timeoutSeconds * 1000,
             requestTimeoutMs: this.hooks.requestTimeoutMs,

@@ -1,6 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
 import { ArmClient } from "../../lib/arm/armClient";
+import { azureCredential } from "../../lib/azure/credential";
 import { AzureCloud, resourceManagerScope, resourceManagerUrl } from "../../lib/arm/clouds";
 import { Clock } from "../../lib/http/clock";
 import { LoadCheckOptions } from "../../lib/smoke/loadCheck";
@@ -103,15 +104,13 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     private async scoringCredential(inputs: SmokeTestInputs): Promise<ScoringCredential> {
-        // Required here, not imported: the provider runs in Pulumi's provider host from serialized code.
-        const identity = require("@azure/identity") as typeof import("@azure/identity");
         if (inputs.authMode === "AADToken") {
-            return entraCredential(this.hooks.entraCredential ?? new identity.DefaultAzureCredential(), inputs.cloud);
+            return entraCredential(this.hooks.entraCredential ?? azureCredential(), inputs.cloud);
         }
         const arm = new ArmClient({
             baseUrl: resourceManagerUrl(inputs.cloud),
             scope: resourceManagerScope(inputs.cloud),
-            credential: this.hooks.armCredential ?? new identity.DefaultAzureCredential(),
+            credential: this.hooks.armCredential ?? azureCredential(),
             apiVersion: machineLearningApiVersion,
             timeoutMs: 120_000,
             clock: this.hooks.clock,

@@ -1,6 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
 import * as path from "path";
 import { parseArgs } from "util";
+import { azureCredential } from "../azure/credential";
 import { loadCommittedStack } from "../stacks/committedStack";
 import { pulumiStackOutputs } from "../stacks/stackOutputs";
 import { entraCredential } from "../smoke/scoringCredential";
@@ -96,7 +97,7 @@ async function optionsFrom(argv: readonly string[], deps: BatchCliDependencies) 
     if (!(timeout > 0)) throw new UsageError(`--timeout ${values.timeout} must be a positive number of seconds`);
     if (!(poll > 0)) throw new UsageError(`--poll ${values.poll} must be a positive number of seconds`);
     const endpointName = new URL(scoringUri).hostname.split(".")[0];
-    const entra = deps.entra ?? (() => new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential());
+    const entra = deps.entra ?? (() => azureCredential());
     return {
         json: values.json ?? false,
         job: {

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { AzureCloud } from "../arm/clouds";
+import { azureCredential } from "../azure/credential";
 import { loadCommittedStack } from "../stacks/committedStack";
 import { pulumiStackOutputs } from "../stacks/stackOutputs";
 import { LoadCheckOptions } from "./loadCheck";
@@ -141,7 +142,7 @@ async function planFromArguments(
 function credentialFrom(env: NodeJS.ProcessEnv, deps: CliDependencies, cloud: AzureCloud): ScoringCredential {
     const key = env[endpointKeyVariable];
     if (key && key.trim() !== "") return staticCredential(key.trim(), `endpoint key from ${endpointKeyVariable}`);
-    const entra = deps.entra ?? (() => new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential());
+    const entra = deps.entra ?? (() => azureCredential());
     return entraCredential(entra(), cloud);
 }
 

@@ -1,5 +1,6 @@
 import type { TokenCredential } from "@azure/identity";
 import { AzureCloud } from "../arm/clouds";
+import type { LabelledCredential } from "../azure/credential";
 
 /** Where the smoke test CLI and the local endpoint take an endpoint key from. */
 export const endpointKeyVariable = "AZUREML_ENDPOINT_KEY";
@@ -21,7 +22,7 @@ export function staticCredential(value: string, source: string): ScoringCredenti
 export function entraCredential(credential: TokenCredential, cloud: AzureCloud = "public"): ScoringCredential {
     const scope = machineLearningScope(cloud);
     return {
-        source: `Entra token for ${scope} (DefaultAzureCredential)`,
+        source: `Entra token for ${scope} (${(credential as Partial<LabelledCredential>).label ?? "Azure credential"})`,
         bearer: async () => {
             const token = await credential.getToken(scope);
             if (!token) throw new Error(`no Entra token for ${scope}`);
