@@ -23,6 +23,7 @@ export function stackOutputs(platform: Platform): Record<string, unknown> {
         modelVersions: platform.modelVersionIds,
         ...(online && {
             onlineEndpointName: online.endpointName,
+            onlineEndpointId: online.endpointId,
             scoringUri: online.scoringUri,
             swaggerUri: online.swaggerUri,
             onlineDeployments: online.deploymentNames,

@@ -178,6 +178,29 @@ describe("npm run smoke", () => {
         require("fs").rmSync(file);
     });
 
+    it("with --stack and no key set, fetches the key of a Key-authenticated endpoint through listKeys", async () => {
+        const { FakeArm } = await import("./support/fakeArm");
+        const { armEndpointVariable } = await import("../lib/arm/clouds");
+        const arm = await new FakeArm().start();
+        const endpointId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/diabetes-k3x9q2";
+        arm.addEndpoint(endpointId);
+        arm.endpointKey = key;
+        process.env[armEndpointVariable] = arm.url;
+        try {
+            const run = await smoke(["--stack", "dev", "--json"], {}, {
+                entra: () => new FixedCredential("test-token"),
+                stackOutputs: async () => ({ scoringUri: endpoint.scoringUri, onlineEndpointId: endpointId, onlineDeployments: ["blue"] }),
+            });
+            expect(run.code).toBe(0);
+            expect(JSON.parse(run.stdout).credentialSource).toBe("endpoint key (listKeys, fetched at run time)");
+            expect(arm.requests.map((r) => r.path.split("/").pop())).toEqual(["listKeys"]);
+            expect(run.stdout).not.toContain(key);
+        } finally {
+            delete process.env[armEndpointVariable];
+            await arm.stop();
+        }
+    });
+
     it("explains usage errors with exit code 2", async () => {
         const run = await smoke(["--request", "sample-request.json"]);
         expect(run.code).toBe(2);

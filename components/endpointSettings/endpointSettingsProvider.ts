@@ -3,11 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArmClient } from "../../lib/arm/armClient";
 import { azureCredential } from "../../lib/azure/credential";
 import { armError, isArmError } from "../../lib/arm/armError";
-import { AzureCloud, resourceManagerScope, resourceManagerUrl } from "../../lib/arm/clouds";
+import { AzureCloud, machineLearningApiVersion, resourceManagerScope, resourceManagerUrl } from "../../lib/arm/clouds";
 import { Clock } from "../../lib/http/clock";
 
-/** REST API version the platform's own ARM calls use, the same as @pulumi/azure-native 3.28's. */
-export const machineLearningApiVersion = "2025-12-01";
 
 /**
  * Which endpoint settings a resource owns. Both kinds can only name deployments that exist and

@@ -1,16 +1,15 @@
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
-import { ArmClient } from "../../lib/arm/armClient";
+import { AzureCloud } from "../../lib/arm/clouds";
 import { azureCredential } from "../../lib/azure/credential";
-import { AzureCloud, resourceManagerScope, resourceManagerUrl } from "../../lib/arm/clouds";
+import { endpointScoringCredential } from "../../lib/smoke/endpointCredential";
 import { Clock } from "../../lib/http/clock";
 import { LoadCheckOptions } from "../../lib/smoke/loadCheck";
-import { ScoringCredential, entraCredential, staticCredential } from "../../lib/smoke/scoringCredential";
+import { ScoringCredential } from "../../lib/smoke/scoringCredential";
 import { ScoringRequestBody } from "../../lib/smoke/scoringRequest";
 import { formatSmokeReport } from "../../lib/smoke/smokeReport";
 import { SmokeReport, runSmokeTest } from "../../lib/smoke/smokeTest";
 import { stableJson } from "../endpointSettings/endpointRevision";
-import { machineLearningApiVersion } from "../endpointSettings/endpointSettingsProvider";
 
 export interface SmokeTestInputs {
     readonly scoringUri: string;
@@ -103,24 +102,15 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
         return { ...inputs, lastRun: summary(report) };
     }
 
-    private async scoringCredential(inputs: SmokeTestInputs): Promise<ScoringCredential> {
-        if (inputs.authMode === "AADToken") {
-            return entraCredential(this.hooks.entraCredential ?? azureCredential(), inputs.cloud);
-        }
-        const arm = new ArmClient({
-            baseUrl: resourceManagerUrl(inputs.cloud),
-            scope: resourceManagerScope(inputs.cloud),
-            credential: this.hooks.armCredential ?? azureCredential(),
-            apiVersion: machineLearningApiVersion,
-            timeoutMs: 120_000,
+    private scoringCredential(inputs: SmokeTestInputs): Promise<ScoringCredential> {
+        const entraOnly = inputs.authMode === "AADToken";
+        return endpointScoringCredential({
+            authMode: inputs.authMode,
+            endpointId: inputs.endpointId,
+            cloud: inputs.cloud,
+            azure: (entraOnly ? this.hooks.entraCredential : this.hooks.armCredential) ?? azureCredential(),
             clock: this.hooks.clock,
         });
-        if (inputs.authMode === "Key") {
-            const keys = await arm.post(`${inputs.endpointId}/listKeys`);
-            return staticCredential(String(keys.primaryKey), "endpoint key (listKeys, fetched at run time)");
-        }
-        const token = await arm.post(`${inputs.endpointId}/token`);
-        return staticCredential(String(token.accessToken), "AML token (token action, fetched at run time)");
     }
 }
 

@@ -1,3 +1,6 @@
+/** REST API version of the platform's own Machine Learning ARM calls: that of @pulumi/azure-native 3.28. */
+export const machineLearningApiVersion = "2025-12-01";
+
 /** The Azure clouds the azure-native provider knows, by its `environment` setting. */
 export type AzureCloud = "public" | "usgovernment" | "china";
 

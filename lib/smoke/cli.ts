@@ -6,6 +6,7 @@ import { azureCredential } from "../azure/credential";
 import { loadCommittedStack } from "../stacks/committedStack";
 import { pulumiStackOutputs } from "../stacks/stackOutputs";
 import { LoadCheckOptions } from "./loadCheck";
+import { endpointScoringCredential } from "./endpointCredential";
 import { ScoringCredential, endpointKeyVariable, entraCredential, staticCredential } from "./scoringCredential";
 import { readScoringRequest } from "./scoringRequest";
 import { formatSmokeReport } from "./smokeReport";
@@ -23,8 +24,9 @@ export const smokeUsage = `Usage: npm run smoke -- (--scoring-uri <url> | --stac
   --load <n> --concurrency <c> [--max-p95-ms <ms>] [--max-error-rate <0-1>]   a short load check
   --json                    print the report as JSON
   --report <file>           also write the JSON report to this file (e.g. a CI artifact)
-Credential: the endpoint key from ${endpointKeyVariable}; when it is not set, an Entra token
-(DefaultAzureCredential, scope https://ml.azure.com/.default).`;
+Credential: the endpoint key from ${endpointKeyVariable}; when it is not set, with --stack what the
+stack's endpoint takes (its key through listKeys, an AML token, or an Entra token), otherwise an
+Entra token (scope https://ml.azure.com/.default).`;
 
 export interface CliIo {
     readonly stdout: (text: string) => void;
@@ -126,7 +128,7 @@ async function planFromArguments(
         smoke: {
             scoringUri,
             request,
-            credential: credentialFrom(env, deps, stack?.cloud ?? "public"),
+            credential: await credentialFrom(env, deps, stack),
             deployments,
             // With --deployment the user asked for those deployments only.
             throughRouting: o.deployment === undefined,
@@ -139,11 +141,18 @@ async function planFromArguments(
     };
 }
 
-function credentialFrom(env: NodeJS.ProcessEnv, deps: CliDependencies, cloud: AzureCloud): ScoringCredential {
+/**
+ * The key from the environment when set; with --stack, what the stack's endpoint takes (its key
+ * via listKeys, an AML token, or an Entra token); otherwise an Entra token.
+ */
+async function credentialFrom(env: NodeJS.ProcessEnv, deps: CliDependencies, stack: StackSettings | undefined): Promise<ScoringCredential> {
     const key = env[endpointKeyVariable];
     if (key && key.trim() !== "") return staticCredential(key.trim(), `endpoint key from ${endpointKeyVariable}`);
-    const entra = deps.entra ?? (() => azureCredential());
-    return entraCredential(entra(), cloud);
+    const azure = (deps.entra ?? (() => azureCredential()))();
+    if (stack?.endpointId && stack.authMode) {
+        return endpointScoringCredential({ authMode: stack.authMode, endpointId: stack.endpointId, cloud: stack.cloud, azure });
+    }
+    return entraCredential(azure, stack?.cloud ?? "public");
 }
 
 function loadOptions(o: Record<string, unknown>, fromStack: LoadCheckOptions | undefined): LoadCheckOptions | undefined {
@@ -176,6 +185,9 @@ function parseAllowed(list: string): (number | string | boolean)[] {
 
 interface StackSettings {
     readonly scoringUri?: string;
+    /** ARM id of the deployed endpoint (stack output onlineEndpointId). */
+    readonly endpointId?: string;
+    readonly authMode?: "Key" | "AMLToken" | "AADToken";
     readonly deployments: string[];
     readonly requestFile: string;
     readonly allowedPredictions: (number | string | boolean)[];
@@ -191,6 +203,8 @@ async function fromStack(stack: string, projectDir: string, deps: CliDependencie
     const deployments = Array.isArray(outputs.onlineDeployments) ? outputs.onlineDeployments.map(String) : [];
     return {
         scoringUri: typeof outputs.scoringUri === "string" ? outputs.scoringUri : undefined,
+        endpointId: typeof outputs.onlineEndpointId === "string" ? outputs.onlineEndpointId : undefined,
+        authMode: config.onlineEndpoint?.authMode,
         deployments,
         requestFile: config.smokeTest.requestFile,
         allowedPredictions: config.smokeTest.allowedPredictions,
