@@ -3,6 +3,7 @@ import {
     EndpointSettingsOutputs,
     EndpointSettingsProvider,
     endpointPutBody,
+    modifiedSince,
     sameSettings,
 } from "../components/endpointSettings/endpointSettingsProvider";
 import { armEndpointVariable } from "../lib/arm/clouds";
@@ -167,6 +168,20 @@ describe("online traffic provider against a local Resource Manager", () => {
         expect(arm.endpoint(endpointId).properties).toMatchObject({ authMode: "AMLToken", traffic: { blue: 100, green: 0 } });
     });
 
+    it("applies again when something else modified the endpoint after its last apply, and not for its own PUT", async () => {
+        const created = await provider.create(inputs({ blue: 100, green: 0 }));
+        const olds = created.outs as EndpointSettingsOutputs;
+        expect(olds.appliedAt).toBe(arm.endpoint(endpointId).lastModifiedAt);
+        // A refresh shows the endpoint as last modified by this resource's own PUT: nothing to do.
+        expect((await provider.diff(created.id, olds, { ...inputs({ blue: 100, green: 0 }), endpointModifiedAt: olds.appliedAt })).changes).toBe(false);
+        // A tag restored by an update of the endpoint resets traffic, with the same declared revision.
+        arm.updateEndpointWithoutTraffic(endpointId, { authMode: "Key" });
+        const news = { ...inputs({ blue: 100, green: 0 }), endpointModifiedAt: arm.endpoint(endpointId).lastModifiedAt };
+        expect((await provider.diff(created.id, olds, news)).changes).toBe(true);
+        await provider.update(created.id, olds, news);
+        expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100, green: 0 });
+    });
+
     it("retries 409 (endpoint busy with another operation) until it succeeds", async () => {
         arm.script.push(
             { method: "PUT", status: 409, body: { error: { code: "Conflict", message: "Endpoint is busy with another operation." } } },
@@ -273,6 +288,15 @@ describe("online traffic provider against a hung server", () => {
             delete process.env[armEndpointVariable];
             await arm.stop();
         }
+    });
+});
+
+describe("endpoint modified since the last apply", () => {
+    it("compares Azure's timestamps, and says no when either is unknown", () => {
+        expect(modifiedSince("2026-11-01T00:00:02Z", "2026-11-01T00:00:01Z")).toBe(true);
+        expect(modifiedSince("2026-11-01T00:00:01Z", "2026-11-01T00:00:01Z")).toBe(false);
+        expect(modifiedSince(undefined, "2026-11-01T00:00:01Z")).toBe(false);
+        expect(modifiedSince("2026-11-01T00:00:01Z", undefined)).toBe(false);
     });
 });
 

@@ -124,6 +124,7 @@ export class BatchEndpoint extends pulumi.ComponentResource {
                     authMode,
                     tags,
                 }),
+                endpointModifiedAt: endpoint.systemData.apply((data) => data?.lastModifiedAt),
                 timeoutSeconds: args.defaultTimeoutSeconds,
             },
             { parent: this, dependsOn: [endpoint, ...deployments] },

@@ -10,6 +10,8 @@ export interface BatchEndpointDefaultArgs {
     readonly cloud: AzureCloud;
     /** The deployment jobs go to when they name none. */
     readonly deploymentName: string;
+    /** The endpoint's `systemData.lastModifiedAt` from its Pulumi state (see EndpointSettingsInputs). */
+    readonly endpointModifiedAt?: pulumi.Input<string | undefined>;
     /** Changes whenever the endpoint is updated (which resets its defaults), to apply it again. */
     readonly endpointRevision: pulumi.Input<string>;
     readonly timeoutSeconds: number;
@@ -35,8 +37,10 @@ export class BatchEndpointDefault extends pulumi.dynamic.Resource {
                 settings: { defaults: { deploymentName: args.deploymentName } },
                 requiredDeployments: [args.deploymentName],
                 endpointRevision: args.endpointRevision,
+                endpointModifiedAt: args.endpointModifiedAt,
                 timeoutSeconds: args.timeoutSeconds,
                 applied: undefined,
+                appliedAt: undefined,
             },
             opts,
             "azureml",

@@ -27,6 +27,13 @@ export interface EndpointSettingsInputs {
      * settings, so a new revision makes this resource apply them again.
      */
     readonly endpointRevision: string;
+    /**
+     * When Azure last modified the endpoint, as the endpoint's own Pulumi state last saw it
+     * (`systemData.lastModifiedAt`). Later than this resource's last apply means something else
+     * PUT the endpoint since (a refresh-then-update restoring a tag edited in the portal, say),
+     * which reset these settings: apply them again.
+     */
+    readonly endpointModifiedAt?: string;
     /** Everything one apply does (retries, waits, the long-running PUT) ends within this. */
     readonly timeoutSeconds: number;
 }
@@ -34,6 +41,8 @@ export interface EndpointSettingsInputs {
 export interface EndpointSettingsOutputs extends EndpointSettingsInputs {
     /** The settings as Azure reports them after the last apply or refresh. */
     readonly applied: Record<string, unknown>;
+    /** The endpoint's `systemData.lastModifiedAt` right after this resource's last PUT. */
+    readonly appliedAt?: string;
 }
 
 /** What a delete leaves behind: no deployment named, so any deployment may then be deleted. */
@@ -65,13 +74,13 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
     constructor(private readonly hooks: ProviderTestHooks = {}) {}
 
     async create(inputs: EndpointSettingsInputs): Promise<pulumi.dynamic.CreateResult> {
-        const applied = await this.apply(inputs, inputs.settings, inputs.requiredDeployments);
-        return { id: `${inputs.endpointId}/settings/${inputs.kind}`, outs: { ...inputs, applied } };
+        const result = await this.apply(inputs, inputs.settings, inputs.requiredDeployments);
+        return { id: `${inputs.endpointId}/settings/${inputs.kind}`, outs: { ...inputs, ...result } };
     }
 
     async update(_id: string, _olds: EndpointSettingsOutputs, news: EndpointSettingsInputs): Promise<pulumi.dynamic.UpdateResult> {
-        const applied = await this.apply(news, news.settings, news.requiredDeployments);
-        return { outs: { ...news, applied } };
+        const result = await this.apply(news, news.settings, news.requiredDeployments);
+        return { outs: { ...news, ...result } };
     }
 
     /** Takes every deployment out of the settings, so deleting deployments afterwards succeeds. */
@@ -106,7 +115,8 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
             olds.timeoutSeconds !== news.timeoutSeconds ||
             !sameSettings(news.kind, news.settings, olds.settings) ||
             // Drift: what Azure reported at the last apply or refresh differs from what is wanted.
-            !sameSettings(news.kind, news.settings, olds.applied ?? {});
+            !sameSettings(news.kind, news.settings, olds.applied ?? {}) ||
+            modifiedSince(news.endpointModifiedAt, olds.appliedAt);
         return { changes: changed, replaces, deleteBeforeReplace: false };
     }
 
@@ -114,12 +124,13 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
         target: EndpointSettingsInputs,
         settings: Record<string, unknown>,
         requiredDeployments: readonly string[],
-    ): Promise<Record<string, unknown>> {
+    ): Promise<{ applied: Record<string, unknown>; appliedAt?: string }> {
         const arm = this.client(target);
         for (const deployment of requiredDeployments) await this.waitForDeployment(arm, target.endpointId, deployment);
         const endpoint = await arm.get(target.endpointId);
         const updated = await arm.putAndWait(target.endpointId, endpointPutBody(endpoint, settings));
-        return pickSettings(updated, settings);
+        const appliedAt = updated.systemData?.lastModifiedAt;
+        return { applied: pickSettings(updated, settings), ...(typeof appliedAt === "string" ? { appliedAt } : {}) };
     }
 
     /**
@@ -184,6 +195,14 @@ export function endpointPutBody(endpoint: Record<string, any>, settings: Record<
         }
     }
     return body;
+}
+
+/** Whether the endpoint was modified after this resource last applied its settings. */
+export function modifiedSince(endpointModifiedAt: string | undefined, appliedAt: string | undefined): boolean {
+    if (!endpointModifiedAt || !appliedAt) return false;
+    const modified = Date.parse(endpointModifiedAt);
+    const applied = Date.parse(appliedAt);
+    return !Number.isNaN(modified) && !Number.isNaN(applied) && modified > applied;
 }
 
 function pickSettings(endpoint: Record<string, any>, settings: Record<string, unknown>): Record<string, unknown> {

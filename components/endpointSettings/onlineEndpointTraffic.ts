@@ -14,6 +14,8 @@ export interface OnlineEndpointTrafficArgs {
     readonly traffic: Readonly<Record<string, number>>;
     /** Percent of live traffic copied to a deployment. */
     readonly mirrorTraffic: Readonly<Record<string, number>>;
+    /** The endpoint's `systemData.lastModifiedAt` from its Pulumi state (see EndpointSettingsInputs). */
+    readonly endpointModifiedAt?: pulumi.Input<string | undefined>;
     /** Changes whenever the endpoint is updated (which resets traffic), to apply it again. */
     readonly endpointRevision: pulumi.Input<string>;
     /** Seconds the apply may take, retries and waits included. */
@@ -39,8 +41,10 @@ export class OnlineEndpointTraffic extends pulumi.dynamic.Resource {
                 settings: { traffic: { ...args.traffic }, mirrorTraffic: { ...args.mirrorTraffic } },
                 requiredDeployments: deploymentsNamedBy(args.traffic, args.mirrorTraffic),
                 endpointRevision: args.endpointRevision,
+                endpointModifiedAt: args.endpointModifiedAt,
                 timeoutSeconds: args.timeoutSeconds,
                 applied: undefined,
+                appliedAt: undefined,
             },
             opts,
             "azureml",

@@ -206,6 +206,7 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
                 traffic: args.traffic,
                 mirrorTraffic: args.mirrorTraffic,
                 endpointRevision: revision,
+                endpointModifiedAt: endpoint.systemData.apply((data) => data?.lastModifiedAt),
                 timeoutSeconds: args.trafficTimeoutSeconds,
             },
             { parent: this, dependsOn: [endpoint, ...deployments, ...(gate ? [gate] : [])] },

@@ -124,6 +124,7 @@ export function computedState(type: string, inputs: Record<string, any>): Record
             const online = type.endsWith("OnlineEndpoint");
             return {
                 ...state,
+                systemData: { createdAt: "2026-01-01T00:00:00Z", lastModifiedAt: "2026-01-01T00:00:00Z" },
                 properties: {
                     ...inputs.properties,
                     provisioningState: "Succeeded",

@@ -28,6 +28,8 @@ interface Deployment {
 
 interface Endpoint {
     location: string;
+    /** Azure's systemData.lastModifiedAt, moved on by every PUT. */
+    lastModifiedAt: string;
     properties: Record<string, any>;
     identity?: Record<string, unknown>;
     tags?: Record<string, string>;
@@ -55,10 +57,12 @@ export class FakeArm extends LoopbackServer {
     private readonly endpoints = new Map<string, Endpoint>();
     private readonly operations = new Map<string, { polls: number; apply: () => void; outcome: { status: string; error?: unknown } }>();
     private nextOperation = 1;
+    private clock = Date.parse("2026-11-01T00:00:00Z");
 
     addEndpoint(id: string, deployments: Record<string, string> = {}, properties: Record<string, any> = {}): void {
         this.endpoints.set(id.toLowerCase(), {
             location: "westeurope",
+            lastModifiedAt: this.tick(),
             identity: { type: "SystemAssigned", principalId: "p", tenantId: "t" },
             tags: { stack: "test" },
             properties: {
@@ -83,6 +87,7 @@ export class FakeArm extends LoopbackServer {
     updateEndpointWithoutTraffic(id: string, properties: Record<string, unknown>): void {
         const endpoint = this.endpoint(id);
         endpoint.properties = { ...properties, traffic: {}, mirrorTraffic: {}, provisioningState: "Succeeded", scoringUri: endpoint.properties.scoringUri };
+        endpoint.lastModifiedAt = this.tick();
     }
 
     /** Changes made outside Pulumi, e.g. in the portal. */
@@ -154,7 +159,7 @@ export class FakeArm extends LoopbackServer {
                 location: endpoint.location,
                 identity: endpoint.identity,
                 tags: endpoint.tags,
-                systemData: { createdBy: "someone" },
+                systemData: { createdBy: "someone", lastModifiedAt: endpoint.lastModifiedAt },
                 properties: endpoint.properties,
             });
         }
@@ -170,6 +175,7 @@ export class FakeArm extends LoopbackServer {
                     provisioningState: "Succeeded",
                     scoringUri: endpoint.properties.scoringUri,
                 };
+                endpoint.lastModifiedAt = this.tick();
             };
             return send(201, body, { "Azure-AsyncOperation": this.newOperation(apply), "Retry-After": "1" });
         }
@@ -193,6 +199,12 @@ export class FakeArm extends LoopbackServer {
             return `Deployment ${defaults.deploymentName} not found in endpoint.`;
         }
         return undefined;
+    }
+
+    /** A fresh, later lastModifiedAt, one second after the previous one. */
+    private tick(): string {
+        this.clock += 1000;
+        return new Date(this.clock).toISOString();
     }
 
     private newOperation(apply: () => void): string {
