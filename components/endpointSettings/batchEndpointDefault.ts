@@ -1,20 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AzureCloud } from "../../lib/arm/clouds";
 import { EndpointSettingsProvider } from "./endpointSettingsProvider";
+import { EndpointSettingsTarget, settingsResourceInputs } from "./settingsResourceArgs";
 
 const provider = new EndpointSettingsProvider();
 
-export interface BatchEndpointDefaultArgs {
-    /** ARM id of the batch endpoint. */
-    readonly endpointId: pulumi.Input<string>;
-    readonly cloud: AzureCloud;
+export interface BatchEndpointDefaultArgs extends EndpointSettingsTarget {
     /** The deployment jobs go to when they name none. */
     readonly deploymentName: string;
-    /** The endpoint's `systemData.lastModifiedAt` from its Pulumi state (see EndpointSettingsInputs). */
-    readonly endpointModifiedAt?: pulumi.Input<string | undefined>;
-    /** Changes whenever the endpoint is updated (which resets its defaults), to apply it again. */
-    readonly endpointRevision: pulumi.Input<string>;
-    readonly timeoutSeconds: number;
 }
 
 /**
@@ -27,24 +19,7 @@ export class BatchEndpointDefault extends pulumi.dynamic.Resource {
     declare public readonly applied: pulumi.Output<{ defaults: { deploymentName?: string } }>;
 
     constructor(name: string, args: BatchEndpointDefaultArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            provider,
-            name,
-            {
-                endpointId: args.endpointId,
-                cloud: args.cloud,
-                kind: "batchDefault",
-                settings: { defaults: { deploymentName: args.deploymentName } },
-                requiredDeployments: [args.deploymentName],
-                endpointRevision: args.endpointRevision,
-                endpointModifiedAt: args.endpointModifiedAt,
-                timeoutSeconds: args.timeoutSeconds,
-                applied: undefined,
-                appliedAt: undefined,
-            },
-            opts,
-            "azureml",
-            "BatchEndpointDefault",
-        );
+        const settings = { defaults: { deploymentName: args.deploymentName } };
+        super(provider, name, settingsResourceInputs(args, "batchDefault", settings, [args.deploymentName]), opts, "azureml", "BatchEndpointDefault");
     }
 }

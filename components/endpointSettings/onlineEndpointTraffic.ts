@@ -1,25 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AzureCloud } from "../../lib/arm/clouds";
 import { deploymentsNamedBy } from "../online/trafficRules";
 import { EndpointSettingsProvider } from "./endpointSettingsProvider";
+import { EndpointSettingsTarget, settingsResourceInputs } from "./settingsResourceArgs";
 
 const provider = new EndpointSettingsProvider();
 
-export interface OnlineEndpointTrafficArgs {
-    /** ARM id of the online endpoint. */
-    readonly endpointId: pulumi.Input<string>;
-    /** Azure cloud whose Resource Manager to call (`AZUREML_ARM_ENDPOINT` overrides the URL). */
-    readonly cloud: AzureCloud;
+export interface OnlineEndpointTrafficArgs extends EndpointSettingsTarget {
     /** Percent of live traffic per deployment. */
     readonly traffic: Readonly<Record<string, number>>;
     /** Percent of live traffic copied to a deployment. */
     readonly mirrorTraffic: Readonly<Record<string, number>>;
-    /** The endpoint's `systemData.lastModifiedAt` from its Pulumi state (see EndpointSettingsInputs). */
-    readonly endpointModifiedAt?: pulumi.Input<string | undefined>;
-    /** Changes whenever the endpoint is updated (which resets traffic), to apply it again. */
-    readonly endpointRevision: pulumi.Input<string>;
-    /** Seconds the apply may take, retries and waits included. */
-    readonly timeoutSeconds: number;
 }
 
 /**
@@ -31,24 +21,8 @@ export class OnlineEndpointTraffic extends pulumi.dynamic.Resource {
     declare public readonly applied: pulumi.Output<{ traffic: Record<string, number>; mirrorTraffic: Record<string, number> }>;
 
     constructor(name: string, args: OnlineEndpointTrafficArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            provider,
-            name,
-            {
-                endpointId: args.endpointId,
-                cloud: args.cloud,
-                kind: "onlineTraffic",
-                settings: { traffic: { ...args.traffic }, mirrorTraffic: { ...args.mirrorTraffic } },
-                requiredDeployments: deploymentsNamedBy(args.traffic, args.mirrorTraffic),
-                endpointRevision: args.endpointRevision,
-                endpointModifiedAt: args.endpointModifiedAt,
-                timeoutSeconds: args.timeoutSeconds,
-                applied: undefined,
-                appliedAt: undefined,
-            },
-            opts,
-            "azureml",
-            "OnlineEndpointTraffic",
-        );
+        const settings = { traffic: { ...args.traffic }, mirrorTraffic: { ...args.mirrorTraffic } };
+        const required = deploymentsNamedBy(args.traffic, args.mirrorTraffic);
+        super(provider, name, settingsResourceInputs(args, "onlineTraffic", settings, required), opts, "azureml", "OnlineEndpointTraffic");
     }
 }
