@@ -9,6 +9,7 @@ import { endpointName, platformNames, suffixLength } from "./components/naming/n
 import { BatchEndpoint } from "./components/batch/batchEndpoint";
 import { UriFolderDataAsset } from "./components/data/uriFolderDataAsset";
 import { OnlineEndpoint } from "./components/online/onlineEndpoint";
+import { hasLiveTraffic } from "./components/online/trafficRules";
 import { PostDeploySmokeTest, PreTrafficProbe, SmokeTestArgs } from "./components/smoke/smokeTestResources";
 import { readScoringRequest } from "./lib/smoke/scoringRequest";
 import { ProviderSettings } from "./config/load";
@@ -99,14 +100,22 @@ export function buildPlatform(
     );
     const online = config.onlineEndpoint;
     const smoke = config.smokeTest;
-    const smokeArgs = (endpoint: { endpointId: pulumi.Input<string>; scoringUri: pulumi.Input<string> }, deploymentNames: string[], fingerprint: pulumi.Input<string>): SmokeTestArgs => ({
+    const smokeEnabled = online !== undefined && smoke.enabled;
+    // Read once: both smoke resources send the same request.
+    const smokeRequest = smokeEnabled ? readScoringRequest(path.resolve(projectDir, smoke.requestFile)) : undefined;
+    const smokeArgs = (
+        authMode: "Key" | "AMLToken" | "AADToken",
+        endpoint: { endpointId: pulumi.Input<string>; scoringUri: pulumi.Input<string> },
+        deploymentNames: string[],
+        fingerprint: pulumi.Input<string>,
+    ): SmokeTestArgs => ({
         scoringUri: endpoint.scoringUri,
         endpointId: endpoint.endpointId,
         cloud: provider.azureEnvironment,
-        authMode: online!.authMode,
+        authMode,
         deployments: deploymentNames,
         fingerprint,
-        request: readScoringRequest(path.resolve(projectDir, smoke.requestFile)),
+        request: smokeRequest!,
         allowedPredictions: smoke.allowedPredictions,
         latencyBudgetMs: smoke.latencyBudgetMs,
         timeoutSeconds: smoke.timeoutSeconds,
@@ -128,23 +137,23 @@ export function buildPlatform(
             trafficTimeoutSeconds: online.trafficTimeoutSeconds,
             tags,
             // Every deployment must answer correctly before any traffic moves.
-            gateTraffic: smoke.enabled
+            gateTraffic: smokeEnabled
                 ? (endpoint) =>
                       (preTrafficProbe = new PreTrafficProbe(
                           "online-pre-traffic-probe",
-                          smokeArgs(endpoint, endpoint.deploymentNames, endpoint.deploymentsFingerprint),
+                          smokeArgs(online.authMode, endpoint, endpoint.deploymentNames, endpoint.deploymentsFingerprint),
                           { dependsOn: endpoint.deployments },
                       ))
                 : undefined,
         });
 
     const smokeTest =
-        onlineEndpoint && online && smoke.enabled
+        onlineEndpoint && online && smokeEnabled
             ? new PostDeploySmokeTest(
                   "online-smoke-test",
                   {
-                      ...smokeArgs(onlineEndpoint, onlineEndpoint.deploymentNames, onlineEndpoint.servedFingerprint),
-                      anyLiveTraffic: Object.values(online.traffic).some((weight) => weight > 0),
+                      ...smokeArgs(online.authMode, onlineEndpoint, onlineEndpoint.deploymentNames, onlineEndpoint.servedFingerprint),
+                      anyLiveTraffic: hasLiveTraffic(online.traffic),
                   },
                   // After traffic: the routing check needs it.
                   { dependsOn: [onlineEndpoint.trafficResource] },

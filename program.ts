@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { programConfig } from "./config/program";
 import { Platform, buildPlatform } from "./platform";
 
@@ -40,8 +39,8 @@ export function stackOutputs(platform: Platform): Record<string, unknown> {
             batchInputDataUri: platform.batchInput.dataUri,
             batchInputDataVersionId: platform.batchInput.dataVersionId,
         }),
-        // Only a key-authenticated endpoint has a key, exported as a secret
+        // Only a key-authenticated endpoint has a key; it is a secret already
         // (`pulumi stack output onlineEndpointKey --show-secrets`).
-        ...(online?.primaryKey && { onlineEndpointKey: pulumi.secret(online.primaryKey) }),
+        ...(online?.primaryKey && { onlineEndpointKey: online.primaryKey }),
     };
 }

@@ -7,6 +7,7 @@ import { trafficProblems } from "../components/online/trafficRules";
 import { batchProblems } from "../components/batch/batchRules";
 import { listFolderFiles } from "../components/storage/folderContent";
 import { readScoringRequest } from "../lib/smoke/scoringRequest";
+import { modelFolders } from "./modelFolders";
 import { ConfigProblem } from "./problems";
 import { StackConfig } from "./schema";
 
@@ -133,11 +134,11 @@ function smokeTestRules(config: StackConfig, projectDir: string): ConfigProblem[
         return [{ key, value: file, message: (err as Error).message }];
     }
     const problems: ConfigProblem[] = [];
-    const modelDirs = new Map(config.models.map((m) => [modelVersionKey(m.name, m.version), m.path]));
+    const modelDirs = modelFolders(config, projectDir);
     for (const deployment of config.onlineEndpoint.deployments) {
         const dir = modelDirs.get(deployment.model);
         if (dir === undefined) continue; // reported by the endpoint rules
-        const inspection = inspectMlflowModelFolder(path.resolve(projectDir, dir));
+        const inspection = inspectMlflowModelFolder(dir);
         if (!inspection.ok) continue; // reported by the model rules
         const missing = inspection.model.inputColumns.filter((c) => !columns.includes(c));
         if (missing.length > 0) {

@@ -150,14 +150,14 @@ describe("PostDeploySmokeTest in the program", () => {
             rows: 5,
             allowedPredictions: [0, 1],
         });
-        expect(smoke.servedFingerprint).toMatch(/^[0-9a-f]{64}$/);
+        expect(smoke.fingerprint).toMatch(/^[0-9a-f]{64}$/);
         const { __provider, ...rest } = smoke;
         expect(JSON.stringify(rest)).not.toMatch(/offline-placeholder|primaryKey|accessToken|secret/i);
     });
 
     it("re-runs when a deployment's model or the traffic changes (its fingerprint changes)", async () => {
         const fingerprint = async (config: Record<string, unknown>) =>
-            (await runProgram(projectValues(config), "dev")).mocks.one(smokeType).inputs.servedFingerprint;
+            (await runProgram(projectValues(config), "dev")).mocks.one(smokeType).inputs.fingerprint;
         const dev = stackConfigObject("dev") as Record<string, any>;
         const base = await fingerprint(dev);
         const newModel = structuredClone(dev);

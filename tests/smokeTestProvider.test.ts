@@ -34,7 +34,7 @@ describe("post-deploy smoke test provider", () => {
         authMode: "Key",
         deployments: ["blue", "green"],
         throughRouting: true,
-        servedFingerprint: "f1",
+        fingerprint: "f1",
         request: request.body,
         rows: request.rows,
         allowedPredictions: [0, 1],
@@ -101,10 +101,10 @@ describe("post-deploy smoke test provider", () => {
         const created = await provider().create(inputs());
         const olds = created.outs as SmokeTestOutputs;
         expect((await provider().diff(created.id, olds, inputs())).changes).toBe(false);
-        expect((await provider().diff(created.id, olds, inputs({ servedFingerprint: "f2" }))).changes).toBe(true);
+        expect((await provider().diff(created.id, olds, inputs({ fingerprint: "f2" }))).changes).toBe(true);
         expect((await provider().diff(created.id, olds, inputs({ allowedPredictions: [0] }))).changes).toBe(true);
         endpoint.calls.length = 0;
-        await provider().update(created.id, olds, inputs({ servedFingerprint: "f2" }));
+        await provider().update(created.id, olds, inputs({ fingerprint: "f2" }));
         expect(endpoint.calls).toHaveLength(3);
     });
 });

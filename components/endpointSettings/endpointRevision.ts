@@ -7,9 +7,12 @@ import { createHash } from "crypto";
  * input, so it sees a change and applies its settings again.
  */
 export function endpointRevision(declared: Record<string, pulumi.Input<unknown>>): pulumi.Output<string> {
-    return pulumi.output(declared).apply((resolved) =>
-        createHash("sha256").update(stableJson(resolved)).digest("hex"),
-    );
+    return pulumi.output(declared).apply(stableHash);
+}
+
+/** SHA-256 of a value's stable JSON: the same for equal values, whatever their key order. */
+export function stableHash(value: unknown): string {
+    return createHash("sha256").update(stableJson(value)).digest("hex");
 }
 
 /** JSON with object keys sorted, so that key order never changes a hash. */

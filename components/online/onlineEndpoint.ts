@@ -1,11 +1,10 @@
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as pulumi from "@pulumi/pulumi";
 import type * as inputs from "@pulumi/azure-native/types/input";
-import { createHash } from "crypto";
 import { AzureCloud } from "../../lib/arm/clouds";
 import { OnlineEndpointTraffic } from "../endpointSettings/onlineEndpointTraffic";
 import { isoSeconds } from "../compute/computeCluster";
-import { endpointRevision, stableJson } from "../endpointSettings/endpointRevision";
+import { endpointRevision, stableHash } from "../endpointSettings/endpointRevision";
 import { declareInSequence } from "../sequence";
 
 export interface ProbeSpec {
@@ -66,10 +65,6 @@ export interface TrafficGateContext {
     readonly deployments: pulumi.Resource[];
     /** Changes when a deployment's settings or model change (not with traffic). */
     readonly deploymentsFingerprint: pulumi.Output<string>;
-}
-
-function sha256(text: string): string {
-    return createHash("sha256").update(text).digest("hex");
 }
 
 /** ISO 8601 duration for milliseconds (Azure takes "PT5S", "PT0.5S"). */
@@ -180,12 +175,8 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
         const deploymentsFingerprint = pulumi
             .all(args.deployments.map((d) => d.modelId))
             .apply((modelIds) =>
-                sha256(
-                    stableJson(
-                        args.deployments
-                            .map((d, i) => ({ ...d, modelId: modelIds[i] }))
-                            .sort((a, b) => a.name.localeCompare(b.name)),
-                    ),
+                stableHash(
+                    args.deployments.map((d, i) => ({ ...d, modelId: modelIds[i] })).sort((a, b) => a.name.localeCompare(b.name)),
                 ),
             );
         const scoringUri = endpoint.properties.apply((p) => p.scoringUri ?? "");
@@ -217,7 +208,7 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
         this.trafficResource = traffic;
         this.servedFingerprint = pulumi
             .all([deploymentsFingerprint, traffic.applied])
-            .apply(([deploymentsHash, applied]) => sha256(stableJson({ deploymentsHash, applied })));
+            .apply(([deploymentsHash, applied]) => stableHash({ deploymentsHash, applied }));
         this.scoringUri = scoringUri;
         this.swaggerUri = endpoint.properties.apply((p) => p.swaggerUri ?? "");
         this.deploymentNames = deploymentNames;

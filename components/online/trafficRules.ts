@@ -90,6 +90,11 @@ export function trafficProblems(plan: TrafficPlan, knownModels: ReadonlySet<stri
     return problems;
 }
 
+/** Whether any deployment gets live traffic (with none, Azure answers 404 through routing). */
+export function hasLiveTraffic(traffic: Readonly<Record<string, number>>): boolean {
+    return Object.values(traffic).some((weight) => weight > 0);
+}
+
 /** Every deployment the traffic settings name, in a stable order. */
 export function deploymentsNamedBy(traffic: Readonly<Record<string, number>>, mirrorTraffic: Readonly<Record<string, number>>): string[] {
     return [...new Set([...Object.keys(traffic), ...Object.keys(mirrorTraffic)])].sort();

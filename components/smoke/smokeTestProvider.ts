@@ -25,10 +25,10 @@ export interface SmokeTestInputs {
      */
     readonly throughRouting: boolean;
     /**
-     * What the endpoint serves: each deployment's settings and model, and the applied traffic.
-     * Any change to it is a change to this resource, which runs the test again.
+     * What the test depends on (deployments and models, plus the applied traffic after traffic):
+     * any change to it is a change to this resource, which runs the test again.
      */
-    readonly servedFingerprint: string;
+    readonly fingerprint: string;
     readonly request: ScoringRequestBody;
     readonly rows: number;
     readonly allowedPredictions: (number | string | boolean)[];

@@ -31,7 +31,7 @@ function providerInputs(args: SmokeTestArgs, throughRouting: boolean): pulumi.In
         authMode: args.authMode,
         deployments: [...args.deployments].sort(),
         throughRouting,
-        servedFingerprint: args.fingerprint,
+        fingerprint: args.fingerprint,
         request: args.request.body,
         rows: args.request.rows,
         allowedPredictions: [...args.allowedPredictions],

@@ -2,7 +2,8 @@ import { execFile } from "child_process";
 import * as path from "path";
 import { parseArgs, promisify } from "util";
 import { StackConfig } from "../../config/schema";
-import { modelVersionKey } from "../../components/model/modelVersionKey";
+import { hasLiveTraffic } from "../../components/online/trafficRules";
+import { modelFolders } from "../../config/modelFolders";
 import { formatSmokeReport } from "../smoke/smokeReport";
 import { staticCredential } from "../smoke/scoringCredential";
 import { readScoringRequest } from "../smoke/scoringRequest";
@@ -119,7 +120,7 @@ async function smokeTest(
 ): Promise<boolean> {
     const smoke = config.smokeTest;
     // With every deployment at 0%, Azure answers 404 through routing: only the header checks apply.
-    const anyLiveTraffic = Object.values(config.onlineEndpoint!.traffic).some((weight) => weight > 0);
+    const anyLiveTraffic = hasLiveTraffic(config.onlineEndpoint!.traffic);
     const report = await runSmokeTest({
         scoringUri: endpoint.scoringUri,
         request: readScoringRequest(path.resolve(projectDir, smoke.requestFile)),
@@ -139,7 +140,7 @@ async function smokeTest(
 async function scoreBatchLocally(config: StackConfig, projectDir: string, python: string, io: LocalCliIo): Promise<number> {
     const batch = config.batchEndpoint!;
     const deployment = batch.deployments.find((d) => d.name === batch.defaultDeployment)!;
-    const model = config.models.find((m) => modelVersionKey(m.name, m.version) === deployment.model)!;
+    const modelDir = modelFolders(config, projectDir).get(deployment.model)!;
     const input = path.resolve(projectDir, batch.inputData?.path ?? "data/batch");
     const output = path.join(projectDir, ".local", "batch", deployment.name, deployment.outputFileName);
     io.stdout(`Scoring ${path.relative(projectDir, input)} with ${deployment.model} (deployment ${deployment.name}), ${deployment.miniBatchSize} files per mini-batch...`);
@@ -148,7 +149,7 @@ async function scoreBatchLocally(config: StackConfig, projectDir: string, python
             python,
             [
                 path.join(projectDir, "serving", "batch_score.py"),
-                "--model", path.resolve(projectDir, model.path),
+                "--model", modelDir,
                 "--input", input,
                 "--output", output,
                 "--mini-batch-size", String(deployment.miniBatchSize),

@@ -2,7 +2,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { StackConfig } from "../../config/schema";
-import { modelVersionKey } from "../../components/model/modelVersionKey";
+import { modelFolders } from "../../config/modelFolders";
 import { InferenceServer } from "./inferenceServer";
 import { LocalRouter } from "./localRouter";
 import { PythonEnv } from "./pythonEnv";
@@ -34,7 +34,7 @@ export async function startLocalEndpoint(options: {
 }): Promise<LocalEndpoint> {
     const online = options.config.onlineEndpoint;
     if (!online) throw new Error("this stack declares no onlineEndpoint to run");
-    const modelDirs = new Map(options.config.models.map((m) => [modelVersionKey(m.name, m.version), path.resolve(options.projectDir, m.path)]));
+    const modelDirs = modelFolders(options.config, options.projectDir);
     const started = Date.now();
 
     const launched = await Promise.allSettled(
