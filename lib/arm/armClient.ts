@@ -60,11 +60,6 @@ export class ArmClient {
         return (await this.send("POST", this.url(path), body)).data as Record<string, any>;
     }
 
-    /** Waits before looking again at something Azure is still doing, within the same deadline. */
-    async waitBeforeRetry(what: string, delayMs: number, state: string): Promise<void> {
-        await this.pause(what, delayMs, state);
-    }
-
     private url(path: string): string {
         const separator = path.includes("?") ? "&" : "?";
         return `${this.options.baseUrl}${path}${separator}api-version=${this.options.apiVersion}`;
@@ -107,7 +102,7 @@ export class ArmClient {
         let status = "InProgress";
         for (;;) {
             const delay = retryAfterMs(last.headers["retry-after"], this.clock.now()) ?? this.options.pollIntervalMs ?? 5000;
-            await this.pause(what, delay, `operation still ${status}`);
+            await this.waitBeforeRetry(what, delay, `operation still ${status}`);
             last = await this.send("GET", pollUrl);
             if (asyncUrl) {
                 status = String((last.data as Record<string, unknown>)?.status ?? "InProgress");
@@ -122,7 +117,8 @@ export class ArmClient {
         }
     }
 
-    private async pause(what: string, delayMs: number, lastProblem: string): Promise<void> {
+    /** Waits before looking again at something Azure is still doing, within the same deadline. */
+    async waitBeforeRetry(what: string, delayMs: number, lastProblem: string): Promise<void> {
         if (this.clock.now() + delayMs > this.deadline) throw this.gaveUp(what, lastProblem);
         await this.clock.sleep(delayMs);
     }
