@@ -1,9 +1,10 @@
 import * as path from "path";
-import { readStackConfig, toPulumiValues } from "../../lib/stacks/stackFile";
+import { listStacks, readStackConfig, toPulumiValues } from "../../lib/stacks/stackFile";
 
 export const projectDir = path.resolve(__dirname, "..", "..");
 export const projectName = "azureml-mlflow";
-export const committedStacks = ["dev", "prod"] as const;
+/** Every `Pulumi.<stack>.yaml` in the project, discovered: a new stack is tested without a list to edit. */
+export const committedStacks: readonly string[] = listStacks(projectDir);
 
 /** A committed stack file's config as Pulumi hands it to the program. */
 export function stackConfigValues(stack: string): Record<string, string> {
