@@ -21,7 +21,7 @@ describe("BatchEndpoint in the program", () => {
         const { mocks, outputs } = await runProgram(stackConfigValues(stack), stack);
         const endpoint = mocks.one(t.endpoint);
         expect(endpoint.inputs.properties).toEqual({ authMode: "AADToken" });
-        expect(mocks.optionsOf("batch-scoring-endpoint").ignoreChanges).toEqual(["properties.defaults"]);
+        expect(mocks.optionsOf("batch-scoring-endpoint").ignoreChanges).toEqual(["tags", "properties.defaults"]);
 
         const deployment = mocks.one(t.deployment).inputs;
         const versions = Object.fromEntries(
@@ -124,13 +124,13 @@ describe("batch default provider against a local Resource Manager", () => {
         await arm.stop();
     });
 
-    const inputs = (deploymentName: string, revision = "r1") => ({
+    const inputs = (deploymentName: string) => ({
         endpointId,
         cloud: "public" as const,
         kind: "batchDefault" as const,
         settings: { defaults: { deploymentName } },
+        tags: { stack: "test" },
         requiredDeployments: [deploymentName],
-        endpointRevision: revision,
         timeoutSeconds: 600,
     });
 

@@ -232,7 +232,7 @@ describe("stack configuration", () => {
             }),
         );
         expect(problems).toEqual([
-            expect.stringMatching(/^onlineEndpoint\.deployments\[1\]\.name: deployment name "green_2" is not allowed/),
+            expect.stringMatching(/^onlineEndpoint\.deployments\[1\]\.name: online deployment name "green_2" is not allowed/),
             "onlineEndpoint.traffic.green: names a deployment that is not declared; declared: blue, green_2",
             "onlineEndpoint.mirrorTraffic.green: must be a whole number from 0 to 50",
             "onlineEndpoint.mirrorTraffic.green: names a deployment that is not declared; declared: blue, green_2",

@@ -13,17 +13,25 @@ import { FailingCredential, FakeClock, FixedCredential } from "./support/fakes";
 const endpointId =
     "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/diabetes-abc123";
 
-function inputs(traffic: Record<string, number>, mirrorTraffic: Record<string, number> = {}, revision = "r1"): EndpointSettingsInputs {
+/** The inputs the online traffic resource gives the provider: traffic with the endpoint's other mutable settings. */
+function inputs(
+    traffic: Record<string, number>,
+    mirrorTraffic: Record<string, number> = {},
+    endpoint: { tags?: Record<string, string>; authMode?: string; publicNetworkAccess?: string } = {},
+): EndpointSettingsInputs {
     return {
         endpointId,
         cloud: "public",
         kind: "onlineTraffic",
-        settings: { traffic, mirrorTraffic },
+        settings: { traffic, mirrorTraffic, authMode: endpoint.authMode ?? "Key", publicNetworkAccess: endpoint.publicNetworkAccess ?? "Enabled" },
+        tags: endpoint.tags ?? { stack: "test" },
         requiredDeployments: [...new Set([...Object.keys(traffic), ...Object.keys(mirrorTraffic)])].sort(),
-        endpointRevision: revision,
         timeoutSeconds: 600,
     };
 }
+
+/** Live traffic as Azure keeps it: the applied settings, traffic maps only. */
+const trafficOf = (outs: any) => ({ traffic: outs.applied.traffic, mirrorTraffic: outs.applied.mirrorTraffic });
 
 describe("online traffic provider against a local Resource Manager", () => {
     let arm: FakeArm;
@@ -50,9 +58,9 @@ describe("online traffic provider against a local Resource Manager", () => {
     it("GETs the endpoint, PUTs it back with the traffic and follows the operation through InProgress to Succeeded", async () => {
         const created = await provider.create(inputs({ blue: 100, green: 0 }, { green: 10 }));
 
-        expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100, green: 0 });
+        expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100 });
         expect(arm.endpoint(endpointId).properties.mirrorTraffic).toEqual({ green: 10 });
-        expect(created.outs.applied).toEqual({ traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 10 } });
+        expect(created.outs.applied).toEqual({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 }, authMode: "Key", publicNetworkAccess: "Enabled" });
         const methods = arm.requests.map((r) => `${r.method} ${r.path.startsWith("/operations") ? "operation" : r.path.split("/").slice(-2).join("/")}`);
         expect(methods).toEqual([
             "GET deployments/blue",
@@ -80,14 +88,14 @@ describe("online traffic provider against a local Resource Manager", () => {
 
     it("keeps credentials out of its inputs and outputs", async () => {
         const created = await provider.create(inputs({ blue: 100 }));
-        expect(JSON.stringify(created)).not.toMatch(/token|secret|key/i);
+        expect(JSON.stringify(created)).not.toMatch(/test-token|endpoint-primary-key|aml-access-token|secret/i);
     });
 
     it("updates traffic to a new split", async () => {
         const created = await provider.create(inputs({ blue: 100, green: 0 }));
         const updated = await provider.update(created.id, created.outs, inputs({ blue: 50, green: 50 }));
         expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 50, green: 50 });
-        expect(updated.outs!.applied).toEqual({ traffic: { blue: 50, green: 50 }, mirrorTraffic: {} });
+        expect(trafficOf(updated.outs)).toEqual({ traffic: { blue: 50, green: 50 }, mirrorTraffic: {} });
     });
 
     it("takes traffic off a removed deployment first, so deleting it then succeeds (one pulumi up)", async () => {
@@ -121,7 +129,7 @@ describe("online traffic provider against a local Resource Manager", () => {
         const created = await provider.create(inputs({ blue: 100, green: 0 }));
         arm.setTrafficByHand(endpointId, { blue: 30, green: 70 });
         const read = await provider.read(created.id, created.outs as EndpointSettingsOutputs);
-        expect(read.props.applied).toEqual({ traffic: { blue: 30, green: 70 }, mirrorTraffic: {} });
+        expect(trafficOf(read.props)).toEqual({ traffic: { blue: 30, green: 70 }, mirrorTraffic: {} });
         // ...and the next `up` sees the drift and puts the declared traffic back.
         const diff = await provider.diff(created.id, read.props, inputs({ blue: 100, green: 0 }));
         expect(diff.changes).toBe(true);
@@ -133,14 +141,59 @@ describe("online traffic provider against a local Resource Manager", () => {
         expect(read).toEqual({});
     });
 
-    it("diffs: no change when nothing changed, zero weights aside; a change when traffic or the endpoint's revision changes", async () => {
+    it("diffs: no change when nothing changed, zero weights and key order aside; a change when traffic or another owned setting changes", async () => {
         const created = await provider.create(inputs({ blue: 100, green: 0 }));
         const olds = created.outs as EndpointSettingsOutputs;
         expect((await provider.diff(created.id, olds, inputs({ blue: 100, green: 0 }))).changes).toBe(false);
         expect((await provider.diff(created.id, olds, inputs({ green: 0, blue: 100 }))).changes).toBe(false);
         expect((await provider.diff(created.id, olds, inputs({ blue: 90, green: 10 }))).changes).toBe(true);
-        expect((await provider.diff(created.id, olds, inputs({ blue: 100, green: 0 }, {}, "r2"))).changes).toBe(true);
+        expect((await provider.diff(created.id, olds, inputs({ blue: 100, green: 0 }, {}, { tags: { stack: "other" } }))).changes).toBe(true);
+        expect((await provider.diff(created.id, olds, inputs({ blue: 100, green: 0 }, {}, { authMode: "AADToken" }))).changes).toBe(true);
+        expect((await provider.diff(created.id, olds, inputs({ blue: 100, green: 0 }, {}, { publicNetworkAccess: "Disabled" }))).changes).toBe(true);
         expect((await provider.diff(created.id, olds, inputs({ blue: 100, green: 0 }))).replaces).toEqual([]);
+    });
+
+    it("never PUTs a deployment in both maps: zero live weights are left out, as the azure-ai-ml SDK does", async () => {
+        // Dev's settings: green gets no live traffic and a 10% mirror. Azure refuses green in both maps.
+        await provider.create(inputs({ blue: 100, green: 0 }, { green: 10 }));
+        expect(puts()[0].body.properties).toMatchObject({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 } });
+    });
+
+    it("sends deployment names lower-cased, as Azure keeps them, and sees no drift in their case", async () => {
+        const created = await provider.create(inputs({ Blue: 100 }, {}));
+        expect(puts()[0].body.properties.traffic).toEqual({ blue: 100 });
+        expect((await provider.diff(created.id, created.outs as EndpointSettingsOutputs, inputs({ Blue: 100 }))).changes).toBe(false);
+    });
+
+    it("applies a tag and network access change in the PUT that carries the current traffic: live traffic at every moment", async () => {
+        const created = await provider.create(inputs({ blue: 100, green: 0 }, { green: 10 }));
+        const before = arm.timelineOf(endpointId).length;
+        const changed = inputs({ blue: 100, green: 0 }, { green: 10 }, { tags: { stack: "test", owner: "ml" }, publicNetworkAccess: "Disabled" });
+        expect((await provider.diff(created.id, created.outs as EndpointSettingsOutputs, changed)).changes).toBe(true);
+        await provider.update(created.id, created.outs, changed);
+
+        expect(puts()).toHaveLength(2);
+        expect(puts()[1].body).toMatchObject({
+            tags: { stack: "test", owner: "ml" },
+            properties: { publicNetworkAccess: "Disabled", traffic: { blue: 100 }, mirrorTraffic: { green: 10 } },
+        });
+        const during = arm.timelineOf(endpointId).slice(before - 1);
+        expect(during.length).toBeGreaterThan(1);
+        for (const moment of during) expect(moment).toMatchObject({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 } });
+        expect(arm.endpoint(endpointId).tags).toEqual({ stack: "test", owner: "ml" });
+    });
+
+    it("sends back what Azure returned beside the owned settings (kind, sku, identity, compute, properties.properties)", async () => {
+        const original = structuredClone(arm.endpoint(endpointId));
+        await provider.create(inputs({ blue: 100 }));
+        const after = arm.endpoint(endpointId);
+        expect({ kind: after.kind, sku: after.sku, identity: after.identity }).toEqual({
+            kind: original.kind,
+            sku: original.sku,
+            identity: original.identity,
+        });
+        expect(after.properties.properties).toEqual(original.properties.properties);
+        expect(after.properties).toHaveProperty("compute", original.properties.compute);
     });
 
     it("is replaced, not updated, when its endpoint changes, so the old endpoint's traffic gets cleared", async () => {
@@ -156,30 +209,18 @@ describe("online traffic provider against a local Resource Manager", () => {
         expect(arm.endpoint(endpointId).properties.traffic).toEqual({});
     });
 
-    it("applies traffic again after the endpoint itself was updated (a PUT without traffic resets it)", async () => {
-        const created = await provider.create(inputs({ blue: 100, green: 0 }));
-        arm.updateEndpointWithoutTraffic(endpointId, { authMode: "AMLToken" });
-        expect(arm.endpoint(endpointId).properties.traffic).toEqual({});
-
-        // The endpoint's new revision is a change for the traffic resource, which applies again.
-        const news = inputs({ blue: 100, green: 0 }, {}, "r2-after-endpoint-update");
-        expect((await provider.diff(created.id, created.outs as EndpointSettingsOutputs, news)).changes).toBe(true);
-        await provider.update(created.id, created.outs, news);
-        expect(arm.endpoint(endpointId).properties).toMatchObject({ authMode: "AMLToken", traffic: { blue: 100, green: 0 } });
-    });
-
     it("applies again when something else modified the endpoint after its last apply, and not for its own PUT", async () => {
         const created = await provider.create(inputs({ blue: 100, green: 0 }));
         const olds = created.outs as EndpointSettingsOutputs;
         expect(olds.appliedAt).toBe(arm.endpoint(endpointId).lastModifiedAt);
         // A refresh shows the endpoint as last modified by this resource's own PUT: nothing to do.
         expect((await provider.diff(created.id, olds, { ...inputs({ blue: 100, green: 0 }), endpointModifiedAt: olds.appliedAt })).changes).toBe(false);
-        // A tag restored by an update of the endpoint resets traffic, with the same declared revision.
-        arm.updateEndpointWithoutTraffic(endpointId, { authMode: "Key" });
+        // A PUT by something else (a script, the portal) resets traffic; the endpoint's state shows it modified.
+        arm.updateEndpointWithoutTraffic(endpointId, { authMode: "Key", publicNetworkAccess: "Enabled" });
         const news = { ...inputs({ blue: 100, green: 0 }), endpointModifiedAt: arm.endpoint(endpointId).lastModifiedAt };
         expect((await provider.diff(created.id, olds, news)).changes).toBe(true);
         await provider.update(created.id, olds, news);
-        expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100, green: 0 });
+        expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100 });
     });
 
     it("retries 409 (endpoint busy with another operation) until it succeeds", async () => {
@@ -318,13 +359,28 @@ describe("endpoint PUT body", () => {
             location: "westeurope",
             tags: { a: "b" },
             identity: { type: "SystemAssigned" },
-            properties: { authMode: "Key", traffic: { blue: 0, green: 100 } },
+            properties: { authMode: "Key", traffic: { green: 100 } },
         });
     });
 
-    it("compares traffic maps without their zero entries", () => {
-        expect(sameSettings("onlineTraffic", { traffic: { blue: 100, green: 0 } }, { traffic: { blue: 100 } })).toBe(true);
-        expect(sameSettings("onlineTraffic", { traffic: { blue: 100 } }, { traffic: { green: 100 } })).toBe(false);
-        expect(sameSettings("batchDefault", { defaults: { deploymentName: "a" } }, { defaults: { deploymentName: "b" } })).toBe(false);
+    it("sends weight maps as Azure takes them: no zero weights, lower-case names", () => {
+        const body = endpointPutBody(
+            { location: "westeurope", properties: { authMode: "Key", traffic: { blue: 100 }, mirrorTraffic: {} } },
+            { traffic: { Blue: 0, Green: 100 }, mirrorTraffic: { Blue: 10 } },
+            { owner: "ml" },
+        );
+        expect(body).toEqual({
+            location: "westeurope",
+            tags: { owner: "ml" },
+            properties: { authMode: "Key", traffic: { green: 100 }, mirrorTraffic: { blue: 10 } },
+        });
+    });
+
+    it("compares traffic maps as Azure keeps them: without zero entries, whatever the case of names", () => {
+        expect(sameSettings({ traffic: { blue: 100, green: 0 } }, { traffic: { blue: 100 } })).toBe(true);
+        expect(sameSettings({ traffic: { Blue: 100 } }, { traffic: { blue: 100 } })).toBe(true);
+        expect(sameSettings({ traffic: { blue: 100 } }, { traffic: { green: 100 } })).toBe(false);
+        expect(sameSettings({ defaults: { deploymentName: "a" } }, { defaults: { deploymentName: "b" } })).toBe(false);
+        expect(sameSettings({ authMode: "Key" }, { authMode: "AADToken" })).toBe(false);
     });
 });

@@ -71,18 +71,13 @@ describe("serialized dynamic providers", () => {
     afterEach(() => arm.stop());
 
     it("the traffic provider runs in plain Node.js and applies traffic", async () => {
-        const inputs = {
-            endpointId,
-            cloud: "public",
-            kind: "onlineTraffic",
-            settings: { traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 10 } },
-            requiredDeployments: ["blue", "green"],
-            endpointRevision: "r1",
-            timeoutSeconds: 60,
-        };
-        const result = await createWithSerializedProvider(serialized.OnlineEndpointTraffic.__provider, inputs, { [armEndpointVariable]: arm.url });
-        expect(result.outs.applied).toEqual({ traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 10 } });
-        expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100, green: 0 });
+        // The dev program's own inputs, pointed at the local endpoint.
+        const { __provider, ...declared } = serialized.OnlineEndpointTraffic;
+        const inputs = { ...declared, endpointId, endpointModifiedAt: undefined, timeoutSeconds: 60 };
+        const result = await createWithSerializedProvider(__provider, inputs, { [armEndpointVariable]: arm.url });
+        expect(result.outs.applied).toEqual({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 }, authMode: "Key", publicNetworkAccess: "Enabled" });
+        expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100 });
+        expect(arm.endpoint(endpointId).tags).toEqual(declared.tags);
     });
 
     it("the smoke test provider runs in plain Node.js, fetching the key and scoring every deployment", async () => {

@@ -79,9 +79,16 @@ describe("online traffic rules", () => {
         });
         expect(messages(bad)).toEqual([
             'name: derived endpoint name "a-very-long-endpoint-name-here-aaaaaa" is 37 characters; allowed: 3-32',
-            'deployments[0].name: deployment name "bl" is 2 characters; allowed: 3-32',
+            'deployments[0].name: online deployment name "bl" is 2 characters; allowed: 3-32',
             "deployments[1].model: names no model version in models; declared: m:1, m:2",
             "deployments[2].name: is declared twice; deployment names must be unique",
+        ]);
+    });
+
+    it("requires lower-case deployment names, as Azure keeps them in traffic maps", () => {
+        const capitals = plan({ Blue: 100 }, {}, { deployments: [{ name: "Blue", model: "m:1" }] });
+        expect(messages(capitals)).toEqual([
+            'deployments[0].name: online deployment name "Blue" is not allowed; allowed: lowercase letters, digits and \'-\', starting with a letter, not ending in \'-\' (Azure lower-cases the names in traffic maps)',
         ]);
     });
 

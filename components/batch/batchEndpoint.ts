@@ -2,8 +2,7 @@ import * as machinelearningservices from "@pulumi/azure-native/machinelearningse
 import * as pulumi from "@pulumi/pulumi";
 import { AzureCloud } from "../../lib/arm/clouds";
 import { isoSeconds } from "../compute/computeCluster";
-import { BatchEndpointDefault } from "../endpointSettings/batchEndpointDefault";
-import { endpointRevision } from "../endpointSettings/endpointRevision";
+import { BatchEndpointDefault, batchEndpointOwnedInputs } from "../endpointSettings/batchEndpointDefault";
 import { declareInSequence } from "../sequence";
 
 export interface BatchDeploymentSpec {
@@ -72,8 +71,9 @@ export class BatchEndpoint extends pulumi.ComponentResource {
                 properties: { authMode },
                 tags,
             },
-            // The default belongs to the BatchEndpointDefault resource; a refresh must not make this one undo it.
-            { parent: this, ignoreChanges: ["properties.defaults"] },
+            // Created once: a later PUT by this resource would clear the default. The default and the
+            // tags belong to the BatchEndpointDefault resource, which PUTs them together.
+            { parent: this, ignoreChanges: batchEndpointOwnedInputs },
         );
 
         const deployments = declareInSequence(
@@ -116,14 +116,7 @@ export class BatchEndpoint extends pulumi.ComponentResource {
                 endpointId: endpoint.id,
                 cloud: args.cloud,
                 deploymentName: args.defaultDeployment,
-                endpointRevision: endpointRevision({
-                    endpointName: args.endpointName,
-                    workspaceName: args.workspaceName,
-                    resourceGroupName: args.resourceGroupName,
-                    location: args.location,
-                    authMode,
-                    tags,
-                }),
+                tags,
                 endpointModifiedAt: endpoint.systemData.apply((data) => data?.lastModifiedAt),
                 timeoutSeconds: args.defaultTimeoutSeconds,
             },

@@ -5,11 +5,15 @@ import { azureCredential } from "../../lib/azure/credential";
 import { armError, isArmError } from "../../lib/arm/armError";
 import { AzureCloud, machineLearningApiVersion, resourceManagerScope, resourceManagerUrl } from "../../lib/arm/clouds";
 import { Clock } from "../../lib/http/clock";
-
+import { stableJson } from "../stableHash";
+import { sameWeights, weightProperties, wireWeights } from "./trafficWire";
 
 /**
  * Which endpoint settings a resource owns. Both kinds can only name deployments that exist and
- * change only through a full PUT of the endpoint, so they share this one provider.
+ * change only through a full PUT of the endpoint, so they share this one provider. Each also owns
+ * the endpoint's other mutable settings (tags, auth mode, network access): every PUT of an
+ * endpoint replaces all of them, so one resource sends them together, and the endpoint's own
+ * resource never PUTs it again after creating it (its mutable inputs are `ignoreChanges`).
  */
 export type SettingsKind = "onlineTraffic" | "batchDefault";
 
@@ -18,15 +22,12 @@ export interface EndpointSettingsInputs {
     readonly endpointId: string;
     readonly cloud: AzureCloud;
     readonly kind: SettingsKind;
-    /** Keys of the endpoint's `properties` to set, e.g. `{ traffic, mirrorTraffic }`. */
+    /** Keys of the endpoint's `properties` to set, e.g. `{ traffic, mirrorTraffic, authMode }`. */
     readonly settings: Record<string, unknown>;
+    /** The endpoint's tags, sent in the same PUT (a PUT replaces them); absent: left as they are. */
+    readonly tags?: Record<string, string>;
     /** Deployments the settings name; each must exist (and have finished provisioning) first. */
     readonly requiredDeployments: string[];
-    /**
-     * Changes whenever the endpoint itself is updated: Azure's PUT of the endpoint resets these
-     * settings, so a new revision makes this resource apply them again.
-     */
-    readonly endpointRevision: string;
     /**
      * When Azure last modified the endpoint, as the endpoint's own Pulumi state last saw it
      * (`systemData.lastModifiedAt`). Later than this resource's last apply means something else
@@ -41,6 +42,8 @@ export interface EndpointSettingsInputs {
 export interface EndpointSettingsOutputs extends EndpointSettingsInputs {
     /** The settings as Azure reports them after the last apply or refresh. */
     readonly applied: Record<string, unknown>;
+    /** The endpoint's tags as Azure reports them after the last apply or refresh. */
+    readonly appliedTags?: Record<string, string>;
     /** The endpoint's `systemData.lastModifiedAt` right after this resource's last PUT. */
     readonly appliedAt?: string;
 }
@@ -74,19 +77,19 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
     constructor(private readonly hooks: ProviderTestHooks = {}) {}
 
     async create(inputs: EndpointSettingsInputs): Promise<pulumi.dynamic.CreateResult> {
-        const result = await this.apply(inputs, inputs.settings, inputs.requiredDeployments);
+        const result = await this.apply(inputs, inputs.settings, inputs.tags, inputs.requiredDeployments);
         return { id: `${inputs.endpointId}/settings/${inputs.kind}`, outs: { ...inputs, ...result } };
     }
 
     async update(_id: string, _olds: EndpointSettingsOutputs, news: EndpointSettingsInputs): Promise<pulumi.dynamic.UpdateResult> {
-        const result = await this.apply(news, news.settings, news.requiredDeployments);
+        const result = await this.apply(news, news.settings, news.tags, news.requiredDeployments);
         return { outs: { ...news, ...result } };
     }
 
     /** Takes every deployment out of the settings, so deleting deployments afterwards succeeds. */
     async delete(_id: string, olds: EndpointSettingsOutputs): Promise<void> {
         try {
-            await this.apply(olds, resetSettings[olds.kind], []);
+            await this.apply(olds, resetSettings[olds.kind], undefined, []);
         } catch (err) {
             // An endpoint already gone has no settings left to clear.
             if (isArmError(err) && err.status === 404) return;
@@ -98,7 +101,7 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
     async read(id: string, props: EndpointSettingsOutputs): Promise<pulumi.dynamic.ReadResult> {
         try {
             const endpoint = await this.client(props).get(props.endpointId);
-            return { id, props: { ...props, applied: pickSettings(endpoint, props.settings) } };
+            return { id, props: { ...props, ...appliedState(endpoint, props.settings) } };
         } catch (err) {
             if (isArmError(err) && err.status === 404) return {};
             throw err;
@@ -111,11 +114,12 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
         const replaces = (["endpointId", "kind", "cloud"] as const).filter((key) => olds[key] !== news[key]);
         const changed =
             replaces.length > 0 ||
-            olds.endpointRevision !== news.endpointRevision ||
             olds.timeoutSeconds !== news.timeoutSeconds ||
-            !sameSettings(news.kind, news.settings, olds.settings) ||
+            !sameSettings(news.settings, olds.settings) ||
+            !sameTags(news.tags, olds.tags) ||
             // Drift: what Azure reported at the last apply or refresh differs from what is wanted.
-            !sameSettings(news.kind, news.settings, olds.applied ?? {}) ||
+            !sameSettings(news.settings, olds.applied ?? {}) ||
+            (news.tags !== undefined && !sameTags(news.tags, olds.appliedTags)) ||
             modifiedSince(news.endpointModifiedAt, olds.appliedAt);
         return { changes: changed, replaces, deleteBeforeReplace: false };
     }
@@ -123,14 +127,15 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
     private async apply(
         target: EndpointSettingsInputs,
         settings: Record<string, unknown>,
+        tags: Record<string, string> | undefined,
         requiredDeployments: readonly string[],
-    ): Promise<{ applied: Record<string, unknown>; appliedAt?: string }> {
+    ): Promise<Pick<EndpointSettingsOutputs, "applied" | "appliedTags" | "appliedAt">> {
         const arm = this.client(target);
         for (const deployment of requiredDeployments) await this.waitForDeployment(arm, target.endpointId, deployment);
         const endpoint = await arm.get(target.endpointId);
-        const updated = await arm.putAndWait(target.endpointId, endpointPutBody(endpoint, settings));
+        const updated = await arm.putAndWait(target.endpointId, endpointPutBody(endpoint, settings, tags));
         const appliedAt = updated.systemData?.lastModifiedAt;
-        return { applied: pickSettings(updated, settings), ...(typeof appliedAt === "string" ? { appliedAt } : {}) };
+        return { ...appliedState(updated, settings), ...(typeof appliedAt === "string" ? { appliedAt } : {}) };
     }
 
     /**
@@ -178,12 +183,22 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
     }
 }
 
-/** The endpoint as Azure returned it, minus read-only fields, with `settings` laid over its properties. */
-export function endpointPutBody(endpoint: Record<string, any>, settings: Record<string, unknown>): Record<string, unknown> {
-    const properties: Record<string, unknown> = { ...(endpoint.properties ?? {}) };
+/**
+ * The endpoint as Azure returned it, minus read-only fields, with `settings` laid over its
+ * properties (weight maps in Azure's form) and `tags` (when given) replacing its tags. Everything
+ * else the GET returned (kind, sku, identity, compute, properties.properties, the current traffic
+ * when `settings` does not set it) goes back unchanged: a PUT replaces the whole endpoint.
+ */
+export function endpointPutBody(
+    endpoint: Record<string, any>,
+    settings: Record<string, unknown>,
+    tags?: Record<string, string>,
+): Record<string, unknown> {
+    const properties: Record<string, unknown> = { ...(endpoint.properties ?? {}), ...settings };
     for (const key of readOnlyProperties) delete properties[key];
-    const body: Record<string, unknown> = { location: endpoint.location, properties: { ...properties, ...settings } };
-    if (endpoint.tags) body.tags = endpoint.tags;
+    for (const key of weightProperties) if (key in properties) properties[key] = wireWeights(properties[key]);
+    const body: Record<string, unknown> = { location: endpoint.location, properties };
+    if (tags ?? endpoint.tags) body.tags = { ...(tags ?? endpoint.tags) };
     if (endpoint.kind) body.kind = endpoint.kind;
     if (endpoint.sku) body.sku = endpoint.sku;
     if (endpoint.identity?.type) {
@@ -205,28 +220,25 @@ export function modifiedSince(endpointModifiedAt: string | undefined, appliedAt:
     return !Number.isNaN(modified) && !Number.isNaN(applied) && modified > applied;
 }
 
-function pickSettings(endpoint: Record<string, any>, settings: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.keys(settings).map((key) => [key, endpoint.properties?.[key] ?? {}]));
+/** The owned settings and the tags as the endpoint has them. */
+function appliedState(endpoint: Record<string, any>, settings: Record<string, unknown>): Pick<EndpointSettingsOutputs, "applied" | "appliedTags"> {
+    const applied = Object.fromEntries(
+        Object.keys(settings).map((key) => [key, endpoint.properties?.[key] ?? (weightProperties.includes(key) ? {} : null)]),
+    );
+    return { applied, appliedTags: { ...(endpoint.tags ?? {}) } };
 }
 
 /**
- * Whether two settings mean the same to Azure. Traffic maps are compared without their zero
- * entries (Azure may list deployments at 0% or leave them out); everything else exactly.
+ * Whether two settings mean the same to Azure. Weight maps are compared as Azure keeps them
+ * (no zero entries, lower-case names); everything else exactly.
  */
-export function sameSettings(kind: SettingsKind, a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-    const normalize = (settings: Record<string, unknown>) =>
-        JSON.stringify(
-            Object.keys(settings)
-                .sort()
-                .map((key) => [key, kind === "onlineTraffic" ? nonZero(settings[key]) : settings[key]]),
-        );
-    return normalize(a) === normalize(b);
+export function sameSettings(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    return keys.every((key) =>
+        weightProperties.includes(key) ? sameWeights(a[key], b[key]) : stableJson(a[key] ?? null) === stableJson(b[key] ?? null),
+    );
 }
 
-function nonZero(weights: unknown): [string, number][] {
-    if (typeof weights !== "object" || weights === null) return [];
-    return Object.entries(weights as Record<string, number>)
-        .filter(([, weight]) => Number(weight) !== 0)
-        .map(([name, weight]): [string, number] => [name, Number(weight)])
-        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+function sameTags(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+    return stableJson(a ?? {}) === stableJson(b ?? {});
 }

@@ -8,8 +8,8 @@ export interface EndpointSettingsTarget {
     readonly endpointId: pulumi.Input<string>;
     /** Azure cloud whose Resource Manager to call (`AZUREML_ARM_ENDPOINT` overrides the URL). */
     readonly cloud: AzureCloud;
-    /** Changes whenever the endpoint's declaration changes (an update resets its settings). */
-    readonly endpointRevision: pulumi.Input<string>;
+    /** The endpoint's tags: this resource owns them after creation (a PUT replaces them). */
+    readonly tags: Readonly<Record<string, string>>;
     /** The endpoint's `systemData.lastModifiedAt` from its Pulumi state (see EndpointSettingsInputs). */
     readonly endpointModifiedAt?: pulumi.Input<string | undefined>;
     /** Seconds one apply may take, retries and waits included. */
@@ -28,11 +28,21 @@ export function settingsResourceInputs(
         cloud: target.cloud,
         kind,
         settings,
+        tags: { ...target.tags },
         requiredDeployments,
-        endpointRevision: target.endpointRevision,
         endpointModifiedAt: target.endpointModifiedAt,
         timeoutSeconds: target.timeoutSeconds,
         applied: undefined,
+        appliedTags: undefined,
         appliedAt: undefined,
     };
+}
+
+/**
+ * Endpoint inputs that its settings resource owns after creation: the endpoint's own resource
+ * ignores their changes, so that azure-native never PUTs the endpoint again (its PUT carries no
+ * traffic and would take all traffic off until the settings resource put it back).
+ */
+export function settingsOwnedInputs(properties: readonly string[]): string[] {
+    return ["tags", ...properties.map((key) => `properties.${key}`)];
 }

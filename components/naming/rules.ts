@@ -59,6 +59,15 @@ export const namingRules = {
         pattern: letterStartNoTrailingDash,
         allowed: "letters, digits and '-', starting with a letter, not ending in '-'",
     },
+    onlineDeployment: {
+        kind: "online deployment",
+        minLength: 3,
+        maxLength: 32,
+        // Azure lower-cases deployment names in an endpoint's traffic maps: a name with capitals
+        // would never match its own traffic entry, and show a diff on every run.
+        pattern: /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/,
+        allowed: "lowercase letters, digits and '-', starting with a letter, not ending in '-' (Azure lower-cases the names in traffic maps)",
+    },
     deployment: {
         kind: "deployment",
         minLength: 3,

@@ -2,9 +2,9 @@ import * as machinelearningservices from "@pulumi/azure-native/machinelearningse
 import * as pulumi from "@pulumi/pulumi";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { AzureCloud } from "../../lib/arm/clouds";
-import { OnlineEndpointTraffic } from "../endpointSettings/onlineEndpointTraffic";
+import { AppliedOnlineSettings, OnlineEndpointTraffic, onlineEndpointOwnedInputs } from "../endpointSettings/onlineEndpointTraffic";
 import { isoSeconds } from "../compute/computeCluster";
-import { endpointRevision, stableHash } from "../endpointSettings/endpointRevision";
+import { stableHash } from "../stableHash";
 import { declareInSequence } from "../sequence";
 
 export interface ProbeSpec {
@@ -85,10 +85,13 @@ function probe(spec: ProbeSpec): inputs.machinelearningservices.ProbeSettingsArg
 /**
  * A managed online endpoint with blue/green (or any number of) no-code MLflow deployments, and
  * its traffic applied in the order Azure demands:
- * 1. the endpoint, declared without traffic (Azure refuses traffic naming missing deployments);
+ * 1. the endpoint, created without traffic (Azure refuses traffic naming missing deployments),
+ *    and never PUT again by azure-native: its PUT carries no traffic, so any update of it would
+ *    leave the endpoint without live traffic until the traffic was put back;
  * 2. the deployments, one after another (the endpoint takes one operation at a time);
- * 3. the traffic, by a dedicated resource that depends on every deployment, re-applied whenever
- *    the endpoint is updated (a PUT without traffic resets it), and cleared before deployments
+ * 3. the traffic, by a dedicated resource that depends on every deployment and owns every
+ *    mutable setting of the endpoint (tags, auth mode, public network access): one GET-merge-PUT
+ *    carries them with the current traffic, so no update drops it; cleared before deployments
  *    are deleted.
  */
 export class OnlineEndpoint extends pulumi.ComponentResource {
@@ -106,7 +109,7 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
     public readonly swaggerUri: pulumi.Output<string>;
     public readonly deploymentNames: string[];
     /** Traffic and mirror traffic as Azure reports them after the apply. */
-    public readonly appliedTraffic: OnlineEndpointTraffic["applied"];
+    public readonly appliedTraffic: pulumi.Output<Pick<AppliedOnlineSettings, "traffic" | "mirrorTraffic">>;
     /** Primary key, a Pulumi secret; only for key authentication. */
     public readonly primaryKey?: pulumi.Output<string>;
 
@@ -125,8 +128,9 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
                 properties: { authMode: args.authMode, publicNetworkAccess: args.publicNetworkAccess },
                 tags,
             },
-            // Traffic belongs to the traffic resource; a refresh must not make this one undo it.
-            { parent: this, ignoreChanges: ["properties.traffic", "properties.mirrorTraffic"] },
+            // Created once; from then on its tags, auth mode, network access and traffic belong to
+            // the traffic resource, which PUTs them together (see the class comment).
+            { parent: this, ignoreChanges: onlineEndpointOwnedInputs },
         );
 
         const deployments = declareInSequence(
@@ -162,16 +166,6 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
                 ),
         );
 
-        const revision = endpointRevision({
-            endpointName: args.endpointName,
-            workspaceName: args.workspaceName,
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            authMode: args.authMode,
-            publicNetworkAccess: args.publicNetworkAccess,
-            tags,
-        });
-
         const deploymentsFingerprint = pulumi
             .all(args.deployments.map((d) => d.modelId))
             .apply((modelIds) =>
@@ -196,7 +190,9 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
                 cloud: args.cloud,
                 traffic: args.traffic,
                 mirrorTraffic: args.mirrorTraffic,
-                endpointRevision: revision,
+                authMode: args.authMode,
+                publicNetworkAccess: args.publicNetworkAccess,
+                tags,
                 endpointModifiedAt: endpoint.systemData.apply((data) => data?.lastModifiedAt),
                 timeoutSeconds: args.trafficTimeoutSeconds,
             },
@@ -212,7 +208,7 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
         this.scoringUri = scoringUri;
         this.swaggerUri = endpoint.properties.apply((p) => p.swaggerUri ?? "");
         this.deploymentNames = deploymentNames;
-        this.appliedTraffic = traffic.applied;
+        this.appliedTraffic = traffic.applied.apply(({ traffic: live, mirrorTraffic }) => ({ traffic: live, mirrorTraffic }));
         if (args.authMode === "Key") {
             const keys = machinelearningservices.listOnlineEndpointKeysOutput(
                 { ...inWorkspace, endpointName: endpoint.name },

@@ -32,7 +32,7 @@ export function trafficProblems(plan: TrafficPlan, knownModels: ReadonlySet<stri
 
     const declared = new Set<string>();
     plan.deployments.forEach((deployment, i) => {
-        const issue = nameProblem(namingRules.deployment, deployment.name);
+        const issue = nameProblem(namingRules.onlineDeployment, deployment.name);
         if (issue) problems.push({ key: `deployments[${i}].name`, value: deployment.name, message: issue });
         if (declared.has(deployment.name)) {
             problems.push({ key: `deployments[${i}].name`, value: deployment.name, message: "is declared twice; deployment names must be unique" });

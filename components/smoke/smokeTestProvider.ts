@@ -9,7 +9,7 @@ import { ScoringCredential } from "../../lib/smoke/scoringCredential";
 import { ScoringRequestBody } from "../../lib/smoke/scoringRequest";
 import { formatSmokeReport } from "../../lib/smoke/smokeReport";
 import { SmokeReport, runSmokeTest } from "../../lib/smoke/smokeTest";
-import { stableJson } from "../endpointSettings/endpointRevision";
+import { stableJson } from "../stableHash";
 
 export interface SmokeTestInputs {
     readonly scoringUri: string;

@@ -27,25 +27,55 @@ interface Deployment {
 }
 
 interface Endpoint {
+    /** "onlineEndpoints" or "batchEndpoints", from the ARM id. */
+    readonly type: string;
     location: string;
+    kind?: string;
+    sku?: Record<string, unknown>;
     /** Azure's systemData.lastModifiedAt, moved on by every PUT. */
     lastModifiedAt: string;
     properties: Record<string, any>;
-    identity?: Record<string, unknown>;
-    tags?: Record<string, string>;
+    identity?: Record<string, any>;
+    tags: Record<string, string>;
+    /** By lower-case name: Azure treats deployment names without regard to case. */
     deployments: Map<string, Deployment>;
+    /** An operation on the endpoint is under way: another is refused with 409. */
+    busy: boolean;
 }
 
+/** The live and mirror traffic of an endpoint from one moment on. */
+export interface TrafficMoment {
+    readonly endpointId: string;
+    /** Order of the change among all changes the fake saw. */
+    readonly seq: number;
+    readonly traffic: Record<string, number>;
+    readonly mirrorTraffic: Record<string, number>;
+}
+
+const readOnlyProperties = ["provisioningState", "scoringUri", "swaggerUri"];
+const maxMirrorPercent = 50;
+
 /**
- * A local stand-in for Azure Resource Manager's Machine Learning endpoints, behaving as the
- * reference describes: PUT answers 201 with Azure-AsyncOperation and the operation is polled
- * through InProgress to Succeeded; traffic may only name existing deployments and must sum to
- * 0 or 100; a PUT without traffic resets it; a deployment with traffic cannot be deleted;
- * requests without the expected bearer token get 401.
+ * A local stand-in for Azure Resource Manager's Machine Learning endpoints, at least as strict as
+ * Azure's documented rules (how-to-safely-rollout-online-endpoints, the online endpoint YAML
+ * reference, the 2025-12-01 REST spec):
+ * - PUT answers 201 with Azure-AsyncOperation; the operation is polled InProgress to Succeeded;
+ *   while it runs the endpoint refuses another PUT with 409;
+ * - a PUT replaces the endpoint: traffic, mirror traffic, tags and identity it leaves out are gone;
+ * - traffic names only existing deployments that are `Succeeded`, in whole percents summing to
+ *   0 or 100; names are kept lower-cased, as Azure does;
+ * - mirror traffic goes to one deployment, at most 50%, never one named in the live map (even at 0);
+ * - a batch default names an existing deployment;
+ * - deleting a deployment with live or mirror traffic is a 400;
+ * - GET returns what Azure returns beside the properties the platform sets (kind, sku,
+ *   properties.properties, compute, publicNetworkAccess), so a PUT that dropped them would show;
+ * - requests without the expected bearer token get 401, without api-version 400.
+ * Every change of an endpoint's traffic is recorded in `trafficTimeline`.
  */
 export class FakeArm extends LoopbackServer {
     readonly requests: ArmRequest[] = [];
     readonly script: ScriptedAnswer[] = [];
+    readonly trafficTimeline: TrafficMoment[] = [];
     /** How many polls an operation answers InProgress before its final status. */
     pollsInProgress = 2;
     /** Final status and error body of the next operations (default Succeeded). */
@@ -55,26 +85,42 @@ export class FakeArm extends LoopbackServer {
     endpointKey = "endpoint-primary-key";
     amlToken = "aml-access-token";
     private readonly endpoints = new Map<string, Endpoint>();
-    private readonly operations = new Map<string, { polls: number; apply: () => void; outcome: { status: string; error?: unknown } }>();
+    private readonly operations = new Map<
+        string,
+        { polls: number; apply: () => void; endpoint?: Endpoint; outcome: { status: string; error?: unknown } }
+    >();
     private nextOperation = 1;
     private clock = Date.parse("2026-11-01T00:00:00Z");
+    private seq = 0;
 
     addEndpoint(id: string, deployments: Record<string, string> = {}, properties: Record<string, any> = {}): void {
-        this.endpoints.set(id.toLowerCase(), {
+        const type = /\/(onlineEndpoints|batchEndpoints)\//i.exec(id)?.[1] ?? "onlineEndpoints";
+        const online = type.toLowerCase() === "onlineendpoints";
+        const endpoint: Endpoint = {
+            type,
             location: "westeurope",
+            kind: online ? "Managed" : undefined,
+            sku: online ? { name: "Default", tier: "Standard" } : undefined,
             lastModifiedAt: this.tick(),
             identity: { type: "SystemAssigned", principalId: "p", tenantId: "t" },
             tags: { stack: "test" },
             properties: {
                 authMode: "Key",
+                publicNetworkAccess: "Enabled",
+                compute: null,
+                description: "",
+                properties: { "azureml.onlineendpointid": `/subscriptions/s1/${id.split("/").pop()}`, AzureAsyncOperationUri: "https://x" },
                 provisioningState: "Succeeded",
                 scoringUri: "https://e.westeurope.inference.ml.azure.com/score",
-                traffic: {},
-                mirrorTraffic: {},
+                swaggerUri: "https://e.westeurope.inference.ml.azure.com/swagger.json",
+                ...(online ? { traffic: {}, mirrorTraffic: {} } : {}),
                 ...properties,
             },
-            deployments: new Map(Object.entries(deployments).map(([name, state]) => [name, { provisioningState: state }])),
-        });
+            deployments: new Map(Object.entries(deployments).map(([name, state]) => [name.toLowerCase(), { provisioningState: state }])),
+            busy: false,
+        };
+        this.endpoints.set(id.toLowerCase(), endpoint);
+        this.recordTraffic(id, endpoint);
     }
 
     endpoint(id: string): Endpoint {
@@ -83,16 +129,24 @@ export class FakeArm extends LoopbackServer {
         return endpoint;
     }
 
-    /** What an update of the endpoint by azure-native amounts to: a full PUT that carries no traffic. */
+    /** The endpoint's traffic at each change, oldest first. */
+    timelineOf(id: string): TrafficMoment[] {
+        return this.trafficTimeline.filter((m) => m.endpointId === id.toLowerCase());
+    }
+
+    /** What an update of the endpoint by azure-native would amount to: a full PUT that carries no traffic. */
     updateEndpointWithoutTraffic(id: string, properties: Record<string, unknown>): void {
         const endpoint = this.endpoint(id);
         endpoint.properties = { ...properties, traffic: {}, mirrorTraffic: {}, provisioningState: "Succeeded", scoringUri: endpoint.properties.scoringUri };
         endpoint.lastModifiedAt = this.tick();
+        this.recordTraffic(id, endpoint);
     }
 
     /** Changes made outside Pulumi, e.g. in the portal. */
     setTrafficByHand(id: string, traffic: Record<string, number>): void {
-        this.endpoint(id).properties.traffic = traffic;
+        const endpoint = this.endpoint(id);
+        endpoint.properties.traffic = lowerCaseKeys(traffic);
+        this.recordTraffic(id, endpoint);
     }
 
     protected handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
@@ -130,75 +184,101 @@ export class FakeArm extends LoopbackServer {
         if (operation) return this.pollOperation(operation[1], send);
 
         const deploymentMatch = /^(.*\/onlineendpoints\/[^/]+|.*\/batchendpoints\/[^/]+)\/deployments\/([^/]+)$/i.exec(path);
-        if (deploymentMatch) {
-            const endpoint = this.endpoints.get(deploymentMatch[1].toLowerCase());
-            const deployment = endpoint?.deployments.get(deploymentMatch[2]);
-            if (!endpoint || !deployment) {
-                return send(404, { error: { code: "NotFound", message: `Deployment ${deploymentMatch[2]} not found.` } });
-            }
-            if (method === "DELETE") {
-                const traffic = endpoint.properties.traffic ?? {};
-                const mirror = endpoint.properties.mirrorTraffic ?? {};
-                if ((traffic[deploymentMatch[2]] ?? 0) > 0 || (mirror[deploymentMatch[2]] ?? 0) > 0) {
-                    return send(400, {
-                        error: { code: "BadArgument", message: `Deployment ${deploymentMatch[2]} has traffic; set its traffic to 0 before deleting it.` },
-                    });
-                }
-                endpoint.deployments.delete(deploymentMatch[2]);
-                return send(202, undefined, { Location: this.newOperation(() => undefined), "Retry-After": "1" });
-            }
-            return send(200, { name: deploymentMatch[2], properties: { provisioningState: deployment.provisioningState } });
-        }
+        if (deploymentMatch) return this.routeDeployment(method, deploymentMatch[1], deploymentMatch[2], send);
 
         const endpoint = this.endpoints.get(path.toLowerCase());
         if (!endpoint) return send(404, { error: { code: "NotFound", message: `Endpoint ${path.split("/").pop()} not found.` } });
-        if (method === "GET") {
-            return send(200, {
-                id: path,
-                name: path.split("/").pop(),
-                location: endpoint.location,
-                identity: endpoint.identity,
-                tags: endpoint.tags,
-                systemData: { createdBy: "someone", lastModifiedAt: endpoint.lastModifiedAt },
-                properties: endpoint.properties,
-            });
-        }
+        if (method === "GET") return send(200, this.view(path, endpoint));
         if (method === "PUT") {
+            if (endpoint.busy) {
+                return send(409, { error: { code: "Conflict", message: "Endpoint is busy with another operation; try again later." } });
+            }
             const problem = this.checkPut(endpoint, body);
             if (problem) return send(400, { error: { code: "BadRequest", message: problem } });
+            endpoint.busy = true;
             const apply = () => {
-                // A PUT replaces the endpoint's settings: whatever it leaves out is reset.
+                // A PUT replaces the endpoint: whatever it leaves out is gone.
+                const online = endpoint.type.toLowerCase() === "onlineendpoints";
                 endpoint.properties = {
                     ...body.properties,
-                    traffic: body.properties.traffic ?? {},
-                    mirrorTraffic: body.properties.mirrorTraffic ?? {},
+                    ...(online
+                        ? { traffic: lowerCaseKeys(body.properties.traffic ?? {}), mirrorTraffic: lowerCaseKeys(body.properties.mirrorTraffic ?? {}) }
+                        : {}),
                     provisioningState: "Succeeded",
                     scoringUri: endpoint.properties.scoringUri,
+                    swaggerUri: endpoint.properties.swaggerUri,
                 };
+                endpoint.tags = { ...(body.tags ?? {}) };
+                endpoint.identity = body.identity ? { ...body.identity, principalId: "p", tenantId: "t" } : undefined;
+                endpoint.kind = body.kind;
+                endpoint.sku = body.sku;
+                endpoint.location = body.location;
                 endpoint.lastModifiedAt = this.tick();
+                this.recordTraffic(path, endpoint);
             };
-            return send(201, body, { "Azure-AsyncOperation": this.newOperation(apply), "Retry-After": "1" });
+            return send(201, body, { "Azure-AsyncOperation": this.newOperation(apply, endpoint), "Retry-After": "1" });
         }
         send(405, { error: { code: "MethodNotAllowed", message: method } });
     }
 
+    private routeDeployment(
+        method: string,
+        endpointPath: string,
+        name: string,
+        send: (s: number, p?: unknown, h?: Record<string, string>) => void,
+    ): void {
+        const endpoint = this.endpoints.get(endpointPath.toLowerCase());
+        const deployment = endpoint?.deployments.get(name.toLowerCase());
+        if (!endpoint || !deployment) {
+            return send(404, { error: { code: "NotFound", message: `Deployment ${name} not found.` } });
+        }
+        if (method === "DELETE") {
+            const key = name.toLowerCase();
+            if ((endpoint.properties.traffic?.[key] ?? 0) > 0 || key in (endpoint.properties.mirrorTraffic ?? {})) {
+                return send(400, {
+                    error: { code: "BadArgument", message: `Deployment ${name} has live or mirror traffic; take it off before deleting the deployment.` },
+                });
+            }
+            endpoint.deployments.delete(key);
+            return send(202, undefined, { Location: this.newOperation(() => undefined), "Retry-After": "1" });
+        }
+        return send(200, { name, properties: { provisioningState: deployment.provisioningState } });
+    }
+
+    private view(path: string, endpoint: Endpoint): Record<string, unknown> {
+        return {
+            id: path,
+            name: path.split("/").pop(),
+            type: `Microsoft.MachineLearningServices/workspaces/${endpoint.type}`,
+            location: endpoint.location,
+            ...(endpoint.kind !== undefined ? { kind: endpoint.kind } : {}),
+            ...(endpoint.sku !== undefined ? { sku: endpoint.sku } : {}),
+            ...(endpoint.identity ? { identity: endpoint.identity } : {}),
+            tags: endpoint.tags,
+            systemData: { createdBy: "someone", createdByType: "User", lastModifiedAt: endpoint.lastModifiedAt },
+            properties: structuredClone(endpoint.properties),
+        };
+    }
+
     private checkPut(endpoint: Endpoint, body: any): string | undefined {
         if (!body?.location || !body?.properties) return "location and properties are required";
-        for (const readOnly of ["provisioningState", "scoringUri", "swaggerUri"]) {
+        for (const readOnly of readOnlyProperties) {
             if (readOnly in body.properties) return `${readOnly} is read-only`;
         }
-        const traffic: Record<string, number> = body.properties.traffic ?? {};
-        const mirror: Record<string, number> = body.properties.mirrorTraffic ?? {};
-        for (const name of [...Object.keys(traffic), ...Object.keys(mirror)]) {
-            if (!endpoint.deployments.has(name)) return `Deployment ${name} not found in endpoint.`;
-        }
-        const total = Object.values(traffic).reduce((a, b) => a + b, 0);
-        if (total !== 0 && total !== 100) return `Traffic must sum to 0 or 100; got ${total}.`;
         const defaults = body.properties.defaults;
-        if (defaults?.deploymentName && !endpoint.deployments.has(defaults.deploymentName)) {
+        if (defaults?.deploymentName && !endpoint.deployments.has(String(defaults.deploymentName).toLowerCase())) {
             return `Deployment ${defaults.deploymentName} not found in endpoint.`;
         }
-        return undefined;
+        return trafficProblem(endpoint, body.properties.traffic ?? {}, body.properties.mirrorTraffic ?? {});
+    }
+
+    private recordTraffic(id: string, endpoint: Endpoint): void {
+        this.trafficTimeline.push({
+            endpointId: id.toLowerCase(),
+            seq: this.seq++,
+            traffic: { ...(endpoint.properties.traffic ?? {}) },
+            mirrorTraffic: { ...(endpoint.properties.mirrorTraffic ?? {}) },
+        });
     }
 
     /** A fresh, later lastModifiedAt, one second after the previous one. */
@@ -207,9 +287,9 @@ export class FakeArm extends LoopbackServer {
         return new Date(this.clock).toISOString();
     }
 
-    private newOperation(apply: () => void): string {
+    private newOperation(apply: () => void, endpoint?: Endpoint): string {
         const id = String(this.nextOperation++);
-        this.operations.set(id, { polls: 0, apply, outcome: this.operationOutcome });
+        this.operations.set(id, { polls: 0, apply, endpoint, outcome: this.operationOutcome });
         return `${this.url}/operations/${id}`;
     }
 
@@ -218,7 +298,41 @@ export class FakeArm extends LoopbackServer {
         if (!operation) return send(404, { error: { code: "NotFound", message: "no such operation" } });
         operation.polls++;
         if (operation.polls <= this.pollsInProgress) return send(200, { status: "InProgress" }, { "Retry-After": "1" });
-        if (operation.outcome.status === "Succeeded") operation.apply();
+        if (operation.endpoint?.busy) {
+            operation.endpoint.busy = false;
+            if (operation.outcome.status === "Succeeded") operation.apply();
+        } else if (!operation.endpoint && operation.outcome.status === "Succeeded") {
+            operation.apply();
+        }
         send(200, { status: operation.outcome.status, error: operation.outcome.error });
     }
+}
+
+/** Azure's rules for an endpoint's live and mirror traffic; the reason a PUT is refused, if any. */
+function trafficProblem(endpoint: Endpoint, traffic: Record<string, unknown>, mirror: Record<string, unknown>): string | undefined {
+    for (const [name, weight] of [...Object.entries(traffic), ...Object.entries(mirror)]) {
+        if (!Number.isInteger(weight) || (weight as number) < 0 || (weight as number) > 100) {
+            return `Traffic for deployment ${name} must be a whole percent from 0 to 100; got ${JSON.stringify(weight)}.`;
+        }
+        const deployment = endpoint.deployments.get(name.toLowerCase());
+        if (!deployment) return `Deployment ${name} not found in endpoint.`;
+        if (deployment.provisioningState !== "Succeeded") {
+            return `Deployment ${name} is ${deployment.provisioningState}; only a Succeeded deployment can take traffic.`;
+        }
+    }
+    const total = Object.values(traffic).reduce((a: number, b) => a + (b as number), 0);
+    if (total !== 0 && total !== 100) return `Traffic must sum to 0 or 100; got ${total}.`;
+    const mirrored = Object.keys(mirror);
+    if (mirrored.length > 1) return `Mirror traffic can go to one deployment only; got ${mirrored.join(", ")}.`;
+    for (const name of mirrored) {
+        if ((mirror[name] as number) > maxMirrorPercent) return `Mirror traffic cannot exceed ${maxMirrorPercent}%; got ${mirror[name]} for ${name}.`;
+        if (Object.keys(traffic).some((live) => live.toLowerCase() === name.toLowerCase())) {
+            return `Deployment ${name} cannot receive both live and mirrored traffic; remove it from traffic to mirror to it.`;
+        }
+    }
+    return undefined;
+}
+
+function lowerCaseKeys(weights: Record<string, number>): Record<string, number> {
+    return Object.fromEntries(Object.entries(weights).map(([name, weight]) => [name.toLowerCase(), weight]));
 }

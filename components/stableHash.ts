@@ -1,14 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-
-/**
- * A hash of everything an endpoint is declared with. When it changes, the endpoint is PUT again,
- * which resets its traffic (or batch default); the settings resource takes the revision as an
- * input, so it sees a change and applies its settings again.
- */
-export function endpointRevision(declared: Record<string, pulumi.Input<unknown>>): pulumi.Output<string> {
-    return pulumi.output(declared).apply(stableHash);
-}
 
 /** SHA-256 of a value's stable JSON: the same for equal values, whatever their key order. */
 export function stableHash(value: unknown): string {

@@ -1,0 +1,26 @@
+/**
+ * Traffic maps as Azure takes and keeps them. Azure lower-cases deployment names in `traffic` and
+ * `mirrorTraffic`, and refuses a deployment present in both maps, even at 0% live ("a deployment
+ * can receive only live traffic or mirrored traffic, not both"). The azure-ai-ml SDK does the same
+ * before every PUT (`_strip_zeroes_from_traffic`): zero weights are dropped, names lower-cased.
+ */
+export type Weights = Readonly<Record<string, number>>;
+
+/** The map Azure is sent and reports back: no zero weights, lower-case names. */
+export function wireWeights(weights: unknown): Record<string, number> {
+    if (typeof weights !== "object" || weights === null) return {};
+    return Object.fromEntries(
+        Object.entries(weights as Record<string, unknown>)
+            .map(([name, weight]): [string, number] => [name.toLowerCase(), Number(weight)])
+            .filter(([, weight]) => weight !== 0)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
+}
+
+/** Whether two weight maps route the same, whatever their zero entries, name case and key order. */
+export function sameWeights(a: unknown, b: unknown): boolean {
+    return JSON.stringify(wireWeights(a)) === JSON.stringify(wireWeights(b));
+}
+
+/** Endpoint properties whose values are weight maps. */
+export const weightProperties: readonly string[] = ["traffic", "mirrorTraffic"];
