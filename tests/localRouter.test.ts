@@ -39,10 +39,8 @@ describe("local router", () => {
     let router: LocalRouter | undefined;
 
     beforeEach(async () => {
-        blue = await new FakeScoring().start();
-        green = await new FakeScoring().start();
-        blue.expectedKey = undefined;
-        green.expectedKey = undefined;
+        blue = await new FakeScoring("inferenceServer").start();
+        green = await new FakeScoring("inferenceServer").start();
     });
     afterEach(async () => {
         await router?.stop();
@@ -119,7 +117,7 @@ describe("local router", () => {
         const r = await start({ blue: 100 });
         await blue.stop();
         expect((await score(r)).status).toBe(502);
-        blue = await new FakeScoring().start();
+        blue = await new FakeScoring("inferenceServer").start();
     });
 
     it("passes the product's smoke test unchanged, per deployment and through routing", async () => {

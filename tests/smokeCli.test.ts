@@ -73,6 +73,50 @@ describe("npm run smoke", () => {
         expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(modelWarmUpMs + 15_000);
     });
 
+    it("gives its verdict on a 408 after one retry: within two request timeouts, not the whole smoke timeout", async () => {
+        // Azure answers 408 once the model has run past request_timeout_ms (here 300 ms); it repeats.
+        for (let i = 0; i < 20; i++) endpoint.script.push({ status: 408, delayMs: 300, body: '{"message": "Request timed out"}' });
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri, "--timeout", "900"]);
+        expect(run.code).toBe(1);
+        expect(endpoint.calls).toHaveLength(2);
+        expect(run.ms).toBeLessThan(2 * 300 + 1000);
+        expect(run.stdout).toMatch(/FAIL {2}traffic routing +HTTP 408/);
+    });
+
+    it("takes a 424 whose model status is 4xx as final at once: the model refuses the input", async () => {
+        endpoint.script.push({
+            status: 424,
+            headers: { "ms-azureml-model-error-statuscode": "400", "ms-azureml-model-error-reason": "model_error" },
+            body: '{"message": "Incompatible input types for column age"}',
+        });
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri, "--timeout", "900"]);
+        expect(run.code).toBe(1);
+        expect(endpoint.calls).toHaveLength(1);
+        expect(run.ms).toBeLessThan(1000);
+        expect(run.stdout).toContain("HTTP 424 (model status: 400, model error: model_error)");
+    });
+
+    it("keeps retrying a 424 whose model status is 5xx during warm-up", async () => {
+        endpoint.script.push(
+            { status: 424, headers: { "ms-azureml-model-error-statuscode": "502", "ms-azureml-model-error-reason": "model_not_ready" }, body: "{}" },
+            { status: 424, headers: { "ms-azureml-model-error-statuscode": "503" }, body: "{}" },
+        );
+        const run = await smoke(["--scoring-uri", endpoint.scoringUri]);
+        expect(run.code).toBe(0);
+        expect(endpoint.calls).toHaveLength(3);
+    });
+
+    it("fails at once through routing when no deployment has live traffic, and for a deployment that does not exist (404)", async () => {
+        endpoint.traffic = {};
+        const routed = await smoke(["--scoring-uri", endpoint.scoringUri]);
+        expect(routed.code).toBe(1);
+        expect(routed.stdout).toMatch(/FAIL {2}traffic routing +HTTP 404[^]*No valid deployments to route to/);
+        const named = await smoke(["--scoring-uri", endpoint.scoringUri, "--deployment", "purple"]);
+        expect(named.code).toBe(1);
+        expect(named.stdout).toMatch(/FAIL {2}deployment purple +HTTP 404/);
+        expect(endpoint.calls).toHaveLength(2);
+    });
+
     it("fails a 401 within seconds, naming the status and never printing the key", async () => {
         const run = await smoke(["--scoring-uri", endpoint.scoringUri], { AZUREML_ENDPOINT_KEY: "wrong-key-value" });
         expect(run.code).toBe(1);

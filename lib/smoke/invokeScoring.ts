@@ -1,6 +1,7 @@
 import { Clock, systemClock } from "../http/clock";
 import { RequestOutcome, retryingRequest } from "../http/retryingRequest";
 import { ScoringCredential } from "./scoringCredential";
+import { scoringRetryPolicy } from "./scoringRetries";
 
 export interface InvokeOptions {
     readonly scoringUri: string;
@@ -12,7 +13,7 @@ export interface InvokeOptions {
     readonly deadline: number;
     /** One attempt gives up after this long. Default 30 s. */
     readonly attemptTimeoutMs?: number;
-    /** Whether to retry transient answers (408, 424, 429, 5xx) until the deadline. Default true. */
+    /** Whether to retry transient answers (see scoringRetries.ts) within the deadline. Default true. */
     readonly retry?: boolean;
     /** First retry delay when the endpoint sends no Retry-After; doubles up to 15 s. Default 1 s. */
     readonly retryBaseMs?: number;
@@ -36,9 +37,6 @@ export interface ScoringAnswer {
     readonly failure?: string;
 }
 
-/** 408: the model timed out. 429: busy. 5xx: the platform. */
-const transientStatuses = [408, 429, 500, 502, 503, 504];
-
 /**
  * 424 means the model container failed. Right after a deployment (re)starts it is also what a
  * container still warming up answers, so it is retried for this long; after that it is a broken
@@ -49,7 +47,7 @@ export const modelWarmUpMs = 120_000;
 /**
  * POSTs a scoring request as Azure's managed online endpoints expect it, riding out transient
  * answers (honouring Retry-After) within the deadline and stopping at once on a final one
- * (400, 401, 403, 404).
+ * (400, 401, 403, 404, a second 408, a 424 whose model status is 4xx).
  */
 export async function invokeScoring(options: InvokeOptions): Promise<ScoringAnswer> {
     const clock = options.clock ?? systemClock;
@@ -67,7 +65,7 @@ export async function invokeScoring(options: InvokeOptions): Promise<ScoringAnsw
             }),
             deadline: options.deadline,
             attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
-            retryable: (status) => transientStatuses.includes(status) || (status === 424 && clock.now() < warmUpEnds),
+            retryable: scoringRetryPolicy(() => clock.now(), warmUpEnds),
             maxAttempts: options.retry === false ? 1 : undefined,
             backoffBaseMs: options.retryBaseMs ?? 1000,
             maxBackoffMs: 15_000,
