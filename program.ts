@@ -1,4 +1,6 @@
+import * as pulumi from "@pulumi/pulumi";
 import { programConfig } from "./config/program";
+import { defaultDatastore } from "./components/model/mlflowModel";
 import { Platform, buildPlatform } from "./platform";
 
 /**
@@ -17,6 +19,8 @@ export function stackOutputs(platform: Platform): Record<string, unknown> {
         location: platform.workspace.location,
         workspaceName: platform.workspace.workspaceName,
         workspaceId: platform.workspace.workspaceId,
+        // Batch job outputs are named by the datastore's ARM id (see lib/batch/datastoreUri.ts).
+        defaultDatastoreId: pulumi.interpolate`${platform.workspace.workspaceId}/datastores/${defaultDatastore}`,
         mlflowTrackingUri: platform.workspace.mlflowTrackingUri,
         computeClusterName: platform.computeCluster.computeName,
         modelVersions: platform.modelVersionIds,

@@ -1,12 +1,15 @@
 import { runBatchCli } from "../lib/batch/cli";
 import { freshOutputUri, runBatchJob } from "../lib/batch/batchJobClient";
+import { parseDatastoreUri } from "../lib/batch/datastoreUri";
 import { entraCredential } from "../lib/smoke/scoringCredential";
 import { FakeBatch } from "./support/fakeBatch";
 import { FakeClock, FixedCredential } from "./support/fakes";
 import { projectDir } from "./support/stackFile";
 
 const input = { uri: "azureml://datastores/workspaceblobstore/paths/LocalUpload/abc/data", type: "UriFolder" as const };
-const output = "azureml://datastores/workspaceblobstore/paths/batch-outputs/e/run-1/predictions.csv";
+const datastoreId =
+    "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/datastores/workspaceblobstore";
+const output = `${datastoreId}/paths/batch-outputs/e/run-1/predictions.csv`;
 
 describe("batch job client against a local batch endpoint", () => {
     let endpoint: FakeBatch;
@@ -94,11 +97,26 @@ describe("batch job client against a local batch endpoint", () => {
         );
     });
 
-    it("makes a fresh output path for every job", () => {
-        const a = freshOutputUri("diabetes-batch-abc123", "predictions.csv", new Date("2026-11-22T15:00:00Z"));
-        const b = freshOutputUri("diabetes-batch-abc123", "predictions.csv", new Date("2026-11-22T15:00:00Z"));
-        expect(a).toMatch(/^azureml:\/\/datastores\/workspaceblobstore\/paths\/batch-outputs\/diabetes-batch-abc123\/20261122T150000-[0-9a-f]{8}\/predictions\.csv$/);
+    it("makes a fresh output path for every job, in Azure's documented form: the datastore's ARM id, then /paths/", () => {
+        const a = freshOutputUri(datastoreId, "diabetes-batch-abc123", "predictions.csv", new Date("2026-11-22T15:00:00Z"));
+        const b = freshOutputUri(datastoreId, "diabetes-batch-abc123", "predictions.csv", new Date("2026-11-22T15:00:00Z"));
+        expect(a.startsWith(`${datastoreId}/paths/batch-outputs/diabetes-batch-abc123/20261122T150000-`)).toBe(true);
+        expect(a).toMatch(/-[0-9a-f]{8}\/predictions\.csv$/);
         expect(a).not.toBe(b);
+        expect(() => freshOutputUri("workspaceblobstore", "e")).toThrow("is not a datastore's ARM id");
+    });
+});
+
+describe("datastore URIs", () => {
+    it("reads the documented ARM-id form and the azureml:// forms alike", () => {
+        const expected = { datastore: "workspaceblobstore", path: "batch-outputs/e/predictions.csv" };
+        expect(parseDatastoreUri(`${datastoreId}/paths/batch-outputs/e/predictions.csv`)).toEqual(expected);
+        expect(parseDatastoreUri(`azureml:${datastoreId}/paths/batch-outputs/e/predictions.csv`)).toEqual(expected);
+        expect(parseDatastoreUri("azureml://subscriptions/s1/resourcegroups/rg/workspaces/ws/datastores/workspaceblobstore/paths/batch-outputs/e/predictions.csv")).toEqual(expected);
+        expect(parseDatastoreUri("azureml://datastores/workspaceblobstore/paths/batch-outputs/e/predictions.csv")).toEqual(expected);
+        expect(parseDatastoreUri("https://account.blob.core.windows.net/c/predictions.csv")).toBeUndefined();
+        expect(parseDatastoreUri("predictions.csv")).toBeUndefined();
+        expect(parseDatastoreUri("azureml://datastores/workspaceblobstore/paths/../../etc/passwd")).toBeUndefined();
     });
 });
 
@@ -121,18 +139,19 @@ describe("npm run batch", () => {
     it("takes the scoring URI and the registered input of a stack, and prints progress and the output", async () => {
         endpoint.statuses = ["Completed"];
         const run = await batch(["--stack", "dev", "--poll", "0.01"], {
-            stackOutputs: async () => ({ batchScoringUri: endpoint.scoringUri, batchInputDataUri: input.uri }),
+            stackOutputs: async () => ({ batchScoringUri: endpoint.scoringUri, batchInputDataUri: input.uri, defaultDatastoreId: datastoreId }),
         });
         expect(run.code).toBe(0);
         expect(run.stdout).toContain("submitted job batchjob-1");
-        expect(run.stdout).toMatch(/Completed: job batchjob-1 in \d+ s; predictions at azureml:\/\/datastores\/workspaceblobstore\/paths\/batch-outputs\/127\/.*\/predictions\.csv/);
+        expect(run.stdout).toContain(`; predictions at ${datastoreId}/paths/batch-outputs/127/`);
+        expect(endpoint.submissions[0].body.properties.OutputData.score.Uri).toMatch(/^\/subscriptions\/s1\/.*\/datastores\/workspaceblobstore\/paths\/batch-outputs\/127\/.*\/predictions\.csv$/);
         expect(endpoint.submissions[0].body.properties.InputData.input.Uri).toBe(input.uri);
     });
 
     it("exits 1 with Azure's message on a failed job", async () => {
         endpoint.statuses = ["Failed"];
         endpoint.failure = { error: { code: "ExecutionFailed", message: "Out of memory" } };
-        const run = await batch(["--scoring-uri", endpoint.scoringUri, "--input-uri", input.uri, "--poll", "0.01"]);
+        const run = await batch(["--scoring-uri", endpoint.scoringUri, "--input-uri", input.uri, "--datastore-id", datastoreId, "--poll", "0.01"]);
         expect(run.code).toBe(1);
         expect(run.stderr).toBe("FAILED: job batchjob-1 ended Failed: ExecutionFailed: Out of memory");
     });
@@ -140,5 +159,9 @@ describe("npm run batch", () => {
     it("exits 2 on usage errors", async () => {
         expect((await batch(["--scoring-uri", endpoint.scoringUri])).stderr).toContain("give --input-uri <uri>");
         expect((await batch(["--scoring-uri", endpoint.scoringUri, "--input-uri", "x", "--input-type", "Table"])).code).toBe(2);
+        expect((await batch(["--scoring-uri", endpoint.scoringUri, "--input-uri", input.uri])).stderr).toContain("give --output-uri <uri>, --datastore-id");
+        expect((await batch(["--scoring-uri", endpoint.scoringUri, "--input-uri", input.uri, "--output-uri", "predictions.csv"])).stderr).toContain(
+            "--output-uri predictions.csv names no datastore path",
+        );
     });
 });

@@ -21,5 +21,7 @@ describe("npm run local: refusing bad requests up front", () => {
         expect(await local(["--port", "99999"])).toMatchObject({ code: 2, stderr: "--port 99999 must be a port number (0-65535)" });
         expect((await local(["--verbose"])).code).toBe(2);
         expect((await local(["--once", "--batch"])).stderr).toContain("--once and --batch do not go together");
+        expect((await local(["--output-uri", "azureml://datastores/workspaceblobstore/paths/p.csv"])).stderr).toContain("goes with --batch only");
+        expect((await local(["--batch", "--output-uri", "p.csv"])).stderr).toContain("--output-uri p.csv: names no datastore path");
     });
 });

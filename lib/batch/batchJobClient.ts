@@ -4,6 +4,7 @@ import { azureErrorText } from "../arm/armError";
 import { Clock, systemClock } from "../http/clock";
 import { retryingRequest } from "../http/retryingRequest";
 import { ScoringCredential } from "../smoke/scoringCredential";
+import { datastoreFileUri } from "./datastoreUri";
 
 export interface BatchJobRequest {
     /** The batch endpoint's scoring URI: `https://<endpoint>.<region>.inference.ml.azure.com/jobs`. */
@@ -50,10 +51,13 @@ const transientStatuses = [408, 429, 500, 502, 503, 504];
 /** Answers to a job submission that mean it was not taken: safe to submit again. */
 const submitRetryableStatuses = [429, 503];
 
-/** A fresh output path under the default datastore, so that two jobs never write to the same file. */
-export function freshOutputUri(endpointName: string, fileName = "predictions.csv", now = new Date()): string {
+/**
+ * A fresh output file under `batch-outputs/` in the given datastore (its ARM id), in the form Azure
+ * documents for job outputs, so that two jobs never write to the same file.
+ */
+export function freshOutputUri(datastoreId: string, endpointName: string, fileName = "predictions.csv", now = new Date()): string {
     const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
-    return `azureml://datastores/workspaceblobstore/paths/batch-outputs/${endpointName}/${stamp}-${randomUUID().slice(0, 8)}/${fileName}`;
+    return datastoreFileUri(datastoreId, `batch-outputs/${endpointName}/${stamp}-${randomUUID().slice(0, 8)}/${fileName}`);
 }
 
 /**

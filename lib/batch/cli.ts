@@ -6,13 +6,16 @@ import { loadCommittedStack } from "../stacks/committedStack";
 import { pulumiStackOutputs } from "../stacks/stackOutputs";
 import { entraCredential } from "../smoke/scoringCredential";
 import { BatchJobError, freshOutputUri, runBatchJob } from "./batchJobClient";
+import { parseDatastoreUri } from "./datastoreUri";
 
 export const batchUsage = `Usage: npm run batch -- (--scoring-uri <url> --input-uri <uri> | --stack <name>) [options]
   --scoring-uri <url>    the batch endpoint's scoring URI (https://<endpoint>.<region>.inference.ml.azure.com/jobs)
   --input-uri <uri>      folder (or, with --input-type UriFile, file) to score, e.g. azureml://datastores/...
   --stack <name>         take the scoring URI and the registered input data from \`pulumi stack output\`
   --deployment <name>    a deployment other than the endpoint's default (azureml-model-deployment)
-  --output-uri <uri>     where predictions go (default: a fresh path under workspaceblobstore/batch-outputs/)
+  --output-uri <uri>     where predictions go: <datastore ARM id>/paths/<path> (azureml://datastores/<name>/paths/<path>
+                         is read too); default: a fresh path under batch-outputs/ in --datastore-id
+  --datastore-id <id>    ARM id of the datastore for the default output (with --stack: its defaultDatastoreId output)
   --timeout <seconds>    bound on submitting and waiting (default 3600)
   --poll <seconds>       wait between status polls (default 15)
   --json                 print the result as JSON
@@ -65,6 +68,7 @@ async function optionsFrom(argv: readonly string[], deps: BatchCliDependencies) 
                 stack: { type: "string" },
                 deployment: { type: "string" },
                 "output-uri": { type: "string" },
+                "datastore-id": { type: "string" },
                 timeout: { type: "string", default: "3600" },
                 poll: { type: "string", default: "15" },
                 json: { type: "boolean", default: false },
@@ -97,6 +101,14 @@ async function optionsFrom(argv: readonly string[], deps: BatchCliDependencies) 
     if (!(timeout > 0)) throw new UsageError(`--timeout ${values.timeout} must be a positive number of seconds`);
     if (!(poll > 0)) throw new UsageError(`--poll ${values.poll} must be a positive number of seconds`);
     const endpointName = new URL(scoringUri).hostname.split(".")[0];
+    const datastoreId = values["datastore-id"] ?? stringOr(fromStack.defaultDatastoreId);
+    const outputUri = values["output-uri"];
+    if (outputUri !== undefined && parseDatastoreUri(outputUri) === undefined) {
+        throw new UsageError(`--output-uri ${outputUri} names no datastore path; give <datastore ARM id>/paths/<path>`);
+    }
+    if (outputUri === undefined && datastoreId === undefined) {
+        throw new UsageError("give --output-uri <uri>, --datastore-id <ARM id> or --stack <name> (whose defaultDatastoreId output is set)");
+    }
     const entra = deps.entra ?? (() => azureCredential());
     return {
         json: values.json ?? false,
@@ -104,7 +116,7 @@ async function optionsFrom(argv: readonly string[], deps: BatchCliDependencies) 
             scoringUri,
             credential: entraCredential(entra(), cloud),
             input: { uri: inputUri, type: inputType as "UriFolder" | "UriFile" },
-            outputUri: values["output-uri"] ?? freshOutputUri(endpointName, outputFile),
+            outputUri: outputUri ?? freshOutputUri(datastoreId!, endpointName, outputFile),
             deployment: values.deployment,
             timeoutMs: timeout * 1000,
             pollIntervalMs: poll * 1000,

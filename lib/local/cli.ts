@@ -9,15 +9,18 @@ import { staticCredential } from "../smoke/scoringCredential";
 import { readScoringRequest } from "../smoke/scoringRequest";
 import { runSmokeTest } from "../smoke/smokeTest";
 import { loadCommittedStack } from "../stacks/committedStack";
+import { DatastoreLocation, parseDatastoreUri } from "../batch/datastoreUri";
 import { stopAllInferenceServers } from "./inferenceServer";
 import { LocalEndpoint, startLocalEndpoint } from "./localEndpoint";
 import { ensurePythonEnv } from "./pythonEnv";
 
-export const localUsage = `Usage: npm run local -- [--stack <name>] [--once | --batch] [--port <n>]
-  --stack <name>   the stack whose online endpoint (or batch deployment) to run (default dev)
-  --once           start, smoke test with a short load check, stop; the exit code is the verdict
-  --batch          score the stack's batch input folder locally as its default batch deployment
-  --port <n>       port of the local scoring URI on 127.0.0.1 (default: any free port)
+export const localUsage = `Usage: npm run local -- [--stack <name>] [--once | --batch [--output-uri <uri>]] [--port <n>]
+  --stack <name>      the stack whose online endpoint (or batch deployment) to run (default dev)
+  --once              start, smoke test with a short load check, stop; the exit code is the verdict
+  --batch             score the stack's batch input folder locally as its default batch deployment
+  --output-uri <uri>  with --batch: a job output URI as Azure takes it (<datastore ARM id>/paths/<path>, or
+                      azureml://datastores/<name>/paths/<path>), written under .local/datastores/<name>/<path>
+  --port <n>          port of the local scoring URI on 127.0.0.1 (default: any free port)
 Without --once or --batch the endpoint keeps serving until interrupted (Ctrl-C).`;
 
 /** A short load check for --once when the stack sets none. */
@@ -39,6 +42,7 @@ export async function runLocalCli(argv: readonly string[], env: NodeJS.ProcessEn
                 once: { type: "boolean", default: false },
                 batch: { type: "boolean", default: false },
                 port: { type: "string" },
+                "output-uri": { type: "string" },
             },
             strict: true,
         }).values;
@@ -55,6 +59,12 @@ export async function runLocalCli(argv: readonly string[], env: NodeJS.ProcessEn
         io.stderr(`--once and --batch do not go together\n\n${localUsage}`);
         return 2;
     }
+    const outputUri = values["output-uri"];
+    const outputLocation = outputUri === undefined ? undefined : parseDatastoreUri(outputUri);
+    if (outputUri !== undefined && (!values.batch || outputLocation === undefined)) {
+        io.stderr(`--output-uri ${outputUri}: ${values.batch ? "names no datastore path" : "goes with --batch only"}\n\n${localUsage}`);
+        return 2;
+    }
     let config: StackConfig;
     try {
         config = loadCommittedStack(projectDir, values.stack!).config;
@@ -68,7 +78,7 @@ export async function runLocalCli(argv: readonly string[], env: NodeJS.ProcessEn
     }
     io.stdout(`Preparing the Python environment (.venv/serving, serving/requirements.txt)...`);
     const python = await ensurePythonEnv(projectDir, "serving", "serving/requirements.txt");
-    if (values.batch) return scoreBatchLocally(config, projectDir, python.python, io);
+    if (values.batch) return scoreBatchLocally(config, projectDir, python.python, io, outputLocation);
 
     // Listening from before the first server starts: Ctrl-C at any point stops every server.
     const interrupted = new Promise<"interrupted">((resolve) => {
@@ -136,13 +146,25 @@ async function smokeTest(
     return report.passed;
 }
 
-/** Scores the batch input folder as the stack's default batch deployment would, into predictions.csv. */
-async function scoreBatchLocally(config: StackConfig, projectDir: string, python: string, io: LocalCliIo): Promise<number> {
+/**
+ * Scores the batch input folder as the stack's default batch deployment would, into its output file
+ * (by default `.local/batch/<deployment>/<outputFileName>`; for a job output URI, its path under
+ * `.local/datastores/<datastore>/`).
+ */
+async function scoreBatchLocally(
+    config: StackConfig,
+    projectDir: string,
+    python: string,
+    io: LocalCliIo,
+    outputLocation?: DatastoreLocation,
+): Promise<number> {
     const batch = config.batchEndpoint!;
     const deployment = batch.deployments.find((d) => d.name === batch.defaultDeployment)!;
     const modelDir = modelFolders(config, projectDir).get(deployment.model)!;
     const input = path.resolve(projectDir, batch.inputData?.path ?? "data/batch");
-    const output = path.join(projectDir, ".local", "batch", deployment.name, deployment.outputFileName);
+    const output = outputLocation
+        ? path.join(projectDir, ".local", "datastores", outputLocation.datastore, ...outputLocation.path.split("/"))
+        : path.join(projectDir, ".local", "batch", deployment.name, deployment.outputFileName);
     io.stdout(`Scoring ${path.relative(projectDir, input)} with ${deployment.model} (deployment ${deployment.name}), ${deployment.miniBatchSize} files per mini-batch...`);
     try {
         const { stdout, stderr } = await promisify(execFile)(
