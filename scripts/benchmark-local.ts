@@ -6,7 +6,8 @@
 import * as path from "path";
 import { parseArgs } from "util";
 import { startLocalEndpoint } from "../lib/local/localEndpoint";
-import { ensurePythonEnv } from "../lib/local/pythonEnv";
+import { prepareModelEnvironments } from "../lib/local/modelEnvironment";
+import { modelFolders } from "../config/modelFolders";
 import { runLoadCheck } from "../lib/smoke/loadCheck";
 import { staticCredential } from "../lib/smoke/scoringCredential";
 import { readScoringRequest } from "../lib/smoke/scoringRequest";
@@ -22,8 +23,12 @@ async function main(): Promise<void> {
     });
     const projectDir = path.resolve(__dirname, "..");
     const { config } = loadCommittedStack(projectDir, values.stack!);
-    const python = await ensurePythonEnv(projectDir, "serving", "serving/requirements.txt");
-    const endpoint = await startLocalEndpoint({ config, projectDir, python, env: {} });
+    const folders = modelFolders(config, projectDir);
+    const environments = await prepareModelEnvironments(
+        [...new Set(config.onlineEndpoint!.deployments.map((d) => d.model))].map((key) => ({ key, dir: folders.get(key)! })),
+        { projectDir, progress: (line) => console.log(line) },
+    );
+    const endpoint = await startLocalEndpoint({ config, projectDir, environments, env: {} });
     try {
         const request = readScoringRequest(path.resolve(projectDir, config.smokeTest.requestFile));
         const requests = Number(values.requests);
@@ -40,7 +45,7 @@ async function main(): Promise<void> {
                 const credential = staticCredential(target.key, "benchmark");
                 const run = (n: number) =>
                     runLoadCheck(
-                        { scoringUri: target.uri, body: request.body, credential, deadline: Date.now() + 600_000 },
+                        { scoringUri: target.uri, body: request.text, credential, deadline: Date.now() + 600_000 },
                         { requests: n, concurrency, maxP95Ms: Number.MAX_SAFE_INTEGER, maxErrorRate: 1 },
                         (answer) => answer.status === 200,
                     );

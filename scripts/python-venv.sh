@@ -15,7 +15,8 @@
 #   PY=$(scripts/python-venv.sh serving serving/requirements.txt | tail -1)
 #
 # Installs are skipped when a stamp file in the venv holds the sha256 of the
-# requirements file, so repeated calls are cheap (no pip/network access).
+# requirements file (and the files it includes with -r), so repeated calls are
+# cheap (no pip/network access).
 set -euo pipefail
 
 usage() {
@@ -55,7 +56,11 @@ VENV_DIR="$REPO_ROOT/.venv/$VENV_NAME"
 VENV_PY="$VENV_DIR/bin/python"
 STAMP="$VENV_DIR/.requirements.sha256"
 
-want_hash="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
+# The stamp covers the file and the files it includes with `-r` (one level), so a change to
+# either reinstalls.
+included="$(sed -nE 's/^-r[[:space:]]+(.+)$/\1/p' "$REQUIREMENTS" | while read -r f; do echo "$(dirname "$REQUIREMENTS")/$f"; done)"
+# shellcheck disable=SC2086
+want_hash="$(cat "$REQUIREMENTS" $included | sha256sum | cut -d' ' -f1)"
 have_hash="$(cat "$STAMP" 2>/dev/null || true)"
 
 if [[ -x "$VENV_PY" && "$want_hash" == "$have_hash" ]]; then

@@ -117,6 +117,22 @@ describe("npm run smoke", () => {
         expect(endpoint.calls).toHaveLength(2);
     });
 
+    it("sends the request file byte for byte: 1.0 stays 1.0, its layout is kept", async () => {
+        const fs = await import("fs");
+        const os = await import("os");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "smoke-request-"));
+        const file = path.join(dir, "request.json");
+        const text = '{ "input_data": {"columns": ["age", "bmi"], "index": [0],\n  "data": [[1.0, 2.50]]} }\n';
+        fs.writeFileSync(file, text);
+        try {
+            const run = await smoke(["--scoring-uri", endpoint.scoringUri, "--request", file]);
+            expect(run.code).toBe(0);
+            expect(endpoint.rawBodies).toEqual([text]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("fails a 401 within seconds, naming the status and never printing the key", async () => {
         const run = await smoke(["--scoring-uri", endpoint.scoringUri], { AZUREML_ENDPOINT_KEY: "wrong-key-value" });
         expect(run.code).toBe(1);

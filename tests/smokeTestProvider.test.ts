@@ -35,7 +35,7 @@ describe("post-deploy smoke test provider", () => {
         deployments: ["blue", "green"],
         throughRouting: true,
         fingerprint: "f1",
-        request: request.body,
+        requestText: request.text,
         rows: request.rows,
         allowedPredictions: [0, 1],
         latencyBudgetMs: 2000,

@@ -6,7 +6,6 @@ import { endpointScoringCredential } from "../../lib/smoke/endpointCredential";
 import { Clock } from "../../lib/http/clock";
 import { LoadCheckOptions } from "../../lib/smoke/loadCheck";
 import { ScoringCredential } from "../../lib/smoke/scoringCredential";
-import { ScoringRequestBody } from "../../lib/smoke/scoringRequest";
 import { formatSmokeReport } from "../../lib/smoke/smokeReport";
 import { SmokeReport, runSmokeTest } from "../../lib/smoke/smokeTest";
 import { stableJson } from "../stableHash";
@@ -29,7 +28,8 @@ export interface SmokeTestInputs {
      * any change to it is a change to this resource, which runs the test again.
      */
     readonly fingerprint: string;
-    readonly request: ScoringRequestBody;
+    /** The request file's text, sent byte for byte. */
+    readonly requestText: string;
     readonly rows: number;
     readonly allowedPredictions: (number | string | boolean)[];
     readonly latencyBudgetMs: number;
@@ -84,7 +84,9 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
     private async run(inputs: SmokeTestInputs): Promise<SmokeTestOutputs> {
         const report = await runSmokeTest({
             scoringUri: inputs.scoringUri,
-            request: { body: inputs.request, rows: inputs.rows, columns: inputs.request.input_data.columns },
+            // Checked when the program read the file; parsing it again here would pull the schema
+            // library into the serialized provider.
+            request: { text: inputs.requestText, rows: inputs.rows },
             credential: await this.scoringCredential(inputs),
             deployments: inputs.deployments,
             throughRouting: inputs.throughRouting,

@@ -32,7 +32,7 @@ function providerInputs(args: SmokeTestArgs, throughRouting: boolean): pulumi.In
         deployments: [...args.deployments].sort(),
         throughRouting,
         fingerprint: args.fingerprint,
-        request: args.request.body,
+        requestText: args.request.text,
         rows: args.request.rows,
         allowedPredictions: [...args.allowedPredictions],
         latencyBudgetMs: args.latencyBudgetMs,

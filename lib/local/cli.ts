@@ -12,7 +12,7 @@ import { loadCommittedStack } from "../stacks/committedStack";
 import { DatastoreLocation, parseDatastoreUri } from "../batch/datastoreUri";
 import { stopAllInferenceServers } from "./inferenceServer";
 import { LocalEndpoint, startLocalEndpoint } from "./localEndpoint";
-import { ensurePythonEnv } from "./pythonEnv";
+import { ModelEnvironment, ModelEnvironmentError, prepareModelEnvironments } from "./modelEnvironment";
 
 export const localUsage = `Usage: npm run local -- [--stack <name>] [--once | --batch [--output-uri <uri>]] [--port <n>]
   --stack <name>      the stack whose online endpoint (or batch deployment) to run (default dev)
@@ -76,17 +76,36 @@ export async function runLocalCli(argv: readonly string[], env: NodeJS.ProcessEn
         io.stderr(`stack ${values.stack} declares no ${values.batch ? "batchEndpoint" : "onlineEndpoint"} to run`);
         return 2;
     }
-    io.stdout(`Preparing the Python environment (.venv/serving, serving/requirements.txt)...`);
-    const python = await ensurePythonEnv(projectDir, "serving", "serving/requirements.txt");
-    if (values.batch) return scoreBatchLocally(config, projectDir, python.python, io, outputLocation);
-
-    // Listening from before the first server starts: Ctrl-C at any point stops every server.
+    // Listening from before the first environment build: SIGINT or SIGTERM (Ctrl-C, `kill`, a
+    // supervisor) at any point stops pip, every server and this process.
+    const stop = new AbortController();
     const interrupted = new Promise<"interrupted">((resolve) => {
-        process.once("SIGINT", () => resolve("interrupted"));
-        process.once("SIGTERM", () => resolve("interrupted"));
+        const onSignal = () => {
+            stop.abort();
+            resolve("interrupted");
+        };
+        process.once("SIGINT", onSignal);
+        process.once("SIGTERM", onSignal);
     });
-    io.stdout(`Starting one Azure ML inference server per deployment of ${values.stack}...`);
-    const endpoint = await Promise.race([startLocalEndpoint({ config, projectDir, python, env, port }), interrupted]);
+
+    const served = values.batch ? [defaultBatchDeployment(config).model] : config.onlineEndpoint!.deployments.map((d) => d.model);
+    const folders = modelFolders(config, projectDir);
+    io.stdout(`Preparing each model's Python environment from its own requirements (as Azure builds them)...`);
+    let environments: Map<string, ModelEnvironment>;
+    try {
+        environments = await prepareModelEnvironments(
+            [...new Set(served)].map((key) => ({ key, dir: folders.get(key)! })),
+            { projectDir, progress: (line) => io.stdout(line), signal: stop.signal },
+        );
+    } catch (err) {
+        if (stop.signal.aborted) return 130;
+        io.stderr(err instanceof ModelEnvironmentError ? err.message : `could not prepare the model environments: ${(err as Error).message}`);
+        return 2;
+    }
+    if (values.batch) return scoreBatchLocally(config, projectDir, environments, io, outputLocation, stop.signal);
+
+    io.stdout(`Starting one Azure ML inference server per deployment of ${values.stack}, each in its model's environment...`);
+    const endpoint = await Promise.race([startLocalEndpoint({ config, projectDir, environments, env, port }), interrupted]);
     if (endpoint === "interrupted") {
         io.stdout("Interrupted: stopping the inference servers...");
         await stopAllInferenceServers();
@@ -154,12 +173,14 @@ async function smokeTest(
 async function scoreBatchLocally(
     config: StackConfig,
     projectDir: string,
-    python: string,
+    environments: Map<string, ModelEnvironment>,
     io: LocalCliIo,
-    outputLocation?: DatastoreLocation,
+    outputLocation: DatastoreLocation | undefined,
+    signal: AbortSignal,
 ): Promise<number> {
     const batch = config.batchEndpoint!;
-    const deployment = batch.deployments.find((d) => d.name === batch.defaultDeployment)!;
+    const deployment = defaultBatchDeployment(config);
+    const python = environments.get(deployment.model)!.python;
     const modelDir = modelFolders(config, projectDir).get(deployment.model)!;
     const input = path.resolve(projectDir, batch.inputData?.path ?? "data/batch");
     const output = outputLocation
@@ -178,7 +199,7 @@ async function scoreBatchLocally(
                 "--error-threshold", String(deployment.errorThreshold),
                 "--max-concurrency", String(deployment.maxConcurrencyPerInstance),
             ],
-            { cwd: projectDir, timeout: 15 * 60_000, maxBuffer: 16 * 1024 * 1024 },
+            { cwd: projectDir, timeout: 15 * 60_000, maxBuffer: 16 * 1024 * 1024, signal },
         );
         if (stderr.trim()) io.stderr(stderr.trim());
         io.stdout(stdout.trim());
@@ -189,4 +210,9 @@ async function scoreBatchLocally(
         io.stderr(`local batch scoring failed: ${(error.stderr || error.stdout || error.message).trim()}`);
         return 1;
     }
+}
+
+function defaultBatchDeployment(config: StackConfig) {
+    const batch = config.batchEndpoint!;
+    return batch.deployments.find((d) => d.name === batch.defaultDeployment)!;
 }

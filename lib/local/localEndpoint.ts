@@ -5,7 +5,7 @@ import { StackConfig } from "../../config/schema";
 import { modelFolders } from "../../config/modelFolders";
 import { InferenceServer } from "./inferenceServer";
 import { LocalRouter } from "./localRouter";
-import { PythonEnv } from "./pythonEnv";
+import { ModelEnvironment } from "./modelEnvironment";
 import { endpointKeyVariable } from "../smoke/scoringCredential";
 
 export interface LocalEndpoint {
@@ -28,7 +28,8 @@ export interface LocalEndpoint {
 export async function startLocalEndpoint(options: {
     readonly config: StackConfig;
     readonly projectDir: string;
-    readonly python: PythonEnv;
+    /** Each served model's Python environment, by `name:version`. */
+    readonly environments: ReadonlyMap<string, ModelEnvironment>;
     readonly env: NodeJS.ProcessEnv;
     readonly port?: number;
 }): Promise<LocalEndpoint> {
@@ -42,7 +43,7 @@ export async function startLocalEndpoint(options: {
             InferenceServer.start({
                 deployment: deployment.name,
                 modelDir: modelDirs.get(deployment.model)!,
-                bin: options.python.bin,
+                bin: options.environments.get(deployment.model)!.bin,
                 entryScript: path.join(options.projectDir, "serving", "score.py"),
                 projectDir: options.projectDir,
                 environmentVariables: deployment.environmentVariables,

@@ -5,6 +5,7 @@ import { scoringRetryPolicy } from "./scoringRetries";
 
 export interface InvokeOptions {
     readonly scoringUri: string;
+    /** The request body: a JSON text is sent as it is; anything else is serialised to JSON. */
     readonly body: unknown;
     readonly credential: ScoringCredential;
     /** Sent as `azureml-model-deployment`: bypasses traffic rules to reach this deployment. */
@@ -57,7 +58,8 @@ export async function invokeScoring(options: InvokeOptions): Promise<ScoringAnsw
         outcome = await retryingRequest({
             method: "POST",
             url: options.scoringUri,
-            data: options.body,
+            // A Buffer goes out byte for byte; axios would trim a string body it sees as JSON.
+            data: typeof options.body === "string" ? Buffer.from(options.body, "utf8") : options.body,
             headers: async () => ({
                 "Content-Type": "application/json",
                 Authorization: `Bearer ${await bearer(options.credential)}`,

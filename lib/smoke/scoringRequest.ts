@@ -17,6 +17,12 @@ const requestSchema = z.strictObject({
 export type ScoringRequestBody = z.infer<typeof requestSchema>;
 
 export interface ScoringRequest {
+    /**
+     * The request file's text, sent byte for byte: what the user wrote is what is tested (parsed
+     * and re-serialised, `1.0` would go out as `1`, and integer JSON can change how a column is read).
+     */
+    readonly text: string;
+    /** The parsed request, for checks and for counting rows; never sent. */
     readonly body: ScoringRequestBody;
     /** Rows sent: the answer must hold exactly this many predictions. */
     readonly rows: number;
@@ -45,7 +51,7 @@ export function parseScoringRequest(text: string, source: string): ScoringReques
     if (ragged >= 0) {
         throw new Error(`${source}: input_data.data[${ragged}] has ${data[ragged].length} values for ${columns.length} columns`);
     }
-    return { body: parsed.data, rows: data.length, columns };
+    return { text, body: parsed.data, rows: data.length, columns };
 }
 
 export function readScoringRequest(file: string): ScoringRequest {

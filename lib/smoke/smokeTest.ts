@@ -7,7 +7,8 @@ import { ScoringRequest } from "./scoringRequest";
 
 export interface SmokePlan {
     readonly scoringUri: string;
-    readonly request: ScoringRequest;
+    /** What is sent (the file's text, byte for byte) and how many rows it holds. */
+    readonly request: Pick<ScoringRequest, "text" | "rows">;
     readonly credential: ScoringCredential;
     /** Deployments probed directly with `azureml-model-deployment`, whatever their traffic. */
     readonly deployments: readonly string[];
@@ -64,7 +65,7 @@ export async function runSmokeTest(plan: SmokePlan): Promise<SmokeReport> {
     for (const target of targets) {
         const answer = await invokeScoring({
             scoringUri: plan.scoringUri,
-            body: plan.request.body,
+            body: plan.request.text,
             credential: plan.credential,
             deployment: target.deployment,
             deadline,
@@ -87,7 +88,7 @@ export async function runSmokeTest(plan: SmokePlan): Promise<SmokeReport> {
     const load =
         plan.load && checks.every((c) => c.passed)
             ? await runLoadCheck(
-                  { scoringUri: plan.scoringUri, body: plan.request.body, credential: plan.credential, deadline, clock },
+                  { scoringUri: plan.scoringUri, body: plan.request.text, credential: plan.credential, deadline, clock },
                   plan.load,
                   (answer) => predictionProblems(answer, { ...expectations, latencyBudgetMs: Number.POSITIVE_INFINITY }).length === 0,
               )

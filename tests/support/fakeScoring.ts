@@ -38,6 +38,8 @@ export type ScoringRole = "endpoint" | "inferenceServer";
  */
 export class FakeScoring extends LoopbackServer {
     readonly calls: ScoringCall[] = [];
+    /** Each request's body exactly as it arrived. */
+    readonly rawBodies: string[] = [];
     readonly script: ScoringScript[] = [];
     /** The bearer credential required; undefined: none. */
     expectedKey: string | undefined;
@@ -66,6 +68,7 @@ export class FakeScoring extends LoopbackServer {
         } catch {
             // refused below as input the model cannot read
         }
+        this.rawBodies.push(raw);
         this.calls.push({ deployment, authorization: req.headers.authorization, rows: Array.isArray(rows) ? rows.length : 0 });
         const index = this.script.findIndex((s) => s.deployment === undefined || s.deployment === deployment);
         const scripted = index >= 0 ? this.script.splice(index, 1)[0] : undefined;
