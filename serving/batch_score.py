@@ -8,13 +8,22 @@ Mirrors what a batch deployment of an MLflow model with
     mini-batches of --mini-batch-size files (the deployment's `miniBatchSize`);
   - mini-batches run on up to --max-concurrency threads (the deployment's
     `maxConcurrencyPerInstance`);
-  - a file that cannot be scored is an error; more errors than
-    --error-threshold (the deployment's `errorThreshold`, -1 = ignore all)
-    fails the run;
-  - the output is ONE csv with the columns `row,prediction,file_name` (row =
-    the row's 0-based position in its file, file_name = the file's base name),
-    the same columns the AppendRow output file has. Unlike Azure, whose order
-    depends on which mini-batch finishes first, rows are sorted by file name,
+  - CSV files are read with the signature's column types (as Azure's MLflow
+    batch driver reads them: `pd.read_csv(dtype=...)`), and each file is
+    scored with one `predict` call;
+  - a file that cannot be scored fails its whole mini-batch, as it does on
+    Azure (the driver raises for the mini-batch, so none of its files gets a
+    row): every file of a failed mini-batch counts as a failed file. More
+    failed files than --error-threshold (the deployment's `errorThreshold`;
+    -1 = tolerate any number) fails the run; so does a run that scored no row
+    at all. Every failed file is reported with its reason, -1 or not;
+  - the output is ONE csv WITHOUT a header line, as Azure's append-row output
+    (its tutorials read it with `pd.read_csv(..., names=[...])`), one line per
+    input row: `row,prediction,file_name` (row = the row's 0-based position
+    in its file, prediction as Python's str() of the value, file_name = the
+    file's base name); a model answering a DataFrame gets one field per
+    output column in place of `prediction`. Unlike Azure, whose order
+    depends on which mini-batch finishes first, lines are sorted by file name,
     then row, so two runs can be compared byte for byte.
 
 Usage (from the repo root, with the serving venv):
@@ -23,9 +32,10 @@ Usage (from the repo root, with the serving venv):
       --input data/batch --output /tmp/predictions.csv \\
       --mini-batch-size 2 --error-threshold -1 [--max-concurrency 2]
 
-Exit codes: 0 success; 1 errors exceeded --error-threshold (the output file is
-then NOT written, as a failed Azure job leaves no usable output); 2 bad
-arguments, no input files or a model that cannot be loaded.
+Exit codes: 0 success; 1 failed files exceeded --error-threshold, or no row
+was scored (the output file is then NOT written, as a failed Azure job leaves
+no usable output); 2 bad arguments, no input files or a model that cannot be
+loaded.
 stdout gets one summary line; everything else (warnings, per-file errors)
 goes to stderr.
 """
@@ -34,7 +44,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import logging
 import math
 import os
@@ -58,11 +67,11 @@ class FileResult:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description="Score a folder of CSV/Parquet files with an MLflow model, "
-        "writing row,prediction,file_name like an Azure ML batch deployment (AppendRow)."
+        "writing row,prediction,file_name lines without a header, like an Azure ML batch deployment (AppendRow)."
     )
     p.add_argument("--model", required=True, help="folder that contains the MLmodel file")
     p.add_argument("--input", required=True, help="folder with the input .csv/.parquet files")
-    p.add_argument("--output", required=True, help="output CSV file (row,prediction,file_name)")
+    p.add_argument("--output", required=True, help="output CSV file (row,prediction,file_name; no header)")
     p.add_argument(
         "--mini-batch-size",
         type=int,
@@ -118,68 +127,73 @@ def list_input_files(folder: str) -> list[str]:
     return files
 
 
-def read_file(path: str):
+def column_types(model) -> dict[str, Any] | None:
+    """The signature's column types, by name, which CSV files are read with (as Azure reads them)."""
+    schema = model.metadata.get_input_schema()
+    if schema is None or schema.is_tensor_spec() or not schema.has_input_names():
+        return None
+    return dict(zip(schema.input_names(), schema.pandas_types()))
+
+
+def read_file(path: str, dtypes: dict[str, Any] | None):
     import pandas as pd
 
     if path.lower().endswith(".parquet"):
         return pd.read_parquet(path)
-    return pd.read_csv(path)
+    return pd.read_csv(path, engine="c", dtype=dtypes)
 
 
-def score_file(model, path: str) -> FileResult:
+def score_file(model, path: str, dtypes: dict[str, Any] | None) -> FileResult:
     result = FileResult(file_name=os.path.basename(path))
     try:
-        df = read_file(path)
+        df = read_file(path, dtypes)
         if len(df) == 0:
             # A header-only file is valid input that yields no rows.
             return result
-        result.predictions = to_row_values(model.predict(df), len(df))
+        result.predictions = to_row_fields(model.predict(df), len(df))
     except Exception as ex:  # noqa: BLE001 - any failure is this file's error
         result.error = f"{type(ex).__name__}: {_short(ex)}"
     return result
 
 
-def score_mini_batch(model, paths: list[str]) -> list[FileResult]:
-    # Files in a mini-batch are scored one by one so that one bad file does
-    # not take its neighbours down with it; the error count is per file.
-    return [score_file(model, path) for path in paths]
+def score_mini_batch(model, paths: list[str], dtypes: dict[str, Any] | None) -> list[FileResult]:
+    """A mini-batch succeeds whole or fails whole: Azure's driver raises for the mini-batch."""
+    results = [score_file(model, path, dtypes) for path in paths]
+    failed = [r.file_name for r in results if r.error]
+    if failed:
+        for r in results:
+            if not r.error:
+                r.predictions = []
+                r.error = f"not scored: its mini-batch failed ({', '.join(failed)})"
+    return results
 
 
-def to_row_values(prediction: Any, n_rows: int) -> list[Any]:
-    """One CSV-ready value per input row, whatever shape pyfunc returned."""
+def to_row_fields(prediction: Any, n_rows: int) -> list[list[str]]:
+    """The CSV fields of each input row's prediction, as Azure's driver renders them: str() of each
+    value, or one field per output column for a model answering a DataFrame."""
     import numpy as np
     import pandas as pd
 
     if isinstance(prediction, pd.DataFrame):
-        if prediction.shape[1] == 1:
-            values = prediction.iloc[:, 0].tolist()
-        else:
-            # Several outputs per row: keep them together as one JSON cell.
-            values = [json.dumps(_plain(r)) for r in prediction.to_dict(orient="records")]
+        rows = [[_text(v) for v in row] for row in prediction.itertuples(index=False)]
     elif isinstance(prediction, (pd.Series, np.ndarray)):
-        values = [
-            json.dumps(_plain(v)) if isinstance(v, (list, dict)) else v
-            for v in np.asarray(prediction).tolist()
-        ]
+        rows = [[_text(v)] for v in prediction.tolist()]
     else:
-        values = list(prediction)
-    if len(values) != n_rows:
-        raise ValueError(f"model returned {len(values)} predictions for {n_rows} rows")
-    return [_plain(v) for v in values]
+        rows = [[_text(v)] for v in list(prediction)]
+    if len(rows) != n_rows:
+        raise ValueError(f"model returned {len(rows)} predictions for {n_rows} rows")
+    return rows
 
 
-def _plain(value: Any) -> Any:
+def _text(value: Any) -> str:
+    """str() of a prediction, as Azure writes it; NaN and None as empty fields."""
     import numpy as np
 
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    return str(value)
 
 
 def _short(ex: BaseException) -> str:
@@ -194,7 +208,7 @@ def _short(ex: BaseException) -> str:
 
 
 def write_output(path: str, results: list[FileResult]) -> int:
-    """Write row,prediction,file_name atomically; returns the number of rows."""
+    """Write row,<prediction fields>,file_name lines (no header) atomically; returns the number of rows."""
     out_dir = os.path.dirname(os.path.abspath(path))
     os.makedirs(out_dir, exist_ok=True)
     n = 0
@@ -204,10 +218,9 @@ def write_output(path: str, results: list[FileResult]) -> int:
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f, lineterminator="\n")
-            w.writerow(["row", "prediction", "file_name"])
             for res in sorted(results, key=lambda r: r.file_name):
-                for i, value in enumerate(res.predictions):
-                    w.writerow([i, "" if value is None else value, res.file_name])
+                for i, fields in enumerate(res.predictions):
+                    w.writerow([i, *fields, res.file_name])
                     n += 1
         os.replace(tmp, path)
     except BaseException:
@@ -256,22 +269,25 @@ def main(argv: list[str] | None = None) -> int:
     # Threads rather than processes: the model is loaded once and shared, and
     # pandas/scikit-learn release the GIL for most of the heavy lifting. A
     # scikit-learn predict is thread-safe (it does not mutate the estimator).
+    dtypes = column_types(model)
     with ThreadPoolExecutor(max_workers=args.max_concurrency) as pool:
-        batches = list(pool.map(lambda batch: score_mini_batch(model, batch), mini_batches))
+        batches = list(pool.map(lambda batch: score_mini_batch(model, batch, dtypes), mini_batches))
     results = [r for batch in batches for r in batch]
 
     errors = [r for r in results if r.error]
     for r in errors:
         print(f"error: {r.file_name}: {r.error}", file=sys.stderr)
 
-    failed = args.error_threshold != -1 and len(errors) > args.error_threshold
     n_rows = sum(len(r.predictions) for r in results)
+    over_threshold = args.error_threshold != -1 and len(errors) > args.error_threshold
+    failed = over_threshold or n_rows == 0
     if failed:
-        print(
-            f"error: {len(errors)} file(s) failed, more than --error-threshold {args.error_threshold}; "
-            f"{args.output} not written",
-            file=sys.stderr,
+        why = (
+            f"{len(errors)} file(s) failed, more than --error-threshold {args.error_threshold}"
+            if over_threshold
+            else f"no row was scored ({len(errors)} of {len(files)} file(s) failed)"
         )
+        print(f"error: {why}; {args.output} not written", file=sys.stderr)
     else:
         n_rows = write_output(args.output, results)
 

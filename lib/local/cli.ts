@@ -78,14 +78,16 @@ export async function runLocalCli(argv: readonly string[], env: NodeJS.ProcessEn
     }
     // Listening from before the first environment build: SIGINT or SIGTERM (Ctrl-C, `kill`, a
     // supervisor) at any point stops pip, every server and this process.
+    // A signal often comes twice (to the process group, and forwarded by npm): every one after
+    // the first is ignored, since the default action would end this process before its servers.
     const stop = new AbortController();
     const interrupted = new Promise<"interrupted">((resolve) => {
         const onSignal = () => {
             stop.abort();
             resolve("interrupted");
         };
-        process.once("SIGINT", onSignal);
-        process.once("SIGTERM", onSignal);
+        process.on("SIGINT", onSignal);
+        process.on("SIGTERM", onSignal);
     });
 
     const served = values.batch ? [defaultBatchDeployment(config).model] : config.onlineEndpoint!.deployments.map((d) => d.model);
@@ -203,7 +205,7 @@ async function scoreBatchLocally(
         );
         if (stderr.trim()) io.stderr(stderr.trim());
         io.stdout(stdout.trim());
-        io.stdout(`predictions: ${path.relative(projectDir, output)} (columns row, prediction, file_name)`);
+        io.stdout(`predictions: ${path.relative(projectDir, output)} (no header line; columns row, prediction, file_name)`);
         return 0;
     } catch (err) {
         const error = err as Error & { stdout?: string; stderr?: string };

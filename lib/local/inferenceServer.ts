@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
+import { ProcessLog } from "./processLog";
 
 export interface InferenceServerSpec {
     readonly deployment: string;
@@ -47,7 +48,7 @@ export async function freePort(): Promise<number> {
  * only once the model is loaded (earlier probes hang rather than fail).
  */
 export class InferenceServer {
-    private readonly output: string[] = [];
+    private readonly output = new ProcessLog();
     private exited?: number | null;
 
     private constructor(
@@ -55,10 +56,7 @@ export class InferenceServer {
         readonly url: string,
         private readonly child: ChildProcess,
     ) {
-        const keep = (chunk: Buffer) => {
-            this.output.push(...chunk.toString().split("\n").filter((line) => line.trim() !== ""));
-            this.output.splice(0, Math.max(0, this.output.length - 40));
-        };
+        const keep = (chunk: Buffer) => this.output.add(chunk.toString());
         child.stdout?.on("data", keep);
         child.stderr?.on("data", keep);
         child.on("exit", (code) => (this.exited = code));
@@ -88,9 +86,9 @@ export class InferenceServer {
         return server;
     }
 
-    /** Recent lines the server printed, for error reports. */
+    /** What the server printed that explains a failure: its first error and traceback, and its last lines. */
     get recentOutput(): string {
-        return this.output.join("\n");
+        return this.output.report();
     }
 
     /** Kills the server's whole process group at once, synchronously. */

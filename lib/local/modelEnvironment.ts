@@ -201,7 +201,8 @@ export function failedRequirement(output: string, pip: readonly string[]): strin
     const named =
         /No matching distribution found for ([^\s]+)/.exec(output)?.[1] ??
         /Could not find a version that satisfies the requirement ([^\s]+)/.exec(output)?.[1] ??
-        /Cannot install ([^\s]+?)(?: and|,| because)/.exec(output)?.[1];
+        /Cannot install ([^\s]+?)(?: and|,| because)/.exec(output)?.[1] ??
+        /Invalid requirement: '([^']+)'/.exec(output)?.[1];
     if (!named) return undefined;
     const name = named.split(/[=<>!~[ ;]/)[0].toLowerCase().replace(/_/g, "-");
     return pip.find((line) => line.split(/[=<>!~[ ;]/)[0].toLowerCase().replace(/_/g, "-") === name) ?? named;
