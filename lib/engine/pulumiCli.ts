@@ -8,11 +8,12 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
  * else the one engine/build.sh builds (or has built) under .local/engine. Building takes minutes
  * the first time; the script's progress lines go to this process's stderr.
  */
-export async function pinnedPulumiCli(projectDir: string): Promise<PulumiCommand> {
-    const script = path.join(projectDir, "engine", "build.sh");
+export async function pinnedPulumiCli(): Promise<PulumiCommand> {
+    const repository = path.resolve(__dirname, "..", "..");
+    const script = path.join(repository, "engine", "build.sh");
     let binary: string;
     try {
-        const { stdout } = await promisify(execFile)("bash", [script], { cwd: projectDir, maxBuffer: 1 << 20, timeout: 30 * 60_000 });
+        const { stdout } = await promisify(execFile)("bash", [script], { cwd: repository, maxBuffer: 1 << 20, timeout: 30 * 60_000 });
         binary = stdout.trim().split("\n").pop() ?? "";
     } catch (err) {
         const error = err as Error & { stderr?: string };

@@ -30,7 +30,7 @@ async function previewThroughEngine(stack: string, stackFileText: string): Promi
     const workDir = fs.mkdtempSync(path.join(scratch, `${stack}-`));
     fs.copyFileSync(path.join(projectDir, "Pulumi.yaml"), path.join(workDir, "Pulumi.yaml"));
     fs.writeFileSync(path.join(workDir, `Pulumi.${stack}.yaml`), stackFileText);
-    const pulumiCommand = await pinnedPulumiCli(projectDir);
+    const pulumiCommand = await pinnedPulumiCli();
     const workspace = await LocalWorkspace.create({
         workDir,
         pulumiCommand,
