@@ -1,4 +1,5 @@
 import * as http from "http";
+import { lowerCaseNames, onlineTrafficProblem } from "../../emulator/arm/onlineTrafficRules";
 import { LoopbackServer, sendJson } from "./loopbackServer";
 
 /** One request the fake Resource Manager received. */
@@ -53,7 +54,6 @@ export interface TrafficMoment {
 }
 
 const readOnlyProperties = ["provisioningState", "scoringUri", "swaggerUri"];
-const maxMirrorPercent = 50;
 
 /**
  * A local stand-in for Azure Resource Manager's Machine Learning endpoints, at least as strict as
@@ -145,7 +145,7 @@ export class FakeArm extends LoopbackServer {
     /** Changes made outside Pulumi, e.g. in the portal. */
     setTrafficByHand(id: string, traffic: Record<string, number>): void {
         const endpoint = this.endpoint(id);
-        endpoint.properties.traffic = lowerCaseKeys(traffic);
+        endpoint.properties.traffic = lowerCaseNames(traffic);
         this.recordTraffic(id, endpoint);
     }
 
@@ -202,7 +202,7 @@ export class FakeArm extends LoopbackServer {
                 endpoint.properties = {
                     ...body.properties,
                     ...(online
-                        ? { traffic: lowerCaseKeys(body.properties.traffic ?? {}), mirrorTraffic: lowerCaseKeys(body.properties.mirrorTraffic ?? {}) }
+                        ? { traffic: lowerCaseNames(body.properties.traffic ?? {}), mirrorTraffic: lowerCaseNames(body.properties.mirrorTraffic ?? {}) }
                         : {}),
                     provisioningState: "Succeeded",
                     scoringUri: endpoint.properties.scoringUri,
@@ -269,7 +269,8 @@ export class FakeArm extends LoopbackServer {
         if (defaults?.deploymentName && !endpoint.deployments.has(String(defaults.deploymentName).toLowerCase())) {
             return `Deployment ${defaults.deploymentName} not found in endpoint.`;
         }
-        return trafficProblem(endpoint, body.properties.traffic ?? {}, body.properties.mirrorTraffic ?? {});
+        const states = new Map([...endpoint.deployments].map(([name, d]) => [name, d.provisioningState]));
+        return onlineTrafficProblem(states, body.properties.traffic ?? {}, body.properties.mirrorTraffic ?? {});
     }
 
     private recordTraffic(id: string, endpoint: Endpoint): void {
@@ -306,33 +307,4 @@ export class FakeArm extends LoopbackServer {
         }
         send(200, { status: operation.outcome.status, error: operation.outcome.error });
     }
-}
-
-/** Azure's rules for an endpoint's live and mirror traffic; the reason a PUT is refused, if any. */
-function trafficProblem(endpoint: Endpoint, traffic: Record<string, unknown>, mirror: Record<string, unknown>): string | undefined {
-    for (const [name, weight] of [...Object.entries(traffic), ...Object.entries(mirror)]) {
-        if (!Number.isInteger(weight) || (weight as number) < 0 || (weight as number) > 100) {
-            return `Traffic for deployment ${name} must be a whole percent from 0 to 100; got ${JSON.stringify(weight)}.`;
-        }
-        const deployment = endpoint.deployments.get(name.toLowerCase());
-        if (!deployment) return `Deployment ${name} not found in endpoint.`;
-        if (deployment.provisioningState !== "Succeeded") {
-            return `Deployment ${name} is ${deployment.provisioningState}; only a Succeeded deployment can take traffic.`;
-        }
-    }
-    const total = Object.values(traffic).reduce((a: number, b) => a + (b as number), 0);
-    if (total !== 0 && total !== 100) return `Traffic must sum to 0 or 100; got ${total}.`;
-    const mirrored = Object.keys(mirror);
-    if (mirrored.length > 1) return `Mirror traffic can go to one deployment only; got ${mirrored.join(", ")}.`;
-    for (const name of mirrored) {
-        if ((mirror[name] as number) > maxMirrorPercent) return `Mirror traffic cannot exceed ${maxMirrorPercent}%; got ${mirror[name]} for ${name}.`;
-        if (Object.keys(traffic).some((live) => live.toLowerCase() === name.toLowerCase())) {
-            return `Deployment ${name} cannot receive both live and mirrored traffic; remove it from traffic to mirror to it.`;
-        }
-    }
-    return undefined;
-}
-
-function lowerCaseKeys(weights: Record<string, number>): Record<string, number> {
-    return Object.fromEntries(Object.entries(weights).map(([name, weight]) => [name.toLowerCase(), weight]));
 }

@@ -1,0 +1,48 @@
+/**
+ * ARM resource ids, as Resource Manager reads them: `/subscriptions/<s>/resourceGroups/<rg>` for a
+ * group, `.../providers/<Namespace>/<type>/<name>[/<subtype>/<name>...]` below it. Ids compare
+ * without regard to case (ARM's rule); the type is the namespace and the type segments, e.g.
+ * `Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments`.
+ */
+export interface ArmId {
+    /** The id as given (its case kept for answers). */
+    readonly id: string;
+    /** Lower-cased: the key resources are stored under. */
+    readonly key: string;
+    readonly subscription: string;
+    readonly resourceGroup: string;
+    /** `Microsoft.Resources/resourceGroups` for a group. */
+    readonly type: string;
+    readonly name: string;
+    /** The id of the resource this one lives in (the group for a top-level resource). */
+    readonly parent?: string;
+}
+
+export function parseArmId(path: string): ArmId | undefined {
+    const id = path.replace(/\/+$/, "");
+    const group = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)(?:\/providers\/([^/]+)\/(.+))?$/i.exec(id);
+    if (!group) return undefined;
+    const [, subscription, resourceGroup, namespace, rest] = group;
+    const groupId = `/subscriptions/${subscription}/resourceGroups/${resourceGroup}`;
+    if (!namespace) {
+        return { id, key: id.toLowerCase(), subscription, resourceGroup, type: "Microsoft.Resources/resourceGroups", name: resourceGroup };
+    }
+    const segments = rest.split("/");
+    if (segments.length % 2 !== 0 || segments.some((s) => s === "")) return undefined;
+    const types = segments.filter((_, i) => i % 2 === 0);
+    const parent = segments.length === 2 ? groupId : id.slice(0, id.length - segments.slice(-2).join("/").length - 1);
+    return {
+        id,
+        key: id.toLowerCase(),
+        subscription,
+        resourceGroup,
+        type: `${namespace}/${types.join("/")}`,
+        name: segments[segments.length - 1],
+        parent,
+    };
+}
+
+/** Whether `child` lies below `ancestor` (both ids). */
+export function isBelow(child: string, ancestor: string): boolean {
+    return child.toLowerCase().startsWith(`${ancestor.toLowerCase()}/`);
+}

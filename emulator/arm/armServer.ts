@@ -1,0 +1,277 @@
+import * as fs from "fs";
+import * as http from "http";
+import { AddressInfo } from "net";
+import * as path from "path";
+import { ArmId, isBelow, parseArmId } from "./armIds";
+import { RuleContext, StoredResource, typeRules } from "./resourceRules";
+
+/** One ARM operation as the timeline records it. */
+export interface OperationRecord {
+    readonly method: "PUT" | "DELETE" | "POST";
+    readonly id: string;
+    readonly started: number;
+    ended?: number;
+    status: "InProgress" | "Succeeded" | "Failed" | "Refused";
+    readonly detail?: string;
+}
+
+export interface ArmServerOptions {
+    /** The bearer token every request must carry (what the stand-in `az` hands out). */
+    readonly token: string;
+    /** Folder of the emulated storage (blobs as files). */
+    readonly storageDir: string;
+    /** Milliseconds a PUT's or DELETE's operation takes, by lower-case resource type. Default 0. */
+    readonly delays?: Readonly<Record<string, number>>;
+}
+
+const apiVersionRequired = /^\/subscriptions\//i;
+/** Proxy resources (no location of their own): Azure ML assets and storage sub-resources. */
+const proxyTypes = /\/(models|data|datastores|versions|blobServices|containers)$/i;
+
+/**
+ * A local Azure Resource Manager for the types this platform declares, at least as strict as
+ * Azure's documented rules (see emulator/README.md for each rule and its source):
+ * - resources by ARM id (case-insensitive), each in an existing parent (404 ParentResourceNotFound);
+ * - PUT answers 201 (create) or 200 (update) with `Azure-AsyncOperation`; the operation ends after
+ *   the type's delay; GET then shows the new body. DELETE answers 202 with `Location`; deleting a
+ *   resource deletes everything below it;
+ * - an operation on a resource while another is under way: 409;
+ * - per-type rules (resourceRules.ts): traffic, mirror traffic, immutable versions, batch defaults,
+ *   model URIs that must hold uploaded files with an MLmodel, names;
+ * - read-only properties refused in a PUT; a PUT replaces the whole body;
+ * - every request needs `Authorization: Bearer <token>` (401) and `api-version` (400).
+ * Blobs live under `/blobs/<account>/<container>/<path>` (PUT bytes, GET, DELETE).
+ */
+export class ArmServer {
+    url = "";
+    readonly operations: OperationRecord[] = [];
+    private readonly resources = new Map<string, StoredResource>();
+    private readonly pending = new Map<string, { record: OperationRecord; done: Promise<void> }>();
+    private server?: http.Server;
+    private nextOperation = 1;
+
+    constructor(private readonly options: ArmServerOptions) {}
+
+    async start(port = 0): Promise<this> {
+        this.server = http.createServer((req, res) => {
+            const chunks: Buffer[] = [];
+            req.on("data", (chunk: Buffer) => chunks.push(chunk));
+            req.on("end", () => this.handle(req, Buffer.concat(chunks), res));
+        });
+        await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
+        this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        return this;
+    }
+
+    async stop(): Promise<void> {
+        this.server?.closeAllConnections();
+        await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    }
+
+    /** A resource as stored (for tests and the data plane). */
+    resource(id: string): StoredResource | undefined {
+        return this.resources.get(id.toLowerCase());
+    }
+
+    private readonly context: RuleContext = {
+        get: (id) => this.resources.get(id.toLowerCase()),
+        children: (id, childType) =>
+            [...this.resources.values()].filter(
+                (r) => r.id.parent?.toLowerCase() === id.toLowerCase() && r.id.type.toLowerCase().endsWith(`/${childType.toLowerCase()}`),
+            ),
+        blobExists: (account, container, blobPath) => fs.existsSync(this.blobFile(account, container, blobPath) ?? ""),
+    };
+
+    private handle(req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse): void {
+        const url = new URL(req.url ?? "/", this.url);
+        const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+            res.writeHead(status, { "Content-Type": "application/json", ...headers });
+            res.end(body === undefined ? "" : JSON.stringify(body));
+        };
+        const refuse = (status: number, code: string, message: string) => send(status, { error: { code, message } });
+        if (req.headers.authorization !== `Bearer ${this.options.token}`) {
+            return refuse(401, "InvalidAuthenticationToken", "The access token is missing or invalid.");
+        }
+        if (url.pathname.startsWith("/blobs/")) return this.handleBlob(req.method!, url.pathname, raw, res);
+        const operation = /^\/operations\/(\d+)$/.exec(url.pathname);
+        if (operation) return this.pollOperation(operation[1], url.searchParams.get("kind"), send);
+        if (apiVersionRequired.test(url.pathname) && !url.searchParams.get("api-version")) {
+            return refuse(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+        }
+        let body: Record<string, any> | undefined;
+        try {
+            body = raw.length > 0 ? JSON.parse(raw.toString("utf8")) : undefined;
+        } catch {
+            return refuse(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
+        }
+        const action = /^(.*)\/(listKeys|token)$/i.exec(url.pathname);
+        if (action && req.method === "POST") return this.handleAction(action[1], action[2], send, refuse);
+        const id = parseArmId(url.pathname);
+        if (!id) return refuse(404, "InvalidResourceId", `${url.pathname} is not a resource id.`);
+        switch (req.method) {
+            case "GET":
+                return this.handleGet(id, send, refuse);
+            case "PUT":
+                return this.handlePut(id, body, send, refuse);
+            case "DELETE":
+                return this.handleDelete(id, send, refuse);
+            default:
+                return refuse(405, "MethodNotAllowed", `${req.method} is not supported here.`);
+        }
+    }
+
+    private handleGet(id: ArmId, send: Send, refuse: Refuse): void {
+        const resource = this.resources.get(id.key);
+        if (!resource) return refuse(404, "ResourceNotFound", `The Resource '${id.type}/${id.name}' was not found.`);
+        send(200, this.view(resource));
+    }
+
+    private handlePut(id: ArmId, body: Record<string, any> | undefined, send: Send, refuse: Refuse): void {
+        if (!body || typeof body !== "object") return refuse(400, "InvalidRequestContent", "A PUT needs a JSON body.");
+        if (id.parent && !this.resources.has(id.parent.toLowerCase())) {
+            return refuse(404, "ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${id.parent}' not found.`);
+        }
+        const existing = this.resources.get(id.key);
+        if (existing?.busy) return refuse(409, "Conflict", `${id.name} is busy with another operation; try again later.`);
+        const rules = typeRules[id.type.toLowerCase()] ?? {};
+        for (const key of rules.readOnly ?? []) {
+            if (body.properties && key in body.properties) return refuse(400, "BadRequest", `properties.${key} is read-only.`);
+        }
+        if (!body.location && !proxyTypes.test(id.type)) {
+            return refuse(400, "LocationRequired", "The location property is required for this definition.");
+        }
+        const refusal = rules.checkPut?.(this.context, id, body, existing);
+        if (refusal) {
+            this.operations.push({ method: "PUT", id: id.id, started: Date.now(), ended: Date.now(), status: "Refused", detail: refusal.message });
+            return refuse(refusal.status, refusal.code, refusal.message);
+        }
+        const now = new Date().toISOString();
+        const accepted = rules.complete ? rules.complete(id, body, existing) : body;
+        const resource: StoredResource = existing ?? {
+            id,
+            body: accepted,
+            provisioningState: "Creating",
+            createdAt: now,
+            lastModifiedAt: now,
+            busy: false,
+        };
+        const apply = () => {
+            resource.body = accepted;
+            resource.provisioningState = "Succeeded";
+            resource.lastModifiedAt = new Date().toISOString();
+        };
+        if (!existing) this.resources.set(id.key, resource);
+        resource.provisioningState = existing ? "Updating" : "Creating";
+        const operation = this.begin("PUT", resource, apply);
+        send(existing ? 200 : 201, this.view(resource, accepted), {
+            "Azure-AsyncOperation": `${this.url}/operations/${operation}?kind=async`,
+            "Retry-After": "1",
+        });
+    }
+
+    private handleDelete(id: ArmId, send: Send, refuse: Refuse): void {
+        const resource = this.resources.get(id.key);
+        if (!resource) return send(204);
+        if (resource.busy) return refuse(409, "Conflict", `${id.name} is busy with another operation; try again later.`);
+        const refusal = typeRules[id.type.toLowerCase()]?.checkDelete?.(this.context, resource);
+        if (refusal) return refuse(refusal.status, refusal.code, refusal.message);
+        const operation = this.begin("DELETE", resource, () => {
+            for (const key of [...this.resources.keys()]) {
+                if (key === id.key || isBelow(key, id.key)) this.resources.delete(key);
+            }
+        });
+        resource.provisioningState = "Deleting";
+        send(202, undefined, { Location: `${this.url}/operations/${operation}?kind=location`, "Retry-After": "1" });
+    }
+
+    private handleAction(target: string, action: string, send: Send, refuse: Refuse): void {
+        const endpoint = this.resources.get(target.toLowerCase());
+        if (!endpoint) return refuse(404, "ResourceNotFound", `The Resource '${target}' was not found.`);
+        const secret = (label: string) => Buffer.from(`${label}:${endpoint.id.key}:${this.options.token}`).toString("base64url").slice(0, 40);
+        if (action.toLowerCase() === "listkeys") return send(200, { primaryKey: secret("primary"), secondaryKey: secret("secondary") });
+        send(200, { accessToken: secret("aml-token"), expiryTimeUtc: Math.floor(Date.now() / 1000) + 3600, tokenType: "Bearer" });
+    }
+
+    /** Starts an operation that ends after the type's delay; returns its id. */
+    private begin(method: "PUT" | "DELETE", resource: StoredResource, apply: () => void): string {
+        const operation = String(this.nextOperation++);
+        const record: OperationRecord = { method, id: resource.id.id, started: Date.now(), status: "InProgress" };
+        this.operations.push(record);
+        resource.busy = true;
+        const delay = this.options.delays?.[resource.id.type.toLowerCase()] ?? 0;
+        const done = new Promise<void>((resolve) =>
+            setTimeout(() => {
+                apply();
+                resource.busy = false;
+                record.status = "Succeeded";
+                record.ended = Date.now();
+                resolve();
+            }, delay),
+        );
+        this.pending.set(operation, { record, done });
+        return operation;
+    }
+
+    private pollOperation(operation: string, kind: string | null, send: Send): void {
+        const pending = this.pending.get(operation);
+        if (!pending) return send(404, { error: { code: "NotFound", message: `Operation ${operation} not found.` } });
+        const { record } = pending;
+        if (kind === "location") {
+            if (record.status === "InProgress") return send(202, undefined, { Location: `${this.url}/operations/${operation}?kind=location`, "Retry-After": "1" });
+            return send(record.status === "Succeeded" ? 200 : 400, record.status === "Succeeded" ? undefined : { error: { code: "OperationFailed", message: record.detail } });
+        }
+        send(200, { status: record.status, ...(record.status === "Failed" ? { error: { code: "OperationFailed", message: record.detail } } : {}) }, {
+            ...(record.status === "InProgress" ? { "Retry-After": "1" } : {}),
+        });
+    }
+
+    /** A resource as ARM answers a GET: its body, with what Azure adds. */
+    private view(resource: StoredResource, body = resource.body): Record<string, unknown> {
+        const { id } = resource;
+        return {
+            ...body,
+            id: id.id,
+            name: id.name,
+            type: id.type,
+            ...(body.identity ? { identity: { ...body.identity, principalId: stableId("principal", id.key), tenantId: stableId("tenant", id.subscription) } } : {}),
+            systemData: { createdAt: resource.createdAt, createdBy: "local-emulator", createdByType: "User", lastModifiedAt: resource.lastModifiedAt },
+            properties: { ...(body.properties ?? {}), provisioningState: resource.provisioningState },
+        };
+    }
+
+    private handleBlob(method: string, pathname: string, raw: Buffer, res: http.ServerResponse): void {
+        const [account, container, ...rest] = pathname.slice("/blobs/".length).split("/").map(decodeURIComponent);
+        const file = this.blobFile(account, container, rest.join("/"));
+        if (!file) {
+            res.writeHead(400).end("bad blob path");
+            return;
+        }
+        if (method === "PUT") {
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, raw);
+            res.writeHead(201).end();
+        } else if (method === "GET") {
+            if (!fs.existsSync(file)) res.writeHead(404).end();
+            else res.writeHead(200, { "Content-Type": "application/octet-stream" }).end(fs.readFileSync(file));
+        } else if (method === "DELETE") {
+            fs.rmSync(file, { force: true });
+            res.writeHead(202).end();
+        } else {
+            res.writeHead(405).end();
+        }
+    }
+
+    /** Where a blob's bytes live, or undefined for a path that would leave the storage folder. */
+    private blobFile(account: string, container: string, blobPath: string): string | undefined {
+        const parts = [account, container, ...blobPath.split("/")];
+        if (parts.some((p) => !p || p === "." || p === "..")) return undefined;
+        return path.join(this.options.storageDir, ...parts);
+    }
+}
+
+type Send = (status: number, body?: unknown, headers?: Record<string, string>) => void;
+type Refuse = (status: number, code: string, message: string) => void;
+
+function stableId(kind: string, seed: string): string {
+    return Buffer.from(`${kind}:${seed}`).toString("hex").slice(0, 32).padEnd(32, "0").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, "$1-$2-$3-$4-$5");
+}
