@@ -95,19 +95,74 @@ export async function prepareModelEnvironments(
         index++;
         const dir = path.join(options.projectDir, ".venv", "models", plan.hash);
         const label = `environment ${index}/${planned.size} (.venv/models/${plan.hash}) for ${plan.models.join(", ")}`;
+        // Another run building the same environment (two `npm run local` at once) finishes first.
+        const release = await lockEnvironment(dir, options);
         let environment: ModelEnvironment;
-        if (fs.existsSync(path.join(dir, readyMarker))) {
-            options.progress(`Reusing ${label}`);
-            environment = { hash: plan.hash, dir, python: path.join(dir, "bin", "python"), bin: path.join(dir, "bin"), models: plan.models, built: false };
-        } else {
-            options.progress(`Building ${label}: ${plan.pip.join(" ")} + the inference server...`);
-            const seconds = await buildEnvironment(dir, plan, options);
-            options.progress(`  built in ${seconds.toFixed(0)} s`);
-            environment = { hash: plan.hash, dir, python: path.join(dir, "bin", "python"), bin: path.join(dir, "bin"), models: plan.models, built: true, buildSeconds: seconds };
+        try {
+            environment = await reuseOrBuild(dir, label, plan, options);
+        } finally {
+            release();
         }
         for (const model of plan.models) byModel.set(model, environment);
     }
     return byModel;
+}
+
+async function reuseOrBuild(
+    dir: string,
+    label: string,
+    plan: { hash: string; interpreter: string; pip: readonly string[]; models: string[] },
+    options: EnvironmentOptions,
+): Promise<ModelEnvironment> {
+    const made = { hash: plan.hash, dir, python: path.join(dir, "bin", "python"), bin: path.join(dir, "bin"), models: plan.models };
+    if (fs.existsSync(path.join(dir, readyMarker))) {
+        options.progress(`Reusing ${label}`);
+        return { ...made, built: false };
+    }
+    options.progress(`Building ${label}: ${plan.pip.join(" ")} + the inference server...`);
+    const seconds = await buildEnvironment(dir, plan, options);
+    options.progress(`  built in ${seconds.toFixed(0)} s`);
+    return { ...made, built: true, buildSeconds: seconds };
+}
+
+/**
+ * Holds `<dir>.lock` (a folder: creating one is atomic) while an environment is checked or built,
+ * waiting for another process that holds it; a lock whose process is gone is taken over.
+ */
+async function lockEnvironment(dir: string, options: EnvironmentOptions): Promise<() => void> {
+    const lock = `${dir}.lock`;
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    let told = false;
+    for (;;) {
+        try {
+            fs.mkdirSync(lock);
+            fs.writeFileSync(path.join(lock, "pid"), String(process.pid));
+            return () => fs.rmSync(lock, { recursive: true, force: true });
+        } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+        }
+        const pidFile = path.join(lock, "pid");
+        const holder = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8")) : 0;
+        // A holder that is gone (or never wrote its pid, a minute ago) left the lock behind.
+        const abandoned = holder ? !processAlive(holder) : Date.now() - fs.statSync(lock).mtimeMs > 60_000;
+        if (abandoned) {
+            fs.rmSync(lock, { recursive: true, force: true });
+            continue;
+        }
+        if (!told) options.progress(`  waiting for another run building ${path.basename(dir)} (process ${holder || "starting"})...`);
+        told = true;
+        if (options.signal?.aborted) throw new Error("interrupted");
+        await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+}
+
+function processAlive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch {
+        return false;
+    }
 }
 
 async function buildEnvironment(
