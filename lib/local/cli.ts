@@ -77,9 +77,9 @@ export async function runLocalCli(argv: readonly string[], env: NodeJS.ProcessEn
         return 2;
     }
     // Listening from before the first environment build: SIGINT or SIGTERM (Ctrl-C, `kill`, a
-    // supervisor) at any point stops pip, every server and this process.
-    // A signal often comes twice (to the process group, and forwarded by npm): every one after
-    // the first is ignored, since the default action would end this process before its servers.
+    // supervisor) at any point stops pip, every server and this process. A signal often comes
+    // twice (to the process group, and forwarded by npm): the handler stays, since without one the
+    // second would end this process before its servers.
     const stop = new AbortController();
     const interrupted = new Promise<"interrupted">((resolve) => {
         const onSignal = () => {
