@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { environmentHash, pythonMinor, readModelRequirements } from "./modelRequirements";
+import { processAlive } from "./processAlive";
 
 /** A model version to serve, by the key deployments name it with (`name:version`). */
 export interface ModelToServe {
@@ -153,15 +154,6 @@ async function lockEnvironment(dir: string, options: EnvironmentOptions): Promis
         told = true;
         if (options.signal?.aborted) throw new Error("interrupted");
         await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-}
-
-function processAlive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch {
-        return false;
     }
 }
 

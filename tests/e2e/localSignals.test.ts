@@ -1,4 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from "child_process";
+import { processAlive } from "../../lib/local/processAlive";
 import { projectDir } from "../support/stackFile";
 
 /**
@@ -28,15 +29,6 @@ function descendants(root: number): number[] {
     return found;
 }
 
-function alive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch {
-        return false;
-    }
-}
-
 async function startServing(): Promise<{ npm: ChildProcess; tree: number[] }> {
     const npm = spawn("npm", ["run", "local", "--", "--stack", "dev"], { cwd: projectDir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
@@ -54,8 +46,8 @@ async function startServing(): Promise<{ npm: ChildProcess; tree: number[] }> {
 
 async function allGone(pids: number[], withinMs: number): Promise<number[]> {
     const deadline = Date.now() + withinMs;
-    while (Date.now() < deadline && pids.some(alive)) await new Promise((r) => setTimeout(r, 200));
-    return pids.filter(alive);
+    while (Date.now() < deadline && pids.some(processAlive)) await new Promise((r) => setTimeout(r, 200));
+    return pids.filter(processAlive);
 }
 
 describe("npm run local, stopped by a signal", () => {
