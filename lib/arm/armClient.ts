@@ -3,7 +3,7 @@ import type { AxiosResponse, Method } from "axios";
 import { Clock, systemClock } from "../http/clock";
 import { retryAfterMs } from "../http/retryAfter";
 import { retryingRequest } from "../http/retryingRequest";
-import { ArmError, armError, azureErrorText } from "./armError";
+import { ArmError, armError, azureErrorText, isArmError } from "./armError";
 
 export interface ArmClientOptions {
     /** Resource Manager URL, e.g. https://management.azure.com (see clouds.ts). */
@@ -53,6 +53,18 @@ export class ArmClient {
         const response = await this.send("PUT", this.url(path), body);
         await this.waitForOperation(`PUT ${path}`, response);
         return this.get(path);
+    }
+
+    /** DELETE a resource and wait for the operation to finish; a resource already gone is fine. */
+    async deleteAndWait(path: string): Promise<void> {
+        let response: AxiosResponse;
+        try {
+            response = await this.send("DELETE", this.url(path));
+        } catch (err) {
+            if (isArmError(err) && err.status === 404) return;
+            throw err;
+        }
+        await this.waitForOperation(`DELETE ${path}`, response);
     }
 
     /** POST an action (e.g. `listKeys`, `token`) and return its answer. */

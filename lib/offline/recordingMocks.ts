@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { armIdOf, resourceTypes } from "../azure/azureNativeTypes";
 
 /**
  * Pulumi mocks that record what a program declares, for running it in-process without the engine
@@ -35,79 +36,13 @@ function guid(seed: string): string {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-/**
- * Where each resource type takes its Azure name, and the ARM path under its resource group, so
- * that mocked ids and `name` outputs look like Azure's.
- */
-const armShapes: Record<string, { nameInput: string; path: (i: Record<string, any>) => string }> = {
-    "azure-native:resources:ResourceGroup": { nameInput: "resourceGroupName", path: () => "" },
-    "azure-native:storage:StorageAccount": {
-        nameInput: "accountName",
-        path: (i) => `/providers/Microsoft.Storage/storageAccounts/${i.accountName}`,
-    },
-    "azure-native:storage:Blob": {
-        nameInput: "blobName",
-        path: (i) => `/providers/Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${i.containerName}/blobs/${i.blobName}`,
-    },
-    "azure-native:keyvault:Vault": { nameInput: "vaultName", path: (i) => `/providers/Microsoft.KeyVault/vaults/${i.vaultName}` },
-    "azure-native:operationalinsights:Workspace": {
-        nameInput: "workspaceName",
-        path: (i) => `/providers/Microsoft.OperationalInsights/workspaces/${i.workspaceName}`,
-    },
-    "azure-native:applicationinsights:Component": {
-        nameInput: "resourceName",
-        path: (i) => `/providers/Microsoft.Insights/components/${i.resourceName}`,
-    },
-    "azure-native:containerregistry:Registry": {
-        nameInput: "registryName",
-        path: (i) => `/providers/Microsoft.ContainerRegistry/registries/${i.registryName}`,
-    },
-    "azure-native:machinelearningservices:Workspace": { nameInput: "workspaceName", path: (i) => ml(i) },
-    "azure-native:machinelearningservices:Compute": {
-        nameInput: "computeName",
-        path: (i) => `${ml(i)}/computes/${i.computeName}`,
-    },
-    "azure-native:machinelearningservices:ModelContainer": { nameInput: "name", path: (i) => `${ml(i)}/models/${i.name}` },
-    "azure-native:machinelearningservices:ModelVersion": {
-        nameInput: "version",
-        path: (i) => `${ml(i)}/models/${i.name}/versions/${i.version}`,
-    },
-    "azure-native:machinelearningservices:DataContainer": { nameInput: "name", path: (i) => `${ml(i)}/data/${i.name}` },
-    "azure-native:machinelearningservices:DataVersion": {
-        nameInput: "version",
-        path: (i) => `${ml(i)}/data/${i.name}/versions/${i.version}`,
-    },
-    "azure-native:machinelearningservices:OnlineEndpoint": {
-        nameInput: "endpointName",
-        path: (i) => `${ml(i)}/onlineEndpoints/${i.endpointName}`,
-    },
-    "azure-native:machinelearningservices:OnlineDeployment": {
-        nameInput: "deploymentName",
-        path: (i) => `${ml(i)}/onlineEndpoints/${i.endpointName}/deployments/${i.deploymentName}`,
-    },
-    "azure-native:machinelearningservices:BatchEndpoint": {
-        nameInput: "endpointName",
-        path: (i) => `${ml(i)}/batchEndpoints/${i.endpointName}`,
-    },
-    "azure-native:machinelearningservices:BatchDeployment": {
-        nameInput: "deploymentName",
-        path: (i) => `${ml(i)}/batchEndpoints/${i.endpointName}/deployments/${i.deploymentName}`,
-    },
-};
-
-function ml(inputs: Record<string, any>): string {
-    return `/providers/Microsoft.MachineLearningServices/workspaces/${inputs.workspaceName}`;
-}
-
 function armId(type: string, inputs: Record<string, any>): string | undefined {
-    const shape = armShapes[type];
-    if (!shape) return undefined;
-    return `/subscriptions/${fakeSubscription}/resourceGroups/${inputs.resourceGroupName}${shape.path(inputs)}`;
+    return resourceTypes[type] ? armIdOf(type, inputs, fakeSubscription) : undefined;
 }
 
 /** Outputs Azure (or a provider) computes that the program reads; everything else echoes the inputs. */
 export function computedState(type: string, inputs: Record<string, any>): Record<string, unknown> {
-    const shape = armShapes[type];
+    const shape = resourceTypes[type];
     const state: Record<string, unknown> = shape ? { name: inputs[shape.nameInput] } : {};
     switch (type) {
         case "random:index/randomString:RandomString":
