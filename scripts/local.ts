@@ -2,7 +2,7 @@
 import * as path from "path";
 import { runLocalCli } from "../lib/local/cli";
 
-runLocalCli(process.argv.slice(2), process.env, { stdout: (t) => console.log(t), stderr: (t) => console.error(t) }, path.resolve(__dirname, "..")).then(
+runLocalCli(process.argv.slice(2), { stdout: (t) => console.log(t), stderr: (t) => console.error(t) }, path.resolve(__dirname, "..")).then(
     (code) => process.exit(code),
     (err: Error) => {
         console.error(err.message);

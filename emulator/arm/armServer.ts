@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
@@ -15,6 +16,32 @@ export interface OperationRecord {
     readonly detail?: string;
 }
 
+/** The live and mirror traffic of an online endpoint from one moment on. */
+export interface TrafficMoment {
+    readonly endpoint: string;
+    readonly at: number;
+    readonly traffic: Record<string, number>;
+    readonly mirrorTraffic: Record<string, number>;
+}
+
+/** What runs inside an operation besides storing the body: the data plane's part. */
+export interface ArmHooks {
+    /**
+     * Inside a PUT's operation, before it ends: may return properties Azure computes (a scoring
+     * URI); throwing ends the operation Failed with the error's message.
+     */
+    afterPut?(resource: StoredResource, body: Record<string, any>): Promise<Record<string, any> | void>;
+    /** Inside a DELETE's operation, for the resource and each one below it. */
+    beforeDelete?(resource: StoredResource): Promise<void>;
+}
+
+/** What an online endpoint hands out through `listKeys` and `token`. */
+export interface EndpointCredentials {
+    readonly primaryKey: string;
+    readonly secondaryKey: string;
+    readonly amlToken: string;
+}
+
 export interface ArmServerOptions {
     /** The bearer token every request must carry (what the stand-in `az` hands out). */
     readonly token: string;
@@ -22,6 +49,7 @@ export interface ArmServerOptions {
     readonly storageDir: string;
     /** Milliseconds a PUT's or DELETE's operation takes, by lower-case resource type. Default 0. */
     readonly delays?: Readonly<Record<string, number>>;
+    readonly hooks?: ArmHooks;
 }
 
 const apiVersionRequired = /^\/subscriptions\//i;
@@ -45,6 +73,8 @@ const proxyTypes = /\/(models|data|datastores|versions|blobServices|containers)$
 export class ArmServer {
     url = "";
     readonly operations: OperationRecord[] = [];
+    /** Every change of an online endpoint's traffic, oldest first. */
+    readonly trafficTimeline: TrafficMoment[] = [];
     private readonly resources = new Map<string, StoredResource>();
     private readonly pending = new Map<string, { record: OperationRecord; done: Promise<void> }>();
     private server?: http.Server;
@@ -155,14 +185,20 @@ export class ArmServer {
             lastModifiedAt: now,
             busy: false,
         };
-        const apply = () => {
-            resource.body = accepted;
+        const apply = async () => {
+            const computed = (await this.options.hooks?.afterPut?.(resource, accepted)) ?? {};
+            resource.body = { ...accepted, properties: { ...accepted.properties, ...computed } };
             resource.provisioningState = "Succeeded";
             resource.lastModifiedAt = new Date().toISOString();
+            this.recordTraffic(resource);
         };
         if (!existing) this.resources.set(id.key, resource);
         resource.provisioningState = existing ? "Updating" : "Creating";
-        const operation = this.begin("PUT", resource, apply);
+        const operation = this.begin("PUT", resource, apply, () => {
+            // Azure keeps a resource whose provisioning failed, in state Failed.
+            resource.body = accepted;
+            resource.provisioningState = "Failed";
+        });
         send(existing ? 200 : 201, this.view(resource, accepted), {
             "Azure-AsyncOperation": `${this.url}/operations/${operation}?kind=async`,
             "Retry-After": "1",
@@ -175,10 +211,10 @@ export class ArmServer {
         if (resource.busy) return refuse(409, "Conflict", `${id.name} is busy with another operation; try again later.`);
         const refusal = typeRules[id.type.toLowerCase()]?.checkDelete?.(this.context, resource);
         if (refusal) return refuse(refusal.status, refusal.code, refusal.message);
-        const operation = this.begin("DELETE", resource, () => {
-            for (const key of [...this.resources.keys()]) {
-                if (key === id.key || isBelow(key, id.key)) this.resources.delete(key);
-            }
+        const operation = this.begin("DELETE", resource, async () => {
+            const doomed = [...this.resources.values()].filter((r) => r.id.key === id.key || isBelow(r.id.key, id.key));
+            for (const gone of doomed.reverse()) await this.options.hooks?.beforeDelete?.(gone);
+            for (const gone of doomed) this.resources.delete(gone.id.key);
         });
         resource.provisioningState = "Deleting";
         send(202, undefined, { Location: `${this.url}/operations/${operation}?kind=location`, "Retry-After": "1" });
@@ -187,13 +223,32 @@ export class ArmServer {
     private handleAction(target: string, action: string, send: Send, refuse: Refuse): void {
         const endpoint = this.resources.get(target.toLowerCase());
         if (!endpoint) return refuse(404, "ResourceNotFound", `The Resource '${target}' was not found.`);
-        const secret = (label: string) => Buffer.from(`${label}:${endpoint.id.key}:${this.options.token}`).toString("base64url").slice(0, 40);
-        if (action.toLowerCase() === "listkeys") return send(200, { primaryKey: secret("primary"), secondaryKey: secret("secondary") });
-        send(200, { accessToken: secret("aml-token"), expiryTimeUtc: Math.floor(Date.now() / 1000) + 3600, tokenType: "Bearer" });
+        const credentials = this.endpointCredentials(endpoint.id.id);
+        if (action.toLowerCase() === "listkeys") return send(200, { primaryKey: credentials.primaryKey, secondaryKey: credentials.secondaryKey });
+        send(200, { accessToken: credentials.amlToken, expiryTimeUtc: Math.floor(Date.now() / 1000) + 3600, tokenType: "Bearer" });
     }
 
-    /** Starts an operation that ends after the type's delay; returns its id. */
-    private begin(method: "PUT" | "DELETE", resource: StoredResource, apply: () => void): string {
+    /** The keys and the AML token of an endpoint: stable for its id, unknowable without the emulator's token. */
+    endpointCredentials(endpointId: string): EndpointCredentials {
+        const secret = (label: string) => createHash("sha256").update(`${label}:${endpointId.toLowerCase()}:${this.options.token}`).digest("base64url").slice(0, 40);
+        return { primaryKey: secret("primary"), secondaryKey: secret("secondary"), amlToken: secret("aml-token") };
+    }
+
+    private recordTraffic(resource: StoredResource): void {
+        if (resource.id.type.toLowerCase() !== "microsoft.machinelearningservices/workspaces/onlineendpoints") return;
+        this.trafficTimeline.push({
+            endpoint: resource.id.id,
+            at: Date.now(),
+            traffic: { ...(resource.body.properties?.traffic ?? {}) },
+            mirrorTraffic: { ...(resource.body.properties?.mirrorTraffic ?? {}) },
+        });
+    }
+
+    /**
+     * Starts an operation: after the type's delay, `apply` runs (the data plane's work included);
+     * the operation ends Succeeded, or Failed with the error `apply` threw. Returns its id.
+     */
+    private begin(method: "PUT" | "DELETE", resource: StoredResource, apply: () => Promise<void>, onFailure?: () => void): string {
         const operation = String(this.nextOperation++);
         const record: OperationRecord = { method, id: resource.id.id, started: Date.now(), status: "InProgress" };
         this.operations.push(record);
@@ -201,11 +256,18 @@ export class ArmServer {
         const delay = this.options.delays?.[resource.id.type.toLowerCase()] ?? 0;
         const done = new Promise<void>((resolve) =>
             setTimeout(() => {
-                apply();
-                resource.busy = false;
-                record.status = "Succeeded";
-                record.ended = Date.now();
-                resolve();
+                apply().then(
+                    () => (record.status = "Succeeded"),
+                    (err: Error) => {
+                        record.status = "Failed";
+                        (record as { detail?: string }).detail = err.message;
+                        onFailure?.();
+                    },
+                ).finally(() => {
+                    resource.busy = false;
+                    record.ended = Date.now();
+                    resolve();
+                });
             }, delay),
         );
         this.pending.set(operation, { record, done });

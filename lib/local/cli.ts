@@ -2,29 +2,19 @@ import { execFile } from "child_process";
 import * as path from "path";
 import { parseArgs, promisify } from "util";
 import { StackConfig } from "../../config/schema";
-import { hasLiveTraffic } from "../../components/online/trafficRules";
 import { modelFolders } from "../../config/modelFolders";
-import { formatSmokeReport } from "../smoke/smokeReport";
-import { staticCredential } from "../smoke/scoringCredential";
-import { readScoringRequest } from "../smoke/scoringRequest";
-import { runSmokeTest } from "../smoke/smokeTest";
 import { loadCommittedStack } from "../stacks/committedStack";
 import { DatastoreLocation, parseDatastoreUri } from "../batch/datastoreUri";
-import { stopAllInferenceServers } from "./inferenceServer";
-import { LocalEndpoint, startLocalEndpoint } from "./localEndpoint";
+import { runStackThroughEngine } from "./engineRun";
 import { ModelEnvironment, ModelEnvironmentError, prepareModelEnvironments } from "./modelEnvironment";
 
-export const localUsage = `Usage: npm run local -- [--stack <name>] [--once | --batch [--output-uri <uri>]] [--port <n>]
-  --stack <name>      the stack whose online endpoint (or batch deployment) to run (default dev)
-  --once              start, smoke test with a short load check, stop; the exit code is the verdict
+export const localUsage = `Usage: npm run local -- [--stack <name>] [--once | --batch [--output-uri <uri>]]
+  --stack <name>      the stack to run (default dev): \`pulumi up\` by the real engine into Azure on this
+                      machine (emulator/), the post-deploy smoke test inside it; then serves until Ctrl-C
+  --once              up, then \`preview --expect-no-changes\`, then destroy; the exit code is the verdict
   --batch             score the stack's batch input folder locally as its default batch deployment
   --output-uri <uri>  with --batch: a job output URI as Azure takes it (<datastore ARM id>/paths/<path>, or
-                      azureml://datastores/<name>/paths/<path>), written under .local/datastores/<name>/<path>
-  --port <n>          port of the local scoring URI on 127.0.0.1 (default: any free port)
-Without --once or --batch the endpoint keeps serving until interrupted (Ctrl-C).`;
-
-/** A short load check for --once when the stack sets none. */
-const defaultLoad = { requests: 30, concurrency: 3, maxP95Ms: 2000, maxErrorRate: 0 };
+                      azureml://datastores/<name>/paths/<path>), written under .local/datastores/<name>/<path>`;
 
 export interface LocalCliIo {
     readonly stdout: (text: string) => void;
@@ -32,7 +22,7 @@ export interface LocalCliIo {
 }
 
 /** `npm run local`: 0 on success, 1 when the smoke test or batch scoring fails, 2 for usage or setup errors. */
-export async function runLocalCli(argv: readonly string[], env: NodeJS.ProcessEnv, io: LocalCliIo, projectDir: string): Promise<number> {
+export async function runLocalCli(argv: readonly string[], io: LocalCliIo, projectDir: string): Promise<number> {
     let values;
     try {
         values = parseArgs({
@@ -41,18 +31,12 @@ export async function runLocalCli(argv: readonly string[], env: NodeJS.ProcessEn
                 stack: { type: "string", default: "dev" },
                 once: { type: "boolean", default: false },
                 batch: { type: "boolean", default: false },
-                port: { type: "string" },
                 "output-uri": { type: "string" },
             },
             strict: true,
         }).values;
     } catch (err) {
         io.stderr(`${(err as Error).message}\n\n${localUsage}`);
-        return 2;
-    }
-    const port = values.port === undefined ? undefined : Number(values.port);
-    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
-        io.stderr(`--port ${values.port} must be a port number (0-65535)`);
         return 2;
     }
     if (values.once && values.batch) {
@@ -90,81 +74,25 @@ export async function runLocalCli(argv: readonly string[], env: NodeJS.ProcessEn
         process.on("SIGTERM", onSignal);
     });
 
-    const served = values.batch ? [defaultBatchDeployment(config).model] : config.onlineEndpoint!.deployments.map((d) => d.model);
-    const folders = modelFolders(config, projectDir);
-    io.stdout(`Preparing each model's Python environment from its own requirements (as Azure builds them)...`);
+    if (!values.batch) {
+        return runStackThroughEngine({ projectDir, stack: values.stack!, once: values.once!, io, signal: stop.signal, interrupted });
+    }
+
+    const model = defaultBatchDeployment(config).model;
+    io.stdout(`Preparing the model's Python environment from its own requirements (as Azure builds it)...`);
     let environments: Map<string, ModelEnvironment>;
     try {
-        environments = await prepareModelEnvironments(
-            [...new Set(served)].map((key) => ({ key, dir: folders.get(key)! })),
-            { projectDir, progress: (line) => io.stdout(line), signal: stop.signal },
-        );
+        environments = await prepareModelEnvironments([{ key: model, dir: modelFolders(config, projectDir).get(model)! }], {
+            projectDir,
+            progress: (line) => io.stdout(line),
+            signal: stop.signal,
+        });
     } catch (err) {
         if (stop.signal.aborted) return 130;
-        io.stderr(err instanceof ModelEnvironmentError ? err.message : `could not prepare the model environments: ${(err as Error).message}`);
+        io.stderr(err instanceof ModelEnvironmentError ? err.message : `could not prepare the model environment: ${(err as Error).message}`);
         return 2;
     }
-    if (values.batch) return scoreBatchLocally(config, projectDir, environments, io, outputLocation, stop.signal);
-
-    io.stdout(`Starting one Azure ML inference server per deployment of ${values.stack}, each in its model's environment...`);
-    const endpoint = await Promise.race([startLocalEndpoint({ config, projectDir, environments, env, port }), interrupted]);
-    if (endpoint === "interrupted") {
-        io.stdout("Interrupted: stopping the inference servers...");
-        await stopAllInferenceServers();
-        return 130;
-    }
-    try {
-        describe(endpoint, config, io);
-        const load = values.once ? (config.smokeTest.load ?? defaultLoad) : undefined;
-        const passed = await Promise.race([smokeTest(endpoint, config, projectDir, load, io), interrupted]);
-        if (passed === "interrupted") return 130;
-        if (values.once) return passed ? 0 : 1;
-        io.stdout(`\nServing ${endpoint.scoringUri} until interrupted (Ctrl-C).`);
-        await interrupted;
-        io.stdout("Stopping...");
-        return 0;
-    } finally {
-        await endpoint.stop();
-    }
-}
-
-function describe(endpoint: LocalEndpoint, config: StackConfig, io: LocalCliIo): void {
-    const online = config.onlineEndpoint!;
-    io.stdout(`Local endpoint up in ${(endpoint.startupMs / 1000).toFixed(1)} s`);
-    io.stdout(`  scoring URI: ${endpoint.scoringUri}`);
-    io.stdout(`  key: ${endpoint.keySource}`);
-    if (online.authMode !== "Key") io.stdout(`  (on Azure this endpoint uses ${online.authMode}; locally the key stands in)`);
-    for (const server of endpoint.servers) {
-        const deployment = online.deployments.find((d) => d.name === server.deployment)!;
-        const weight = online.traffic[server.deployment] ?? 0;
-        const mirror = online.mirrorTraffic[server.deployment];
-        io.stdout(`  ${server.deployment}: ${deployment.model}, ${weight}% traffic${mirror ? `, ${mirror}% mirrored` : ""} (inference server ${server.url})`);
-    }
-}
-
-async function smokeTest(
-    endpoint: LocalEndpoint,
-    config: StackConfig,
-    projectDir: string,
-    load: typeof defaultLoad | undefined,
-    io: LocalCliIo,
-): Promise<boolean> {
-    const smoke = config.smokeTest;
-    // With every deployment at 0%, Azure answers 404 through routing: only the header checks apply.
-    const anyLiveTraffic = hasLiveTraffic(config.onlineEndpoint!.traffic);
-    const report = await runSmokeTest({
-        scoringUri: endpoint.scoringUri,
-        request: readScoringRequest(path.resolve(projectDir, smoke.requestFile)),
-        credential: staticCredential(endpoint.key, endpoint.keySource),
-        deployments: config.onlineEndpoint!.deployments.map((d) => d.name).sort(),
-        throughRouting: anyLiveTraffic,
-        allowedPredictions: smoke.allowedPredictions,
-        latencyBudgetMs: smoke.latencyBudgetMs,
-        timeoutMs: smoke.timeoutSeconds * 1000,
-        load: anyLiveTraffic ? load : undefined,
-    });
-    io.stdout(`\n${formatSmokeReport(report)}`);
-    return report.passed;
+    return scoreBatchLocally(config, projectDir, environments, io, outputLocation, stop.signal);
 }
 
 /**

@@ -5,7 +5,8 @@ import { Readable } from "stream";
 import { timingSafeEqual } from "crypto";
 import { chooseDeployment, mirrors } from "./weightedChoice";
 
-export interface LocalRouterOptions {
+/** Where a router sends requests, and whom it lets in: may change while it runs. */
+export interface Routing {
     /** Base URL of each deployment's inference server, by deployment name. */
     readonly deployments: Readonly<Record<string, string>>;
     /** Percent of live traffic per deployment, as on the stack's endpoint. */
@@ -14,6 +15,11 @@ export interface LocalRouterOptions {
     readonly mirrorTraffic: Readonly<Record<string, number>>;
     /** The endpoint key callers must present as `Authorization: Bearer <key>`. */
     readonly key: string;
+    /** Other credentials taken as well (a secondary key, a token). */
+    readonly otherCredentials?: readonly string[];
+}
+
+export interface LocalRouterOptions extends Routing {
     /** Uniform random numbers in [0, 1); tests pass a seeded generator. */
     readonly random?: () => number;
     /** Port on 127.0.0.1 (0: any free port). */
@@ -44,8 +50,10 @@ export class LocalRouter {
     private readonly counters = { served: {} as Record<string, number>, mirrored: {} as Record<string, number>, unauthorized: 0 };
     private readonly pendingMirrors = new Set<Promise<void>>();
     url = "";
+    private routing: Routing;
 
     constructor(private readonly options: LocalRouterOptions) {
+        this.routing = options;
         this.random = options.random ?? Math.random;
         this.server = http.createServer((req, res) => void this.handle(req, res));
         this.proxy.on("error", (err, _req, res) => {
@@ -53,6 +61,11 @@ export class LocalRouter {
             if (!response.headersSent) json(response, 502, { message: `inference server unavailable: ${err.message}` });
             else response.end();
         });
+    }
+
+    /** Routes from now on as `routing` says (an endpoint's deployments, traffic or auth changed). */
+    reroute(routing: Routing): void {
+        this.routing = routing;
     }
 
     get scoringUri(): string {
@@ -81,7 +94,8 @@ export class LocalRouter {
 
     private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
         const path = (req.url ?? "/").split("?")[0];
-        if (req.method === "GET" && path === "/") return json(res, 200, { status: "Healthy", deployments: Object.keys(this.options.deployments).sort() });
+        const routing = this.routing;
+        if (req.method === "GET" && path === "/") return json(res, 200, { status: "Healthy", deployments: Object.keys(routing.deployments).sort() });
         if (path !== "/score" && path !== "/swagger.json") return json(res, 404, { message: `no route ${req.method} ${path}` });
         if (!this.authorized(req.headers.authorization)) {
             this.counters.unauthorized++;
@@ -89,10 +103,10 @@ export class LocalRouter {
         }
 
         const pinned = header(req, "azureml-model-deployment");
-        if (pinned !== undefined && !(pinned in this.options.deployments)) {
+        if (pinned !== undefined && !(pinned in routing.deployments)) {
             return json(res, 404, { message: `deployment ${pinned} does not exist on this endpoint` });
         }
-        const target = pinned ?? chooseDeployment(this.options.traffic, this.random());
+        const target = pinned ?? chooseDeployment(routing.traffic, this.random());
         if (target === undefined) return json(res, 404, { message: "no valid deployments to route to: every deployment has 0% traffic" });
 
         let body: Buffer;
@@ -101,23 +115,23 @@ export class LocalRouter {
         } catch (err) {
             return json(res, 413, { message: (err as Error).message });
         }
-        if (pinned === undefined && req.method === "POST") this.mirror(req, body);
+        if (pinned === undefined && req.method === "POST") this.mirror(routing, req, body);
 
         this.counters.served[target] = (this.counters.served[target] ?? 0) + 1;
         res.setHeader("azureml-model-deployment", target);
         // The key is for this front door only; the inference servers behind it never see it.
         delete req.headers.authorization;
-        this.proxy.web(req, res, { target: this.options.deployments[target], buffer: Readable.from([body]) });
+        this.proxy.web(req, res, { target: routing.deployments[target], buffer: Readable.from([body]) });
     }
 
     /** Copies a live request to the mirror deployment, for its share of traffic; its answer is dropped. */
-    private mirror(req: http.IncomingMessage, body: Buffer): void {
-        for (const [deployment, percent] of Object.entries(this.options.mirrorTraffic)) {
+    private mirror(routing: Routing, req: http.IncomingMessage, body: Buffer): void {
+        for (const [deployment, percent] of Object.entries(routing.mirrorTraffic)) {
             if (!mirrors(percent, this.random())) continue;
             this.counters.mirrored[deployment] = (this.counters.mirrored[deployment] ?? 0) + 1;
             const copy = new Promise<void>((resolve) => {
                 const upstream = http.request(
-                    `${this.options.deployments[deployment]}${req.url ?? "/score"}`,
+                    `${routing.deployments[deployment]}${req.url ?? "/score"}`,
                     { method: req.method, headers: { "content-type": req.headers["content-type"] ?? "application/json" }, timeout: 30_000 },
                     (answer) => answer.resume().on("end", resolve).on("error", () => resolve()),
                 );
@@ -131,9 +145,11 @@ export class LocalRouter {
     }
 
     private authorized(authorization: string | undefined): boolean {
-        const expected = Buffer.from(`Bearer ${this.options.key}`);
         const given = Buffer.from(authorization ?? "");
-        return given.length === expected.length && timingSafeEqual(given, expected);
+        return [this.routing.key, ...(this.routing.otherCredentials ?? [])].some((credential) => {
+            const expected = Buffer.from(`Bearer ${credential}`);
+            return given.length === expected.length && timingSafeEqual(given, expected);
+        });
     }
 }
 

@@ -16,8 +16,11 @@ it("npm run local -- --stack compat --once serves both models side by side and p
         cwd: projectDir,
         maxBuffer: 16 * 1024 * 1024,
     });
-    expect(stdout).toMatch(/environment 1\/2 \(\.venv\/models\/[0-9a-f]{16}\) for diabetes-unscaled:1/);
-    expect(stdout).toMatch(/environment 2\/2 \(\.venv\/models\/[0-9a-f]{16}\) for diabetes-unscaled:2/);
+    const environment = (model: string) => new RegExp(`environment 1/1 \\(\\.venv/models/([0-9a-f]{16})\\) for ${model}`);
+    const blue = environment("diabetes-unscaled:1").exec(stdout)?.[1];
+    const green = environment("diabetes-unscaled:2").exec(stdout)?.[1];
+    expect([blue, green]).toEqual([expect.any(String), expect.any(String)]);
+    expect(blue).not.toBe(green);
     expect(stdout).toMatch(/PASS {2}deployment blue +HTTP 200/);
     expect(stdout).toMatch(/PASS {2}deployment green +HTTP 200/);
     expect(stdout).toContain("smoke: 4 passed, 0 failed");

@@ -24,7 +24,8 @@ export function providerEnvironment(env: NodeJS.ProcessEnv = process.env): Provi
 }
 
 function typeOf(urn: string): string {
-    return urn.split("::")[2];
+    // urn:pulumi:<stack>::<project>::<parent type>$<type>::<name>: the type is the last of the chain.
+    return urn.split("::")[2].split("$").pop()!;
 }
 
 function client(timeoutMs = 30 * 60_000): ArmClient {

@@ -5,7 +5,7 @@ import { randomStringProvider } from "./randomStringProvider";
 const randomString = "random:index/randomString:RandomString";
 
 function only(urn: string): void {
-    const type = urn.split("::")[2];
+    const type = urn.split("::")[2].split("$").pop();
     if (type !== randomString) throw new Error(`the local random provider serves ${randomString} only, not ${type}`);
 }
 

@@ -1,0 +1,160 @@
+import * as path from "path";
+import { ArmHooks, ArmServer } from "../arm/armServer";
+import { datastorePath, defaultDatastoreLocation, StoredResource } from "../arm/resourceRules";
+import { InferenceServer } from "../../lib/local/inferenceServer";
+import { LocalRouter, Routing } from "../../lib/local/localRouter";
+import { prepareModelEnvironments } from "../../lib/local/modelEnvironment";
+
+const endpointType = "microsoft.machinelearningservices/workspaces/onlineendpoints";
+const deploymentType = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments";
+
+interface LiveEndpoint {
+    readonly router: LocalRouter;
+    readonly servers: Map<string, InferenceServer>;
+    body: Record<string, any>;
+}
+
+export interface OnlineDataPlaneOptions {
+    readonly projectDir: string;
+    /** The emulated storage: where registered model files are read from. */
+    readonly storageDir: string;
+    /** The token Entra would hand out here (AADToken endpoints take it). */
+    readonly entraToken: string;
+    readonly progress: (line: string) => void;
+}
+
+/**
+ * Online endpoints' data plane: each endpoint's scoring URI is a local router (traffic, mirror,
+ * the deployment header, the endpoint's auth mode) in front of one Azure inference server per
+ * deployment, started when the deployment is created (its PUT succeeds once the server is live,
+ * fails with the server's reason otherwise) and stopped when it is deleted. A deployment's server
+ * loads the model from the emulated datastore at its registered `modelUri`, in the model's own
+ * Python environment, so a model that was never uploaded, or that cannot load, shows as on Azure.
+ */
+export class OnlineDataPlane {
+    private readonly endpoints = new Map<string, LiveEndpoint>();
+    private arm?: ArmServer;
+
+    constructor(private readonly options: OnlineDataPlaneOptions) {}
+
+    /** The ARM server's hooks; `attach` the server before the first request. */
+    readonly hooks: ArmHooks = {
+        afterPut: (resource, body) => {
+            const type = resource.id.type.toLowerCase();
+            if (type === endpointType) return this.putEndpoint(resource, body);
+            if (type === deploymentType) return this.putDeployment(resource, body);
+            return Promise.resolve();
+        },
+        beforeDelete: async (resource) => {
+            const type = resource.id.type.toLowerCase();
+            if (type === deploymentType) await this.deleteDeployment(resource);
+            if (type === endpointType) await this.deleteEndpoint(resource);
+        },
+    };
+
+    attach(arm: ArmServer): void {
+        this.arm = arm;
+    }
+
+    async stop(): Promise<void> {
+        for (const endpoint of this.endpoints.values()) {
+            await endpoint.router.stop();
+            await Promise.all([...endpoint.servers.values()].map((server) => server.stop()));
+        }
+        this.endpoints.clear();
+    }
+
+    private async putEndpoint(resource: StoredResource, body: Record<string, any>): Promise<Record<string, any>> {
+        let live = this.endpoints.get(resource.id.key);
+        if (!live) {
+            const router = await new LocalRouter({ deployments: {}, traffic: {}, mirrorTraffic: {}, key: "-" }).start();
+            live = { router, servers: new Map(), body };
+            this.endpoints.set(resource.id.key, live);
+        }
+        live.body = body;
+        this.reroute(resource.id.id, live);
+        return { scoringUri: live.router.scoringUri, swaggerUri: `${live.router.url}/swagger.json` };
+    }
+
+    private async putDeployment(resource: StoredResource, body: Record<string, any>): Promise<void> {
+        const endpointKey = resource.id.parent!.toLowerCase();
+        const live = this.endpoints.get(endpointKey);
+        if (!live) throw new Error(`endpoint ${resource.id.parent} has no data plane`);
+        const name = resource.id.name.toLowerCase();
+        const modelDir = this.modelFolder(String(body.properties?.model ?? ""));
+        const modelKey = modelKeyOf(String(body.properties?.model ?? ""));
+        const environments = await prepareModelEnvironments([{ key: modelKey, dir: modelDir }], {
+            projectDir: this.options.projectDir,
+            progress: this.options.progress,
+        });
+        const previous = live.servers.get(name);
+        const server = await InferenceServer.start({
+            deployment: name,
+            modelDir,
+            bin: environments.get(modelKey)!.bin,
+            entryScript: path.join(this.options.projectDir, "serving", "score.py"),
+            projectDir: this.options.projectDir,
+            environmentVariables: body.properties?.environmentVariables ?? {},
+        }).catch((err: Error) => {
+            throw new Error(`deployment ${resource.id.name} failed to start: ${err.message}`);
+        });
+        live.servers.set(name, server);
+        this.reroute(resource.id.parent!, live);
+        // An updated deployment swaps servers once the new one answers, as Azure rolls instances.
+        await previous?.stop();
+    }
+
+    private async deleteDeployment(resource: StoredResource): Promise<void> {
+        const live = this.endpoints.get(resource.id.parent!.toLowerCase());
+        const server = live?.servers.get(resource.id.name.toLowerCase());
+        if (!live || !server) return;
+        live.servers.delete(resource.id.name.toLowerCase());
+        this.reroute(resource.id.parent!, live);
+        await server.stop();
+    }
+
+    private async deleteEndpoint(resource: StoredResource): Promise<void> {
+        const live = this.endpoints.get(resource.id.key);
+        if (!live) return;
+        this.endpoints.delete(resource.id.key);
+        await live.router.stop();
+        await Promise.all([...live.servers.values()].map((server) => server.stop()));
+    }
+
+    /** The router follows the endpoint's traffic and auth mode, and its live deployments. */
+    private reroute(endpointId: string, live: LiveEndpoint): void {
+        const credentials = this.arm!.endpointCredentials(endpointId);
+        const authMode = String(live.body.properties?.authMode ?? "Key");
+        const accepted =
+            authMode === "Key"
+                ? [credentials.primaryKey, credentials.secondaryKey]
+                : authMode === "AMLToken"
+                  ? [credentials.amlToken]
+                  : [this.options.entraToken];
+        const routing: Routing = {
+            deployments: Object.fromEntries([...live.servers].map(([name, server]) => [name, server.url])),
+            traffic: live.body.properties?.traffic ?? {},
+            mirrorTraffic: live.body.properties?.mirrorTraffic ?? {},
+            key: accepted[0],
+            otherCredentials: accepted.slice(1),
+        };
+        live.router.reroute(routing);
+    }
+
+    /** The folder of the model version a deployment names, in the emulated storage. */
+    private modelFolder(modelVersionId: string): string {
+        const version = this.arm!.resource(modelVersionId);
+        if (!version) throw new Error(`model version ${modelVersionId} does not exist`);
+        const location = datastorePath(String(version.body.properties?.modelUri ?? ""));
+        const workspace = this.arm!.resource(/^(.*\/workspaces\/[^/]+)/i.exec(modelVersionId)![1]);
+        if (!location || !workspace) throw new Error(`model version ${modelVersionId} names no datastore path`);
+        const { account, container } = defaultDatastoreLocation(workspace);
+        return path.join(this.options.storageDir, account, container, ...location.path.split("/"));
+    }
+}
+
+/** `name:version` from a model version's ARM id. */
+function modelKeyOf(id: string): string {
+    const match = /\/models\/([^/]+)\/versions\/([^/]+)$/i.exec(id);
+    return match ? `${match[1]}:${match[2]}` : id;
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { ArmServer } from "./arm/armServer";
+import { OnlineDataPlane } from "./dataPlane/onlineDataPlane";
+
+export interface LocalAzureOptions {
+    readonly projectDir: string;
+    readonly progress: (line: string) => void;
+    /** Milliseconds each operation takes, by lower-case resource type (realistic delays for benchmarks). */
+    readonly delays?: Readonly<Record<string, number>>;
+}
+
+export const emulatorSubscription = "00000000-0000-0000-0000-0000000000e1";
+export const emulatorTenant = "00000000-0000-0000-0000-0000000000e2";
+
+/**
+ * Azure on this machine, for one run: the Resource Manager, the online endpoints' data plane and
+ * emulated storage (under `.local/emulator`, emptied at start), and the environment the Pulumi
+ * engine and its plugins need to use them - the emulator's provider plugins and stand-in `az` on
+ * PATH, @azure/identity narrowed to the Azure CLI credential (no credential probes a network
+ * address), the ARM URL and the subscription. Nothing listens beyond 127.0.0.1.
+ */
+export class LocalAzure {
+    private constructor(
+        readonly arm: ArmServer,
+        readonly dataPlane: OnlineDataPlane,
+        private readonly token: string,
+        private readonly projectDir: string,
+    ) {}
+
+    static async start(options: LocalAzureOptions): Promise<LocalAzure> {
+        const root = path.join(options.projectDir, ".local", "emulator");
+        fs.rmSync(root, { recursive: true, force: true });
+        const storageDir = path.join(root, "storage");
+        fs.mkdirSync(storageDir, { recursive: true });
+        const token = randomBytes(24).toString("base64url");
+        const dataPlane = new OnlineDataPlane({ projectDir: options.projectDir, storageDir, entraToken: token, progress: options.progress });
+        const arm = await new ArmServer({ token, storageDir, delays: options.delays, hooks: dataPlane.hooks }).start();
+        dataPlane.attach(arm);
+        return new LocalAzure(arm, dataPlane, token, options.projectDir);
+    }
+
+    /** The environment of the engine and the plugins it starts. */
+    engineEnvironment(): Record<string, string> {
+        const bins = [path.join(this.projectDir, "emulator", "bin"), path.join(this.projectDir, "node_modules", "@pulumi", "pulumi")];
+        return {
+            PATH: [...bins, process.env.PATH ?? ""].join(path.delimiter),
+            AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
+            AZUREML_EMULATOR_TOKEN: this.token,
+            AZUREML_ARM_ENDPOINT: this.arm.url,
+            ARM_SUBSCRIPTION_ID: emulatorSubscription,
+            ARM_TENANT_ID: emulatorTenant,
+        };
+    }
+
+    /** Every ARM operation and every change of live traffic, as JSON, for after the run. */
+    writeTimeline(file: string): void {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, `${JSON.stringify({ operations: this.arm.operations, traffic: this.arm.trafficTimeline }, null, 2)}\n`);
+    }
+
+    async stop(): Promise<void> {
+        await this.dataPlane.stop();
+        await this.arm.stop();
+    }
+}
