@@ -75,7 +75,15 @@ export async function runLocalCli(argv: readonly string[], io: LocalCliIo, proje
     });
 
     if (!values.batch) {
-        return runStackThroughEngine({ projectDir, stack: values.stack!, once: values.once!, io, signal: stop.signal, interrupted });
+        return runStackThroughEngine({
+            projectDir,
+            stack: values.stack!,
+            once: values.once!,
+            protectsResources: config.protectResources,
+            io,
+            signal: stop.signal,
+            interrupted,
+        });
     }
 
     const model = defaultBatchDeployment(config).model;

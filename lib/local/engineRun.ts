@@ -9,6 +9,8 @@ export interface EngineRunOptions {
     readonly stack: string;
     /** Up, then `preview --expect-no-changes`, then destroy; the exit code is the verdict. */
     readonly once: boolean;
+    /** The stack protects its resources (`protectResources`): `destroy` would be refused, so --once skips it. */
+    readonly protectsResources: boolean;
     readonly io: { readonly stdout: (text: string) => void; readonly stderr: (text: string) => void };
     /** Aborts the engine's operation and ends the run (Ctrl-C). */
     readonly signal: AbortSignal;
@@ -47,6 +49,11 @@ export async function runStackThroughEngine(options: EngineRunOptions): Promise<
         io.stdout("\nA preview right after the update must show no changes:");
         await engine.preview({ expectNoChanges: true, onOutput: lines, signal });
         lines.flush();
+        if (options.protectsResources) {
+            io.stdout(`\n${stack} protects its resources (protectResources: true): the engine would refuse to destroy them, so --once leaves them; the emulator goes with this run.`);
+            io.stdout(`${stack}: up (smoke test passed inside it), a preview with no changes: all passed`);
+            return 0;
+        }
         await engine.destroy({ onOutput: lines, signal });
         lines.flush();
         io.stdout(`\n${stack}: up (smoke test passed inside it), a preview with no changes, destroy: all passed`);
