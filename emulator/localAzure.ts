@@ -6,6 +6,8 @@ import { OnlineDataPlane } from "./dataPlane/onlineDataPlane";
 
 export interface LocalAzureOptions {
     readonly projectDir: string;
+    /** Names this run's folder, `.local/emulator/<name>` (the stack): runs of other stacks may go on beside it. */
+    readonly name: string;
     readonly progress: (line: string) => void;
     /** Milliseconds each operation takes, by lower-case resource type (realistic delays for benchmarks). */
     readonly delays?: Readonly<Record<string, number>>;
@@ -16,7 +18,7 @@ export const emulatorTenant = "00000000-0000-0000-0000-0000000000e2";
 
 /**
  * Azure on this machine, for one run: the Resource Manager, the online endpoints' data plane and
- * emulated storage (under `.local/emulator`, emptied at start), and the environment the Pulumi
+ * emulated storage (under `.local/emulator/<name>`, emptied at start), and the environment the Pulumi
  * engine and its plugins need to use them - the emulator's provider plugins and stand-in `az` on
  * PATH, @azure/identity narrowed to the Azure CLI credential (no credential probes a network
  * address), the ARM URL and the subscription. Nothing listens beyond 127.0.0.1.
@@ -30,7 +32,7 @@ export class LocalAzure {
     ) {}
 
     static async start(options: LocalAzureOptions): Promise<LocalAzure> {
-        const root = path.join(options.projectDir, ".local", "emulator");
+        const root = path.join(options.projectDir, ".local", "emulator", options.name);
         fs.rmSync(root, { recursive: true, force: true });
         const storageDir = path.join(root, "storage");
         fs.mkdirSync(storageDir, { recursive: true });
@@ -46,6 +48,8 @@ export class LocalAzure {
         const bins = [path.join(this.projectDir, "emulator", "bin"), path.join(this.projectDir, "node_modules", "@pulumi", "pulumi")];
         return {
             PATH: [...bins, process.env.PATH ?? ""].join(path.delimiter),
+            // The dynamic-provider plugin finds its code, and the code its modules, from any work dir.
+            NODE_PATH: path.join(this.projectDir, "node_modules"),
             AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
             AZUREML_EMULATOR_TOKEN: this.token,
             AZUREML_ARM_ENDPOINT: this.arm.url,

@@ -29,7 +29,7 @@ export interface EngineRunOptions {
 export async function runStackThroughEngine(options: EngineRunOptions): Promise<number> {
     const { projectDir, stack, io, signal } = options;
     const lines = lineWriter(io.stdout);
-    const azure = await LocalAzure.start({ projectDir, progress: io.stdout });
+    const azure = await LocalAzure.start({ projectDir, name: stack, progress: io.stdout });
     const stateDir = path.join(projectDir, ".local", "state", stack);
     fs.rmSync(stateDir, { recursive: true, force: true });
     try {

@@ -1,0 +1,118 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { LocalAzure } from "../../emulator/localAzure";
+import { EngineStack } from "../../lib/engine/engineStack";
+import { main } from "../../program";
+import { projectDir } from "../support/stackFile";
+
+/**
+ * The claims that matter most to a user, proven by the real engine running the program against
+ * the emulator: up from nothing with no secret in plaintext in the state, no diff on a re-run, a
+ * traffic change that updates only what it must, an endpoint tag change that never leaves the
+ * endpoint without live traffic, a deployment removed in one up. Slow (several engine runs).
+ */
+jest.setTimeout(900_000);
+
+let azure: LocalAzure;
+let scratch: string;
+const stateDir = () => path.join(scratch, "state");
+
+beforeAll(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "engine-scenarios-"));
+    fs.copyFileSync(path.join(projectDir, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
+    azure = await LocalAzure.start({ projectDir, name: "engine-scenarios", progress: () => undefined });
+});
+afterAll(async () => {
+    await azure?.stop();
+    fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Dev's committed config with a change, as the stack file the engine reads. */
+function devWith(change: (config: Record<string, any>) => void = () => undefined): Promise<EngineStack> {
+    const document = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
+    const own = Object.fromEntries(Object.entries(document.config).map(([k, v]) => [k.replace(/^azureml-mlflow:/, ""), v]));
+    change(own);
+    const config = Object.fromEntries(Object.entries(own).map(([k, v]) => [k.includes(":") ? k : `azureml-mlflow:${k}`, v]));
+    fs.writeFileSync(path.join(scratch, "Pulumi.dev.yaml"), toYaml({ config }));
+    return EngineStack.open({ projectDir: scratch, stack: "dev", stateDir: stateDir(), program: async () => main(), env: azure.engineEnvironment() });
+}
+
+const endpointTraffic = () => azure.arm.trafficTimeline.filter((m) => /\/onlineEndpoints\//i.test(m.endpoint));
+const liveTotal = (traffic: Record<string, number>) => Object.values(traffic).reduce((a, b) => a + b, 0);
+
+it("a. up from nothing: every resource created, the smoke test passed inside it, no key or token in plaintext in the state", async () => {
+    const up = await (await devWith()).up();
+    expect(up.summary.result).toBe("succeeded");
+    expect(up.outputs.smokeTest.value).toMatchObject({ passed: true });
+    const endpointId = up.outputs.onlineEndpointId.value as string;
+    const credentials = azure.arm.endpointCredentials(endpointId);
+    const state = fs.readdirSync(stateDir(), { recursive: true }).map(String).filter((f) => f.endsWith(".json"));
+    const text = state.map((f) => fs.readFileSync(path.join(stateDir(), f), "utf8")).join("\n");
+    expect(text.length).toBeGreaterThan(10_000);
+    for (const secret of [credentials.primaryKey, credentials.secondaryKey, credentials.amlToken, azure.engineEnvironment().AZUREML_EMULATOR_TOKEN]) {
+        expect(text).not.toContain(secret);
+    }
+    expect(text).toContain("4dabf18193072939515e22adb298388d"); // the key is there, as a secret
+});
+
+it("b. a preview right after up shows no changes", async () => {
+    const preview = await (await devWith()).preview({ expectNoChanges: true });
+    expect(Object.keys(preview.changeSummary)).toEqual(["same"]);
+});
+
+it("c. traffic 100/0 to 50/50 updates the traffic resource and what fingerprints it, replaces nothing", async () => {
+    const stack = await devWith((c) => {
+        c.onlineEndpoint.traffic = { blue: 50, green: 50 };
+        c.onlineEndpoint.mirrorTraffic = {};
+    });
+    const preview = await stack.preview({ diff: true });
+    expect(preview.changeSummary).not.toHaveProperty("replace");
+    expect(preview.changeSummary).not.toHaveProperty("delete");
+    expect(preview.stdout).toMatch(/~ .*pulumi-nodejs:dynamic\/azureml:OnlineEndpointTraffic/);
+    expect(preview.stdout).not.toMatch(/~ .*OnlineDeployment/);
+    await stack.up();
+    expect(endpointTraffic().pop()).toMatchObject({ traffic: { blue: 50, green: 50 }, mirrorTraffic: {} });
+});
+
+it("d. a tag changed on the endpoint: live traffic at every moment of the update", async () => {
+    const before = endpointTraffic().length;
+    await (
+        await devWith((c) => {
+            c.onlineEndpoint.traffic = { blue: 50, green: 50 };
+            c.onlineEndpoint.mirrorTraffic = {};
+            c.tags = { ...c.tags, costCenter: "42" };
+        })
+    ).up();
+    const during = endpointTraffic().slice(before);
+    expect(during.length).toBeGreaterThan(0);
+    for (const moment of during) expect(liveTotal(moment.traffic)).toBe(100);
+});
+
+it("e. green removed from config: one up takes its traffic away and deletes it, with no refusal", async () => {
+    const up = await (
+        await devWith((c) => {
+            c.onlineEndpoint.deployments = c.onlineEndpoint.deployments.filter((d: { name: string }) => d.name !== "green");
+            c.onlineEndpoint.traffic = { blue: 100 };
+            c.onlineEndpoint.mirrorTraffic = {};
+            c.tags = { ...c.tags, costCenter: "42" };
+        })
+    ).up();
+    expect(up.summary.resourceChanges).toMatchObject({ delete: 1 });
+    expect(azure.arm.operations.filter((o) => o.status === "Refused")).toEqual([]);
+    const endpoint = up.outputs.onlineEndpointId.value as string;
+    expect(azure.arm.resource(`${endpoint}/deployments/green`)).toBeUndefined();
+});
+
+it("h. destroy on dev succeeds and leaves the retained model versions behind", async () => {
+    const stack = await devWith((c) => {
+        c.onlineEndpoint.deployments = c.onlineEndpoint.deployments.filter((d: { name: string }) => d.name !== "green");
+        c.onlineEndpoint.traffic = { blue: 100 };
+        c.onlineEndpoint.mirrorTraffic = {};
+        c.tags = { ...c.tags, costCenter: "42" };
+    });
+    const versions = () => azure.arm.operations.filter((o) => /\/models\/[^/]+\/versions\//.test(o.id) && o.method === "DELETE");
+    await stack.destroy();
+    expect(versions()).toEqual([]);
+});
