@@ -87,8 +87,11 @@ it("creates, keeps, updates in place, replaces and destroys through the engine a
     expect((await same.preview({ expectNoChanges: true })).changeSummary).toEqual({ same: 5 });
 
     const tagged = await stack("b", "check-endpoint");
-    expect((await tagged.preview()).changeSummary).toEqual({ same: 4, update: 1 });
-    await tagged.up();
+    // The preview also lists the endpoint, which reads the workspace's name: unknown while the
+    // workspace is being updated, here (see emulator/README.md). The update itself, with known
+    // values, touches the workspace only.
+    expect((await tagged.preview()).changeSummary).toEqual({ same: 3, update: 2 });
+    expect((await tagged.up()).summary.resourceChanges).toEqual({ same: 4, update: 1 });
 
     const renamed = await stack("b", "check-endpoint-2");
     expect((await renamed.preview()).changeSummary).toMatchObject({ replace: 1 });

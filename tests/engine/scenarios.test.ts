@@ -90,6 +90,56 @@ it("d. a tag changed on the endpoint: live traffic at every moment of the update
     for (const moment of during) expect(liveTotal(moment.traffic)).toBe(100);
 });
 
+/** A step of `preview --diff` output: its sign, an azure-native ML type, the operation, the resource's name. */
+function step(sign: string, type: string, operation: string, name: string): RegExp {
+    // An existing resource's step shows its [id=...] before its [urn=...].
+    return new RegExp(`${sign} azure-native:machinelearningservices:${type}: \\(${operation}\\)\\s*\\n(?:\\s*\\[id=[^\\]]*\\]\\s*\\n)?\\s*\\[urn=[^\\]]*::${name}`);
+}
+
+/** A copy of dev's v2 model folder in the scratch space, changed by `change`. */
+function modelCopy(name: string, change: (dir: string) => void): string {
+    const dir = path.join(scratch, name);
+    fs.cpSync(path.join(projectDir, "models", "diabetes-v2"), dir, { recursive: true });
+    change(dir);
+    return dir;
+}
+
+/** Dev at 50/50 with green serving a model version of its own (version 3, 4, ...). */
+function devWithGreenModel(version: number, dir: string) {
+    return devWith((c) => {
+        c.models = [...c.models, { name: "diabetes-classifier", version, path: dir, description: `green, version ${version}` }];
+        c.onlineEndpoint.deployments.find((d: { name: string }) => d.name === "green").model = `diabetes-classifier:${version}`;
+        c.onlineEndpoint.traffic = { blue: 50, green: 50 };
+        c.onlineEndpoint.mirrorTraffic = {};
+        c.tags = { ...c.tags, costCenter: "42" };
+    });
+}
+
+it("f. green's model files changed: a new version registered, the old one kept, green updated, blue untouched", async () => {
+    const changed = modelCopy("model-v3", (dir) => fs.appendFileSync(path.join(dir, "MLmodel"), "# retrained\n"));
+    const stack = await devWithGreenModel(3, changed);
+    const preview = await stack.preview({ diff: true });
+    expect(preview.stdout).toMatch(step("\\+", "ModelVersion", "create", "models-diabetes-classifier-v3-"));
+    expect(preview.stdout).toMatch(step("~", "OnlineDeployment", "update", "online-green"));
+    expect(preview.stdout).not.toMatch(step("[-+~]", "OnlineDeployment", "[a-z]+", "online-blue"));
+    expect(preview.stdout).not.toMatch(step("-", "ModelVersion", "delete", "models-diabetes-classifier-v2-"));
+    const up = await stack.up();
+    const versions = up.outputs.modelVersions.value as Record<string, string>;
+    expect(Object.keys(versions).sort()).toEqual(["diabetes-classifier:1", "diabetes-classifier:2", "diabetes-classifier:3"]);
+    for (const id of Object.values(versions)) expect(azure.arm.resource(id)).toBeDefined();
+});
+
+it("i. a deployment whose model cannot load fails the up with the server's reason, and live traffic stays where it was", async () => {
+    const broken = modelCopy("model-v4", (dir) => fs.writeFileSync(path.join(dir, "model.pkl"), "this is not a pickle"));
+    const before = endpointTraffic().at(-1)!;
+    const failure = await (await devWithGreenModel(4, broken)).up().catch((err: Error) => err);
+    expect(failure).toBeInstanceOf(Error);
+    expect(String((failure as Error).message)).toMatch(/deployment green failed to start: the inference server for green exited/);
+    expect(String((failure as Error).message)).toMatch(/pickle|Unpickling|load/i);
+    expect(endpointTraffic().at(-1)).toEqual(before);
+    expect(liveTotal(before.traffic)).toBe(100);
+});
+
 it("e. green removed from config: one up takes its traffic away and deletes it, with no refusal", async () => {
     const up = await (
         await devWith((c) => {
@@ -99,7 +149,7 @@ it("e. green removed from config: one up takes its traffic away and deletes it, 
             c.tags = { ...c.tags, costCenter: "42" };
         })
     ).up();
-    expect(up.summary.resourceChanges).toMatchObject({ delete: 1 });
+    expect(up.stdout).toMatch(/- {2}azure-native:machinelearningservices:OnlineDeployment online-green deleted/);
     expect(azure.arm.operations.filter((o) => o.status === "Refused")).toEqual([]);
     const endpoint = up.outputs.onlineEndpointId.value as string;
     expect(azure.arm.resource(`${endpoint}/deployments/green`)).toBeUndefined();

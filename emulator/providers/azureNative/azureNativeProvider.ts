@@ -104,12 +104,13 @@ export function azureNativeProvider(env: ProviderEnvironment = providerEnvironme
             const before = (olds[inputsKey] ?? olds) as Record<string, unknown>;
             const { source: _source, ...comparable } = news;
             const keys = [...new Set([...Object.keys(comparable), ...Object.keys(before)])].filter((k) => k !== inputsKey && k !== "source");
-            // A value still unknown in a preview is taken as unchanged: the real provider supports
-            // preview and returns the outputs it already knows (a workspace's name and id stay known
-            // while its tags change); the node provider host cannot, so without this every resource
-            // that reads such an output would preview as replaced. `up` diffs with known values.
-            const changed = keys.filter((key) => !containsUnknown(comparable[key]) && !same(before[key], comparable[key]));
-            const replaces = changed.filter((key) => shape?.replaceOnChanges.includes(key));
+            // A value still unknown in a preview may change, but never forces a replacement here:
+            // the real provider supports preview and returns the outputs it already knows (a
+            // workspace's name stays known while its tags change); the node provider host cannot,
+            // so without this every resource reading such an output would preview as replaced.
+            // `up` diffs with known values.
+            const changed = keys.filter((key) => containsUnknown(comparable[key]) || !same(before[key], comparable[key]));
+            const replaces = changed.filter((key) => !containsUnknown(comparable[key]) && shape?.replaceOnChanges.includes(key));
             return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
         },
 
