@@ -20,6 +20,8 @@ describe("npm run local: refusing bad requests up front", () => {
     it("rejects unknown options and contradictory modes", async () => {
         expect((await local(["--verbose"])).code).toBe(2);
         expect((await local(["--once", "--batch"])).stderr).toContain("--once and --batch do not go together");
+        expect((await local(["preview", "--once"])).stderr).toContain("preview goes without --once and --batch");
+        expect((await local(["deploy"])).stderr).toContain('unknown command "deploy"');
         expect((await local(["--output-uri", "azureml://datastores/workspaceblobstore/paths/p.csv"])).stderr).toContain("goes with --batch only");
         expect((await local(["--batch", "--output-uri", "p.csv"])).stderr).toContain("--output-uri p.csv: names no datastore path");
     });

@@ -8,7 +8,8 @@ import { DatastoreLocation, parseDatastoreUri } from "../batch/datastoreUri";
 import { runStackThroughEngine } from "./engineRun";
 import { ModelEnvironment, ModelEnvironmentError, prepareModelEnvironments } from "./modelEnvironment";
 
-export const localUsage = `Usage: npm run local -- [--stack <name>] [--once | --batch [--output-uri <uri>]]
+export const localUsage = `Usage: npm run local -- [preview] [--stack <name>] [--once | --batch [--output-uri <uri>]]
+  preview             print the engine's \`pulumi preview --diff\` of the stack into a fresh emulator
   --stack <name>      the stack to run (default dev): \`pulumi up\` by the real engine into Azure on this
                       machine (emulator/), the post-deploy smoke test inside it; then serves until Ctrl-C
   --once              up, then \`preview --expect-no-changes\`, then destroy; the exit code is the verdict
@@ -24,9 +25,11 @@ export interface LocalCliIo {
 /** `npm run local`: 0 on success, 1 when the smoke test or batch scoring fails, 2 for usage or setup errors. */
 export async function runLocalCli(argv: readonly string[], io: LocalCliIo, projectDir: string): Promise<number> {
     let values;
+    let command = "";
     try {
-        values = parseArgs({
+        const parsed = parseArgs({
             args: [...argv],
+            allowPositionals: true,
             options: {
                 stack: { type: "string", default: "dev" },
                 once: { type: "boolean", default: false },
@@ -34,9 +37,16 @@ export async function runLocalCli(argv: readonly string[], io: LocalCliIo, proje
                 "output-uri": { type: "string" },
             },
             strict: true,
-        }).values;
+        });
+        values = parsed.values;
+        command = parsed.positionals.join(" ");
+        if (command !== "" && command !== "preview") throw new Error(`unknown command "${command}"`);
     } catch (err) {
         io.stderr(`${(err as Error).message}\n\n${localUsage}`);
+        return 2;
+    }
+    if (command === "preview" && (values.once || values.batch)) {
+        io.stderr(`preview goes without --once and --batch\n\n${localUsage}`);
         return 2;
     }
     if (values.once && values.batch) {
@@ -78,7 +88,7 @@ export async function runLocalCli(argv: readonly string[], io: LocalCliIo, proje
         return runStackThroughEngine({
             projectDir,
             stack: values.stack!,
-            once: values.once!,
+            mode: command === "preview" ? "preview" : values.once ? "once" : "serve",
             protectsResources: config.protectResources,
             io,
             signal: stop.signal,

@@ -7,8 +7,11 @@ import { endpointKeyVariable } from "../smoke/scoringCredential";
 export interface EngineRunOptions {
     readonly projectDir: string;
     readonly stack: string;
-    /** Up, then `preview --expect-no-changes`, then destroy; the exit code is the verdict. */
-    readonly once: boolean;
+    /**
+     * serve: up, then serve until interrupted; once: up, `preview --expect-no-changes`, destroy (the
+     * exit code is the verdict); preview: the engine's `preview --diff` only.
+     */
+    readonly mode: "serve" | "once" | "preview";
     /** The stack protects its resources (`protectResources`): `destroy` would be refused, so --once skips it. */
     readonly protectsResources: boolean;
     readonly io: { readonly stdout: (text: string) => void; readonly stderr: (text: string) => void };
@@ -36,11 +39,16 @@ export async function runStackThroughEngine(options: EngineRunOptions): Promise<
         // Imported here: the program module declares nothing until main() runs, inside the engine.
         const { main } = await import("../../program");
         const engine = await EngineStack.open({ projectDir, stack, stateDir, program: async () => main(), env: azure.engineEnvironment() });
+        if (options.mode === "preview") {
+            await engine.preview({ diff: true, onOutput: lines, signal });
+            lines.flush();
+            return 0;
+        }
         const up = await engine.up({ onOutput: lines, signal });
         lines.flush();
         const outputs = Object.fromEntries(Object.entries(up.outputs).map(([key, output]) => [key, output.value]));
         describeEndpoint(outputs, projectDir, io);
-        if (!options.once) {
+        if (options.mode === "serve") {
             io.stdout(`\nServing ${outputs.scoringUri} until interrupted (Ctrl-C).`);
             await options.interrupted;
             io.stdout("Stopping...");
