@@ -1,8 +1,12 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ArmServer } from "./arm/armServer";
+import { ArmHooks, ArmServer } from "./arm/armServer";
+import { defaultDatastoreLocation } from "./arm/resourceRules";
+import { BatchDataPlane } from "./dataPlane/batchDataPlane";
 import { OnlineDataPlane } from "./dataPlane/onlineDataPlane";
+
+const batchEndpointType = "microsoft.machinelearningservices/workspaces/batchendpoints";
 
 export interface LocalAzureOptions {
     readonly projectDir: string;
@@ -27,6 +31,7 @@ export class LocalAzure {
     private constructor(
         readonly arm: ArmServer,
         readonly dataPlane: OnlineDataPlane,
+        readonly batchPlane: BatchDataPlane,
         private readonly token: string,
         private readonly projectDir: string,
     ) {}
@@ -37,10 +42,27 @@ export class LocalAzure {
         const storageDir = path.join(root, "storage");
         fs.mkdirSync(storageDir, { recursive: true });
         const token = randomBytes(24).toString("base64url");
-        const dataPlane = new OnlineDataPlane({ projectDir: options.projectDir, storageDir, entraToken: token, progress: options.progress });
-        const arm = await new ArmServer({ token, storageDir, delays: options.delays, hooks: dataPlane.hooks }).start();
+        const planes = { projectDir: options.projectDir, storageDir, entraToken: token, progress: options.progress };
+        const dataPlane = new OnlineDataPlane(planes);
+        const batchPlane = new BatchDataPlane(planes);
+        const hooks: ArmHooks = {
+            afterPut: (resource, body) =>
+                resource.id.type.toLowerCase() === batchEndpointType ? batchPlane.putEndpoint(resource) : dataPlane.hooks.afterPut!(resource, body),
+            beforeDelete: (resource) =>
+                resource.id.type.toLowerCase() === batchEndpointType ? batchPlane.deleteEndpoint(resource) : dataPlane.hooks.beforeDelete!(resource),
+        };
+        const arm = await new ArmServer({ token, storageDir, delays: options.delays, hooks }).start();
         dataPlane.attach(arm);
-        return new LocalAzure(arm, dataPlane, token, options.projectDir);
+        batchPlane.attach(arm);
+        return new LocalAzure(arm, dataPlane, batchPlane, token, options.projectDir);
+    }
+
+    /** `<account>/<container>` of a workspace's default datastore in the emulated storage. */
+    defaultStorageOf(workspaceId: string): string {
+        const workspace = this.arm.resource(workspaceId);
+        if (!workspace) throw new Error(`no workspace ${workspaceId}`);
+        const { account, container } = defaultDatastoreLocation(workspace);
+        return path.join(account, container);
     }
 
     /** The environment of the engine and the plugins it starts. */
@@ -66,6 +88,7 @@ export class LocalAzure {
 
     async stop(): Promise<void> {
         await this.dataPlane.stop();
+        await this.batchPlane.stop();
         await this.arm.stop();
     }
 }

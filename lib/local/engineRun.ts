@@ -1,7 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { LocalAzure } from "../../emulator/localAzure";
+import { runBatchJob, freshOutputUri } from "../batch/batchJobClient";
+import { parseDatastoreUri } from "../batch/datastoreUri";
+import { azureCredential } from "../azure/credential";
 import { EngineStack } from "../engine/engineStack";
+import { entraCredential } from "../smoke/scoringCredential";
 import { endpointKeyVariable } from "../smoke/scoringCredential";
 
 export interface EngineRunOptions {
@@ -11,7 +15,9 @@ export interface EngineRunOptions {
      * serve: up, then serve until interrupted; once: up, `preview --expect-no-changes`, destroy (the
      * exit code is the verdict); preview: the engine's `preview --diff` only.
      */
-    readonly mode: "serve" | "once" | "preview";
+    readonly mode: "serve" | "once" | "preview" | "batch";
+    /** batch: where the job writes (a datastore URI); default a fresh path in the default datastore. */
+    readonly outputUri?: string;
     /** The stack protects its resources (`protectResources`): `destroy` would be refused, so --once skips it. */
     readonly protectsResources: boolean;
     readonly io: { readonly stdout: (text: string) => void; readonly stderr: (text: string) => void };
@@ -48,23 +54,29 @@ export async function runStackThroughEngine(options: EngineRunOptions): Promise<
         lines.flush();
         const outputs = Object.fromEntries(Object.entries(up.outputs).map(([key, output]) => [key, output.value]));
         describeEndpoint(outputs, projectDir, io);
+        if (options.mode === "batch") {
+            const passed = await runBatchJobLocally(outputs, azure, options);
+            if (!passed) return 1;
+        }
         if (options.mode === "serve") {
             io.stdout(`\nServing ${outputs.scoringUri} until interrupted (Ctrl-C).`);
             await options.interrupted;
             io.stdout("Stopping...");
             return 0;
         }
-        io.stdout("\nA preview right after the update must show no changes:");
-        await engine.preview({ expectNoChanges: true, onOutput: lines, signal });
-        lines.flush();
+        if (options.mode === "once") {
+            io.stdout("\nA preview right after the update must show no changes:");
+            await engine.preview({ expectNoChanges: true, onOutput: lines, signal });
+            lines.flush();
+        }
         if (options.protectsResources) {
             io.stdout(`\n${stack} protects its resources (protectResources: true): the engine would refuse to destroy them, so --once leaves them; the emulator goes with this run.`);
-            io.stdout(`${stack}: up (smoke test passed inside it), a preview with no changes: all passed`);
+            io.stdout(`${stack}: ${verdictSteps(options.mode)}: all passed`);
             return 0;
         }
         await engine.destroy({ onOutput: lines, signal });
         lines.flush();
-        io.stdout(`\n${stack}: up (smoke test passed inside it), a preview with no changes, destroy: all passed`);
+        io.stdout(`\n${stack}: ${verdictSteps(options.mode)}, destroy: all passed`);
         return 0;
     } catch (err) {
         lines.flush();
@@ -74,6 +86,45 @@ export async function runStackThroughEngine(options: EngineRunOptions): Promise<
     } finally {
         azure.writeTimeline(path.join(projectDir, ".local", `timeline-${stack}.json`));
         await azure.stop();
+    }
+}
+
+function verdictSteps(mode: EngineRunOptions["mode"]): string {
+    return mode === "batch" ? "up (smoke test passed inside it), a batch job through the batch endpoint" : "up (smoke test passed inside it), a preview with no changes";
+}
+
+/**
+ * A job through the stack's batch endpoint, as `npm run batch` submits it (same client): the
+ * registered input folder, the output at `outputUri` or a fresh path in the default datastore.
+ */
+async function runBatchJobLocally(outputs: Record<string, any>, azure: LocalAzure, options: EngineRunOptions): Promise<boolean> {
+    const { io } = options;
+    if (!outputs.batchScoringUri) {
+        io.stderr(`stack ${options.stack} has no batch endpoint`);
+        return false;
+    }
+    // This process calls the endpoint itself, with the credential the engine's plugins use.
+    Object.assign(process.env, azure.engineEnvironment());
+    const endpointName = String(outputs.batchEndpointName);
+    const outputUri = options.outputUri ?? freshOutputUri(String(outputs.defaultDatastoreId), endpointName);
+    io.stdout(`\nBatch job through ${outputs.batchScoringUri}:`);
+    try {
+        const result = await runBatchJob({
+            scoringUri: String(outputs.batchScoringUri),
+            credential: entraCredential(azureCredential()),
+            input: { uri: String(outputs.batchInputDataUri), type: "UriFolder" },
+            outputUri,
+            timeoutMs: 30 * 60_000,
+            pollIntervalMs: 1000,
+            onProgress: (line) => io.stdout(`  ${line}`),
+        });
+        const location = parseDatastoreUri(result.outputUri)!;
+        const file = path.join(options.projectDir, ".local", "emulator", options.stack, "storage", azure.defaultStorageOf(String(outputs.workspaceId)), ...location.path.split("/"));
+        io.stdout(`predictions: ${path.relative(options.projectDir, file)} (no header line; columns row, prediction, file_name)`);
+        return true;
+    } catch (err) {
+        io.stderr(`batch job failed: ${(err as Error).message}`);
+        return false;
     }
 }
 
