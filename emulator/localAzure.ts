@@ -13,7 +13,10 @@ export interface LocalAzureOptions {
     /** Names this run's folder, `.local/emulator/<name>` (the stack): runs of other stacks may go on beside it. */
     readonly name: string;
     readonly progress: (line: string) => void;
-    /** Milliseconds each operation takes, by lower-case resource type (realistic delays for benchmarks). */
+    /**
+     * Milliseconds each operation takes, by lower-case resource type. Default: none, or the seconds
+     * in the JSON file `AZUREML_EMULATOR_DELAYS` names (e.g. emulator/delays.realistic.json).
+     */
     readonly delays?: Readonly<Record<string, number>>;
 }
 
@@ -51,7 +54,8 @@ export class LocalAzure {
             beforeDelete: (resource) =>
                 resource.id.type.toLowerCase() === batchEndpointType ? batchPlane.deleteEndpoint(resource) : dataPlane.hooks.beforeDelete!(resource),
         };
-        const arm = await new ArmServer({ token, storageDir, delays: options.delays, hooks }).start();
+        const delays = options.delays ?? delaysFromFile(process.env.AZUREML_EMULATOR_DELAYS);
+        const arm = await new ArmServer({ token, storageDir, delays, hooks }).start();
         dataPlane.attach(arm);
         batchPlane.attach(arm);
         return new LocalAzure(arm, dataPlane, batchPlane, token, options.projectDir);
@@ -91,4 +95,15 @@ export class LocalAzure {
         await this.batchPlane.stop();
         await this.arm.stop();
     }
+}
+
+/** Provisioning delays from a JSON file of seconds by lower-case resource type (keys starting with _ are notes). */
+export function delaysFromFile(file: string | undefined): Record<string, number> | undefined {
+    if (!file) return undefined;
+    const seconds = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    return Object.fromEntries(
+        Object.entries(seconds)
+            .filter(([type, value]) => !type.startsWith("_") && typeof value === "number")
+            .map(([type, value]) => [type.toLowerCase(), (value as number) * 1000]),
+    );
 }
