@@ -1,7 +1,6 @@
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { promisify } from "util";
+import { npmRunLocal, verdict } from "../support/npmRunLocal";
 import { projectDir } from "../support/stackFile";
 
 /**
@@ -13,14 +12,10 @@ import { projectDir } from "../support/stackFile";
 jest.setTimeout(600_000);
 
 it("runs a batch job through the emulated batch endpoint and writes one headerless line per input row", async () => {
-    const { stdout, code } = await promisify(execFile)("npm", ["run", "local", "--", "--stack", "prod", "--batch"], {
-        cwd: projectDir,
-        maxBuffer: 16 * 1024 * 1024,
-    }).then(
-        (done) => ({ ...done, code: 0 }),
-        (failed: { stdout: string; stderr: string; code: number }) => ({ stdout: `${failed.stdout}\n${failed.stderr}`, code: failed.code }),
-    );
-    expect({ code, tail: code === 0 ? "" : stdout.slice(-4000) }).toEqual({ code: 0, tail: "" });
+    const run = await npmRunLocal(["--stack", "prod", "--batch"]);
+    // On failure, the run's own output says why.
+    expect(verdict(run)).toEqual({ code: 0, tail: "" });
+    const { stdout } = run;
     expect(stdout).toMatch(/submitted job batchjob-\d+/);
     const file = /predictions: (\S+)/.exec(stdout)![1];
     const lines = fs.readFileSync(path.join(projectDir, file), "utf8").trim().split("\n");

@@ -1,6 +1,4 @@
-import { execFile } from "child_process";
-import { promisify } from "util";
-import { projectDir } from "../support/stackFile";
+import { npmRunLocal, verdict } from "../support/npmRunLocal";
 
 /**
  * The compat stack serves two models nobody on this project would write the way its own samples
@@ -12,15 +10,10 @@ import { projectDir } from "../support/stackFile";
 jest.setTimeout(900_000);
 
 it("npm run local -- --stack compat --once serves both models side by side and passes the smoke test", async () => {
-    const { stdout, code } = await promisify(execFile)("npm", ["run", "local", "--", "--stack", "compat", "--once"], {
-        cwd: projectDir,
-        maxBuffer: 16 * 1024 * 1024,
-    }).then(
-        (done) => ({ ...done, code: 0 }),
-        (failed: { stdout: string; stderr: string; code: number }) => ({ stdout: `${failed.stdout}\n${failed.stderr}`, code: failed.code }),
-    );
+    const run = await npmRunLocal(["--stack", "compat", "--once"]);
     // On failure, the run's own output says why.
-    expect({ code, tail: code === 0 ? "" : stdout.slice(-4000) }).toEqual({ code: 0, tail: "" });
+    expect(verdict(run)).toEqual({ code: 0, tail: "" });
+    const { stdout } = run;
     const environment = (model: string) => new RegExp(`environment 1/1 \\(\\.venv/models/([0-9a-f]{16})\\) for ${model}`);
     const blue = environment("diabetes-unscaled:1").exec(stdout)?.[1];
     const green = environment("diabetes-unscaled:2").exec(stdout)?.[1];

@@ -1,9 +1,6 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { LocalAzure } from "../../emulator/localAzure";
-import { EngineStack } from "../../lib/engine/engineStack";
-import { main } from "../../program";
+import { engineProject } from "../support/engineProject";
 import { projectDir } from "../support/stackFile";
 
 /**
@@ -12,22 +9,12 @@ import { projectDir } from "../support/stackFile";
  */
 jest.setTimeout(300_000);
 
-let azure: LocalAzure;
-let scratch: string;
-beforeAll(async () => {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "engine-policy-"));
-    fs.copyFileSync(path.join(projectDir, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
-    azure = await LocalAzure.start({ projectDir, name: "engine-policy", progress: () => undefined });
-});
-afterAll(async () => {
-    await azure?.stop();
-    fs.rmSync(scratch, { recursive: true, force: true });
-});
+const project = engineProject("engine-policy");
 
 /** A preview of `stack` with the stack file of `configFrom`, under the pack with `levels`' enforcement levels. */
 async function previewWithPolicies(stack: string, configFrom: string, levels: string) {
-    fs.copyFileSync(path.join(projectDir, `Pulumi.${configFrom}.yaml`), path.join(scratch, `Pulumi.${stack}.yaml`));
-    const engine = await EngineStack.open({ projectDir: scratch, stack, stateDir: path.join(scratch, "state"), program: async () => main(), env: azure.engineEnvironment() });
+    fs.copyFileSync(path.join(projectDir, `Pulumi.${configFrom}.yaml`), path.join(project.dir(), `Pulumi.${stack}.yaml`));
+    const engine = await project.open(stack);
     return engine.preview({
         policyPacks: [path.join(projectDir, "policy")],
         policyPackConfigs: [path.join(projectDir, "policy", "config", `${levels}.json`)],

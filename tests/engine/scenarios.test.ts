@@ -1,10 +1,8 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
-import { LocalAzure } from "../../emulator/localAzure";
 import { EngineStack } from "../../lib/engine/engineStack";
-import { main } from "../../program";
+import { engineProject } from "../support/engineProject";
 import { projectDir } from "../support/stackFile";
 
 /**
@@ -15,19 +13,8 @@ import { projectDir } from "../support/stackFile";
  */
 jest.setTimeout(900_000);
 
-let azure: LocalAzure;
-let scratch: string;
-const stateDir = () => path.join(scratch, "state");
-
-beforeAll(async () => {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "engine-scenarios-"));
-    fs.copyFileSync(path.join(projectDir, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
-    azure = await LocalAzure.start({ projectDir, name: "engine-scenarios", progress: () => undefined });
-});
-afterAll(async () => {
-    await azure?.stop();
-    fs.rmSync(scratch, { recursive: true, force: true });
-});
+const project = engineProject("engine-scenarios");
+const stateDir = () => path.join(project.dir(), "state");
 
 /** Dev's committed config with a change, as the stack file the engine reads. */
 function devWith(change: (config: Record<string, any>) => void = () => undefined): Promise<EngineStack> {
@@ -35,11 +22,11 @@ function devWith(change: (config: Record<string, any>) => void = () => undefined
     const own = Object.fromEntries(Object.entries(document.config).map(([k, v]) => [k.replace(/^azureml-mlflow:/, ""), v]));
     change(own);
     const config = Object.fromEntries(Object.entries(own).map(([k, v]) => [k.includes(":") ? k : `azureml-mlflow:${k}`, v]));
-    fs.writeFileSync(path.join(scratch, "Pulumi.dev.yaml"), toYaml({ config }));
-    return EngineStack.open({ projectDir: scratch, stack: "dev", stateDir: stateDir(), program: async () => main(), env: azure.engineEnvironment() });
+    fs.writeFileSync(path.join(project.dir(), "Pulumi.dev.yaml"), toYaml({ config }));
+    return project.open("dev");
 }
 
-const endpointTraffic = () => azure.arm.trafficTimeline.filter((m) => /\/onlineEndpoints\//i.test(m.endpoint));
+const endpointTraffic = () => project.azure().arm.trafficTimeline.filter((m) => /\/onlineEndpoints\//i.test(m.endpoint));
 const liveTotal = (traffic: Record<string, number>) => Object.values(traffic).reduce((a, b) => a + b, 0);
 
 it("a. up from nothing: every resource created, the smoke test passed inside it, no key or token in plaintext in the state", async () => {
@@ -47,11 +34,11 @@ it("a. up from nothing: every resource created, the smoke test passed inside it,
     expect(up.summary.result).toBe("succeeded");
     expect(up.outputs.smokeTest.value).toMatchObject({ passed: true });
     const endpointId = up.outputs.onlineEndpointId.value as string;
-    const credentials = azure.arm.endpointCredentials(endpointId);
+    const credentials = project.azure().arm.endpointCredentials(endpointId);
     const state = fs.readdirSync(stateDir(), { recursive: true }).map(String).filter((f) => f.endsWith(".json"));
     const text = state.map((f) => fs.readFileSync(path.join(stateDir(), f), "utf8")).join("\n");
     expect(text.length).toBeGreaterThan(10_000);
-    for (const secret of [credentials.primaryKey, credentials.secondaryKey, credentials.amlToken, azure.engineEnvironment().AZUREML_EMULATOR_TOKEN]) {
+    for (const secret of [credentials.primaryKey, credentials.secondaryKey, credentials.amlToken, project.azure().engineEnvironment().AZUREML_EMULATOR_TOKEN]) {
         expect(text).not.toContain(secret);
     }
     expect(text).toContain("4dabf18193072939515e22adb298388d"); // the key is there, as a secret
@@ -98,7 +85,7 @@ function step(sign: string, type: string, operation: string, name: string): RegE
 
 /** A copy of dev's v2 model folder in the scratch space, changed by `change`. */
 function modelCopy(name: string, change: (dir: string) => void): string {
-    const dir = path.join(scratch, name);
+    const dir = path.join(project.dir(), name);
     fs.cpSync(path.join(projectDir, "models", "diabetes-v2"), dir, { recursive: true });
     change(dir);
     return dir;
@@ -126,7 +113,7 @@ it("f. green's model files changed: a new version registered, the old one kept, 
     const up = await stack.up();
     const versions = up.outputs.modelVersions.value as Record<string, string>;
     expect(Object.keys(versions).sort()).toEqual(["diabetes-classifier:1", "diabetes-classifier:2", "diabetes-classifier:3"]);
-    for (const id of Object.values(versions)) expect(azure.arm.resource(id)).toBeDefined();
+    for (const id of Object.values(versions)) expect(project.azure().arm.resource(id)).toBeDefined();
 });
 
 it("i. a deployment whose model cannot load fails the up with the server's reason, and live traffic stays where it was", async () => {
@@ -150,9 +137,9 @@ it("e. green removed from config: one up takes its traffic away and deletes it, 
         })
     ).up();
     expect(up.stdout).toMatch(/- {2}azure-native:machinelearningservices:OnlineDeployment online-green deleted/);
-    expect(azure.arm.operations.filter((o) => o.status === "Refused")).toEqual([]);
+    expect(project.azure().arm.operations.filter((o) => o.status === "Refused")).toEqual([]);
     const endpoint = up.outputs.onlineEndpointId.value as string;
-    expect(azure.arm.resource(`${endpoint}/deployments/green`)).toBeUndefined();
+    expect(project.azure().arm.resource(`${endpoint}/deployments/green`)).toBeUndefined();
 });
 
 it("h. destroy on dev succeeds and leaves the retained model versions behind", async () => {
@@ -162,7 +149,7 @@ it("h. destroy on dev succeeds and leaves the retained model versions behind", a
         c.onlineEndpoint.mirrorTraffic = {};
         c.tags = { ...c.tags, costCenter: "42" };
     });
-    const versions = () => azure.arm.operations.filter((o) => /\/models\/[^/]+\/versions\//.test(o.id) && o.method === "DELETE");
+    const versions = () => project.azure().arm.operations.filter((o) => /\/models\/[^/]+\/versions\//.test(o.id) && o.method === "DELETE");
     await stack.destroy();
     expect(versions()).toEqual([]);
 });
