@@ -4,7 +4,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
 import { ArmId, isBelow, parseArmId } from "./armIds";
-import { RuleContext, StoredResource, typeRules } from "./resourceRules";
+import { RuleContext, StoredResource, stableGuid, typeRules } from "./resourceRules";
 
 /** One ARM operation as the timeline records it. */
 export interface OperationRecord {
@@ -295,7 +295,7 @@ export class ArmServer {
             id: id.id,
             name: id.name,
             type: id.type,
-            ...(body.identity ? { identity: { ...body.identity, principalId: stableId("principal", id.key), tenantId: stableId("tenant", id.subscription) } } : {}),
+            ...(body.identity ? { identity: { ...body.identity, principalId: stableGuid(`principal:${id.key}`), tenantId: stableGuid(`tenant:${id.subscription}`) } } : {}),
             systemData: { createdAt: resource.createdAt, createdBy: "local-emulator", createdByType: "User", lastModifiedAt: resource.lastModifiedAt },
             properties: { ...(body.properties ?? {}), provisioningState: resource.provisioningState },
         };
@@ -333,7 +333,3 @@ export class ArmServer {
 
 type Send = (status: number, body?: unknown, headers?: Record<string, string>) => void;
 type Refuse = (status: number, code: string, message: string) => void;
-
-function stableId(kind: string, seed: string): string {
-    return Buffer.from(`${kind}:${seed}`).toString("hex").slice(0, 32).padEnd(32, "0").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, "$1-$2-$3-$4-$5");
-}

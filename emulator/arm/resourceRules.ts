@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import { parseDatastoreUri } from "../../lib/batch/datastoreUri";
 import { ArmId } from "./armIds";
 import { lowerCaseNames, onlineTrafficProblem } from "./onlineTrafficRules";
 
@@ -71,17 +72,9 @@ const immutableVersion = (field: string, kindField: string): TypeRules => ({
     },
 });
 
-/** The datastore path a model or data URI names, when it is one Azure ML reads. */
-export function datastorePath(uri: string): { datastore: string; path: string } | undefined {
-    const match =
-        /^azureml:\/\/datastores\/([^/]+)\/paths\/(.+)$/i.exec(uri) ??
-        /^azureml:\/\/subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/workspaces\/[^/]+\/datastores\/([^/]+)\/paths\/(.+)$/i.exec(uri);
-    return match ? { datastore: match[1], path: match[2].replace(/\/+$/, "") } : undefined;
-}
-
 /** The workspace a resource lives in (its id), from any id below it. */
-function workspaceOf(id: ArmId): string {
-    return /^(.*\/workspaces\/[^/]+)/i.exec(id.id)![1];
+export function workspaceOf(id: string): string {
+    return /^(.*\/workspaces\/[^/]+)/i.exec(id)![1];
 }
 
 /** Where a workspace's default datastore keeps its files: its storage account, and its container. */
@@ -112,9 +105,10 @@ export const typeRules: Readonly<Record<string, TypeRules>> = {
             const immutable = immutableVersion("modelUri", "modelType").checkPut!(ctx, id, body, existing);
             if (immutable) return immutable;
             const uri = String(body.properties?.modelUri ?? "");
-            const location = datastorePath(uri);
+            // A model URI is one of the azureml:// forms (the bare ARM-id form is for job outputs).
+            const location = uri.startsWith("azureml://") ? parseDatastoreUri(uri) : undefined;
             if (!location) return badRequest(`modelUri ${uri} is not an azureml:// datastore path.`);
-            const workspace = ctx.get(workspaceOf(id));
+            const workspace = ctx.get(workspaceOf(id.id));
             if (!workspace) return { status: 404, code: "ParentResourceNotFound", message: `Workspace of ${id.id} not found.` };
             const { account, container } = defaultDatastoreLocation(workspace);
             if (location.datastore.toLowerCase() !== "workspaceblobstore") return badRequest(`Datastore ${location.datastore} not found.`);

@@ -5,7 +5,8 @@ import { AddressInfo } from "net";
 import * as path from "path";
 import { promisify } from "util";
 import { ArmServer } from "../arm/armServer";
-import { datastorePath, defaultDatastoreLocation, StoredResource } from "../arm/resourceRules";
+import { defaultDatastoreLocation, StoredResource, workspaceOf } from "../arm/resourceRules";
+import { RegisteredModel, registeredModel } from "./registeredModel";
 import { parseDatastoreUri } from "../../lib/batch/datastoreUri";
 import { prepareModelEnvironments } from "../../lib/local/modelEnvironment";
 
@@ -109,7 +110,7 @@ export class BatchDataPlane {
     }
 
     /** What a job does, or why Azure would refuse it. */
-    private plan(endpointId: string, body: any, header: string | undefined): { error: string } | { deployment: StoredResource; modelDir: string; modelKey: string; input: string; output: string } {
+    private plan(endpointId: string, body: any, header: string | undefined): { error: string } | { deployment: StoredResource; model: RegisteredModel; input: string; output: string } {
         const endpoint = this.arm!.resource(endpointId)!;
         const name = header ?? endpoint.body.properties?.defaults?.deploymentName;
         if (!name) return { error: "The endpoint has no default deployment and the request names none." };
@@ -117,7 +118,7 @@ export class BatchDataPlane {
         if (!deployment) return { error: `Deployment ${name} not found.` };
         const inputUri = String(body?.properties?.InputData?.input?.Uri ?? "");
         const outputUri = String(body?.properties?.OutputData?.score?.Uri ?? "");
-        const workspace = this.arm!.resource(/^(.*\/workspaces\/[^/]+)/i.exec(endpointId)![1])!;
+        const workspace = this.arm!.resource(workspaceOf(endpointId))!;
         const { account, container } = defaultDatastoreLocation(workspace);
         const inside = (uri: string) => {
             const location = parseDatastoreUri(uri);
@@ -128,33 +129,33 @@ export class BatchDataPlane {
         if (!input || !fs.existsSync(input)) return { error: `InputData.input.Uri ${inputUri} names no folder in the workspace's datastore.` };
         if (!output) return { error: `OutputData.score.Uri ${outputUri} names no path in a datastore.` };
         if (fs.existsSync(output)) return { error: `OutputData.score.Uri ${outputUri} already exists; the output path must be new.` };
-        const modelId = String(deployment.body.properties?.model?.assetId ?? "");
-        const version = this.arm!.resource(modelId);
-        const modelPath = version && datastorePath(String(version.body.properties?.modelUri ?? ""));
-        if (!modelPath) return { error: `The deployment's model ${modelId} is not registered.` };
-        const match = /\/models\/([^/]+)\/versions\/([^/]+)$/i.exec(modelId)!;
+        let model: RegisteredModel;
+        try {
+            model = registeredModel(this.arm!, this.options.storageDir, String(deployment.body.properties?.model?.assetId ?? ""));
+        } catch (err) {
+            return { error: `The deployment's model: ${(err as Error).message}.` };
+        }
         return {
             deployment,
-            modelDir: path.join(this.options.storageDir, account, container, ...modelPath.path.split("/")),
-            modelKey: `${match[1]}:${match[2]}`,
+            model,
             input,
             output,
         };
     }
 
-    private async run(job: Job, planned: { deployment: StoredResource; modelDir: string; modelKey: string; input: string; output: string }): Promise<void> {
+    private async run(job: Job, planned: { deployment: StoredResource; model: RegisteredModel; input: string; output: string }): Promise<void> {
         const settings = planned.deployment.body.properties ?? {};
         try {
             job.status = "Running";
-            const environments = await prepareModelEnvironments([{ key: planned.modelKey, dir: planned.modelDir }], {
+            const environments = await prepareModelEnvironments([planned.model], {
                 projectDir: this.options.projectDir,
                 progress: this.options.progress,
             });
             await promisify(execFile)(
-                environments.get(planned.modelKey)!.python,
+                environments.get(planned.model.key)!.python,
                 [
                     path.join(this.options.projectDir, "serving", "batch_score.py"),
-                    "--model", planned.modelDir,
+                    "--model", planned.model.dir,
                     "--input", planned.input,
                     "--output", planned.output,
                     "--mini-batch-size", String(settings.miniBatchSize ?? 10),

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { ArmHooks, ArmServer } from "../arm/armServer";
-import { datastorePath, defaultDatastoreLocation, StoredResource } from "../arm/resourceRules";
+import { StoredResource } from "../arm/resourceRules";
+import { registeredModel } from "./registeredModel";
 import { InferenceServer } from "../../lib/local/inferenceServer";
 import { LocalRouter, Routing } from "../../lib/local/localRouter";
 import { prepareModelEnvironments } from "../../lib/local/modelEnvironment";
@@ -81,17 +82,16 @@ export class OnlineDataPlane {
         const live = this.endpoints.get(endpointKey);
         if (!live) throw new Error(`endpoint ${resource.id.parent} has no data plane`);
         const name = resource.id.name.toLowerCase();
-        const modelDir = this.modelFolder(String(body.properties?.model ?? ""));
-        const modelKey = modelKeyOf(String(body.properties?.model ?? ""));
-        const environments = await prepareModelEnvironments([{ key: modelKey, dir: modelDir }], {
+        const model = registeredModel(this.arm!, this.options.storageDir, String(body.properties?.model ?? ""));
+        const environments = await prepareModelEnvironments([model], {
             projectDir: this.options.projectDir,
             progress: this.options.progress,
         });
         const previous = live.servers.get(name);
         const server = await InferenceServer.start({
             deployment: name,
-            modelDir,
-            bin: environments.get(modelKey)!.bin,
+            modelDir: model.dir,
+            bin: environments.get(model.key)!.bin,
             entryScript: path.join(this.options.projectDir, "serving", "score.py"),
             projectDir: this.options.projectDir,
             environmentVariables: body.properties?.environmentVariables ?? {},
@@ -140,21 +140,4 @@ export class OnlineDataPlane {
         };
         live.router.reroute(routing);
     }
-
-    /** The folder of the model version a deployment names, in the emulated storage. */
-    private modelFolder(modelVersionId: string): string {
-        const version = this.arm!.resource(modelVersionId);
-        if (!version) throw new Error(`model version ${modelVersionId} does not exist`);
-        const location = datastorePath(String(version.body.properties?.modelUri ?? ""));
-        const workspace = this.arm!.resource(/^(.*\/workspaces\/[^/]+)/i.exec(modelVersionId)![1]);
-        if (!location || !workspace) throw new Error(`model version ${modelVersionId} names no datastore path`);
-        const { account, container } = defaultDatastoreLocation(workspace);
-        return path.join(this.options.storageDir, account, container, ...location.path.split("/"));
-    }
-}
-
-/** `name:version` from a model version's ARM id. */
-function modelKeyOf(id: string): string {
-    const match = /\/models\/([^/]+)\/versions\/([^/]+)$/i.exec(id);
-    return match ? `${match[1]}:${match[2]}` : id;
 }

@@ -1,0 +1,26 @@
+import * as path from "path";
+import { ArmServer } from "../arm/armServer";
+import { defaultDatastoreLocation, workspaceOf } from "../arm/resourceRules";
+import { parseDatastoreUri } from "../../lib/batch/datastoreUri";
+
+/** A registered model version's files in the emulated storage, and the key environments name it by. */
+export interface RegisteredModel {
+    /** `name:version`. */
+    readonly key: string;
+    /** The folder its `modelUri` names, in the workspace's default datastore. */
+    readonly dir: string;
+}
+
+/**
+ * What a deployment's model id stands for, read from the ARM server the way Azure resolves it:
+ * the version's `modelUri`, in its workspace's default datastore. Throws when it names nothing.
+ */
+export function registeredModel(arm: ArmServer, storageDir: string, modelVersionId: string): RegisteredModel {
+    const version = arm.resource(modelVersionId);
+    if (!version) throw new Error(`model version ${modelVersionId} is not registered`);
+    const location = parseDatastoreUri(String(version.body.properties?.modelUri ?? ""));
+    const workspace = arm.resource(workspaceOf(modelVersionId));
+    if (!location || !workspace) throw new Error(`model version ${modelVersionId} names no datastore path`);
+    const { account, container } = defaultDatastoreLocation(workspace);
+    return { key: `${version.id.parent!.split("/").pop()}:${version.id.name}`, dir: path.join(storageDir, account, container, ...location.path.split("/")) };
+}
