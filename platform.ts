@@ -14,6 +14,7 @@ import { PostDeploySmokeTest, PreTrafficProbe, SmokeTestArgs } from "./component
 import { readScoringRequest } from "./lib/smoke/scoringRequest";
 import { ProviderSettings } from "./config/load";
 import { MlWorkspace } from "./components/workspace/mlWorkspace";
+import { platformTags } from "./components/tags/tagRules";
 
 export interface Platform {
     readonly workspace: MlWorkspace;
@@ -39,7 +40,7 @@ export function buildPlatform(
     provider: ProviderSettings,
     projectDir: string = process.cwd(),
 ): Platform {
-    const tags = { ...config.tags, "managed-by": "pulumi", stack: pulumi.getStack() };
+    const tags = platformTags(config.tags, pulumi.getStack());
 
     // Kept in the stack's state: the same suffix on every run, a new one only for a new stack.
     const suffix = new random.RandomString(

@@ -1,7 +1,11 @@
 import { z } from "zod";
+import { azureCatalog, AzureCloud } from "./azureCatalog/catalog";
 import { configProblems } from "./rules";
 import { ConfigProblem, StackConfigError, keyPath } from "./problems";
 import { StackConfig, stackConfigSchema } from "./schema";
+import { foreignKeyProblems } from "./stackFileKeys";
+import { didYouMean, nearestNames } from "./suggest";
+import { objectSchemaAt, tolerantParse } from "./tolerantParse";
 
 export interface ConfigSource {
     /** Pulumi project name: the namespace of the project's own keys. */
@@ -11,12 +15,14 @@ export interface ConfigSource {
     readonly values: Readonly<Record<string, string>>;
     /** Where relative paths in the config (model folders) start. */
     readonly projectDir: string;
+    /** Whether the stack file holds `"<namespace>:<key>"` as a secret: its value is then never shown. */
+    readonly isSecret?: (fullKey: string) => boolean;
 }
 
 /** A stack's settings that belong to providers rather than to this project. */
 export interface ProviderSettings {
     /** `azure-native:environment`: which Azure cloud ARM calls go to. */
-    readonly azureEnvironment: "public" | "usgovernment" | "china";
+    readonly azureEnvironment: AzureCloud;
 }
 
 export interface LoadedConfig {
@@ -26,36 +32,48 @@ export interface LoadedConfig {
 }
 
 /**
- * Reads, shapes and checks a stack's configuration in one pass, before any resource exists.
- * Throws a StackConfigError listing every problem found.
+ * Reads the whole stack configuration, shapes and checks it in one pass, before any resource
+ * exists. Every problem is collected: a wrong value never stops the rules about other keys.
+ * Throws a StackConfigError listing them all.
  */
 export function loadStackConfig(source: ConfigSource): LoadedConfig {
     const stackFile = `Pulumi.${source.stack}.yaml`;
     const namespace = source.project;
-    const ownKeys = projectKeys(source.values, namespace);
+    const { own, foreign } = splitByNamespace(source.values, namespace);
 
-    const shaped = stackConfigSchema.safeParse(ownKeys, { reportInput: true });
-    const problems: ConfigProblem[] = shaped.success
-        ? configProblems(shaped.data, source.projectDir)
-        : shaped.error.issues.flatMap(toProblems);
-    const provider = providerSettings(source.values, problems);
-    if (problems.length > 0 || !shaped.success) throw new StackConfigError(stackFile, namespace, problems);
-    return { stackFile, config: shaped.data, provider };
+    const problems: ConfigProblem[] = [];
+    const cloud = azureCloud(source.values, problems);
+    const reading = tolerantParse(stackConfigSchema, own);
+    problems.push(...reading.issues.flatMap(toProblems));
+    problems.push(...foreignKeyProblems(foreign, namespace));
+    problems.push(
+        ...configProblems(reading.data, reading.invalidPaths, { projectDir: source.projectDir, cloud, catalog: azureCatalog() }),
+    );
+    if (problems.length > 0) {
+        const isSecret = source.isSecret ?? (() => false);
+        const masked = problems.map((p) => (isSecret(fullKeyOf(p, namespace)) ? { ...p, secret: true } : p));
+        throw new StackConfigError(stackFile, namespace, masked);
+    }
+    return { stackFile, config: reading.data, provider: { azureEnvironment: cloud ?? "public" } };
 }
 
 /**
- * The project's keys with values decoded: Pulumi passes objects, lists, numbers and booleans as
- * JSON text and plain strings as they are.
+ * The project's keys, and everyone else's, with values decoded: Pulumi passes objects, lists,
+ * numbers and booleans as JSON text and plain strings as they are.
  */
-function projectKeys(values: Readonly<Record<string, string>>, namespace: string): Record<string, unknown> {
+function splitByNamespace(values: Readonly<Record<string, string>>, namespace: string) {
     const own: Record<string, unknown> = {};
+    const foreign: Record<string, unknown> = {};
     for (const [fullKey, raw] of Object.entries(values)) {
-        if (!fullKey.startsWith(`${namespace}:`)) continue;
-        const key = fullKey.slice(namespace.length + 1);
-        // A text key keeps its value as written, even one that looks like a number ("1234").
-        own[key] = expectsText(key) ? raw : decode(raw);
+        if (fullKey.startsWith(`${namespace}:`)) {
+            const key = fullKey.slice(namespace.length + 1);
+            // A text key keeps its value as written, even one that looks like a number ("1234").
+            own[key] = expectsText(key) ? raw : decode(raw);
+        } else {
+            foreign[fullKey] = decode(raw);
+        }
     }
-    return own;
+    return { own, foreign };
 }
 
 function expectsText(key: string): boolean {
@@ -75,13 +93,15 @@ function decode(raw: string): unknown {
 
 function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
     if (issue.code === "unrecognized_keys") {
+        const knownKeys = Object.keys(objectSchemaAt(stackConfigSchema, issue.path)?.shape ?? {});
         return issue.keys.map((unknownKey) => {
             const key = keyPath([...issue.path, unknownKey]);
             const container = issue.input as Record<string, unknown> | undefined;
+            const hint = didYouMean(nearestNames(unknownKey, knownKeys)) || ".";
             return {
                 key,
                 value: container?.[unknownKey],
-                message: `is not a known key${issue.path.length === 0 ? " of this project" : ""}; see Pulumi.yaml for the keys allowed here`,
+                message: `is not a known key${issue.path.length === 0 ? " of this project" : ""}${hint} Keys allowed here: ${knownKeys.join(", ")} (documented in Pulumi.yaml)`,
             };
         });
     }
@@ -89,18 +109,25 @@ function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
     return [{ key: keyPath(issue.path), value: issue.input, message }];
 }
 
-const azureEnvironments = ["public", "usgovernment", "china"] as const;
+/** `"<namespace>:<top-level key>"` of a problem: the unit Pulumi marks secret. */
+function fullKeyOf(problem: ConfigProblem, namespace: string): string {
+    const topLevel = problem.key.split(/[.[]/)[0];
+    return `${problem.namespace ?? namespace}:${topLevel}`;
+}
 
-function providerSettings(values: Readonly<Record<string, string>>, problems: ConfigProblem[]): ProviderSettings {
+const azureClouds: readonly AzureCloud[] = ["public", "usgovernment", "china"];
+
+/** `azure-native:environment`, or undefined (and a problem) when it names no Azure cloud. */
+function azureCloud(values: Readonly<Record<string, string>>, problems: ConfigProblem[]): AzureCloud | undefined {
     const raw = values["azure-native:environment"] ?? "public";
-    const environment = azureEnvironments.find((env) => env === raw);
-    if (environment === undefined) {
+    const cloud = azureClouds.find((c) => c === raw);
+    if (cloud === undefined) {
         problems.push({
             namespace: "azure-native",
             key: "environment",
             value: raw,
-            message: `must be one of ${azureEnvironments.map((e) => `"${e}"`).join(", ")}`,
+            message: `must be one of ${azureClouds.map((e) => `"${e}"`).join(", ")}${didYouMean(nearestNames(raw, azureClouds))}`,
         });
     }
-    return { azureEnvironment: environment ?? "public" };
+    return cloud;
 }

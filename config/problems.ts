@@ -8,6 +8,8 @@ export interface ConfigProblem {
     readonly message: string;
     /** Set for keys outside the project's own namespace (e.g. `azure-native`). */
     readonly namespace?: string;
+    /** The key is a secret in the stack file: its value is never shown. */
+    readonly secret?: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export class StackConfigError extends Error {
 }
 
 export function formatProblem(stackFile: string, namespace: string, problem: ConfigProblem): string {
-    const shown = problem.value === undefined ? "(not set)" : JSON.stringify(problem.value);
+    const shown = problem.secret ? "[secret]" : problem.value === undefined ? "(not set)" : JSON.stringify(problem.value);
     return `${stackFile}: ${problem.namespace ?? namespace}:${problem.key} = ${shown}: ${problem.message}`;
 }
 

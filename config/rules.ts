@@ -9,77 +9,128 @@ import { listFolderFiles } from "../components/storage/folderContent";
 import { readScoringRequest } from "../lib/smoke/scoringRequest";
 import { modelFolders } from "./modelFolders";
 import { ConfigProblem } from "./problems";
+import { ConfigRule, RuleScope, runRules } from "./ruleRunner";
 import { StackConfig } from "./schema";
+import { AzureCatalog, AzureCloud } from "./azureCatalog/catalog";
+import { regionProblem, vmSizeProblem } from "./azureCatalog/catalogRules";
+import { stackTagProblems } from "../components/tags/tagRules";
+
+export interface RuleContext {
+    readonly projectDir: string;
+    /** The stack's Azure cloud (`azure-native:environment`): it decides which regions exist. Unknown: not checked. */
+    readonly cloud: AzureCloud | undefined;
+    readonly catalog: AzureCatalog;
+}
 
 /**
- * Rules that span keys or look outside the stack file (names Azure will check, model folders on
- * disk, production guards). They run on a config that already has the right shape.
+ * Rules that span keys or look outside the stack file (names and offers Azure will check, model
+ * folders on disk, production guards). They run on every part of the configuration that parsed,
+ * even when another part did not (see ruleRunner.ts), so all problems come back in one run.
  */
-export function configProblems(config: StackConfig, projectDir: string): ConfigProblem[] {
+export function configProblems(
+    config: StackConfig,
+    invalidPaths: readonly (readonly PropertyKey[])[],
+    context: RuleContext,
+): ConfigProblem[] {
+    return runRules(stackRules(context), config, invalidPaths);
+}
+
+function stackRules(context: RuleContext): ConfigRule<StackConfig>[] {
     return [
-        ...nameRules(config),
-        ...computeClusterRules(config),
-        ...modelRules(config, projectDir),
-        ...onlineEndpointRules(config),
-        ...batchEndpointRules(config, projectDir),
-        ...smokeTestRules(config, projectDir),
-        ...productionRules(config),
+        prefixRule,
+        resourceGroupRule,
+        (config) => locationRule(config, context),
+        tagRule,
+        computeClusterNameRule,
+        computeClusterSizeRule,
+        (config) => computeVmSizeRule(config, context),
+        (config, check) => modelFolderRules(config, check, context.projectDir),
+        duplicateModelRule,
+        onlineEndpointRule,
+        (config, check) => onlineDeploymentRules(config, check, context),
+        (config) => batchEndpointRule(config, context.projectDir),
+        batchDeploymentRules,
+        endpointNamesDifferRule,
+        (config, check) => smokeTestRules(config, check, context.projectDir),
+        ...productionRules,
     ];
 }
 
-function nameRules(config: StackConfig): ConfigProblem[] {
-    const problems: ConfigProblem[] = platformNameProblems(config.prefix).map((message) => ({
-        key: "prefix",
-        value: config.prefix,
-        message: `derived ${message}`,
+const prefixRule: ConfigRule<StackConfig> = (config) =>
+    platformNameProblems(config.prefix).map((message) => ({ key: "prefix", value: config.prefix, message: `derived ${message}` }));
+
+const resourceGroupRule: ConfigRule<StackConfig> = (config) => {
+    if (config.resourceGroupName === undefined) return [];
+    const problem = nameProblem(namingRules.resourceGroup, config.resourceGroupName);
+    return problem ? [{ key: "resourceGroupName", value: config.resourceGroupName, message: problem }] : [];
+};
+
+function locationRule(config: StackConfig, context: RuleContext): ConfigProblem[] {
+    if (config.allowUnlistedLocation || context.cloud === undefined) return [];
+    const problem = regionProblem(context.catalog, context.cloud, config.location);
+    return problem ? [{ key: "location", value: config.location, message: problem }] : [];
+}
+
+const tagRule: ConfigRule<StackConfig> = (config) =>
+    stackTagProblems(config.tags).map((p) => ({
+        key: p.tag === undefined ? "tags" : `tags.${p.tag}`,
+        value: p.value,
+        message: p.message,
     }));
-    if (config.resourceGroupName !== undefined) {
-        const problem = nameProblem(namingRules.resourceGroup, config.resourceGroupName);
-        if (problem) problems.push({ key: "resourceGroupName", value: config.resourceGroupName, message: problem });
-    }
-    return problems;
+
+const computeClusterNameRule: ConfigRule<StackConfig> = (config) => {
+    const problem = nameProblem(namingRules.computeCluster, config.computeCluster.name);
+    return problem ? [{ key: "computeCluster.name", value: config.computeCluster.name, message: problem }] : [];
+};
+
+const computeClusterSizeRule: ConfigRule<StackConfig> = ({ computeCluster: cluster }) =>
+    cluster.minNodes > cluster.maxNodes
+        ? [{ key: "computeCluster.minNodes", value: cluster.minNodes, message: `must not exceed computeCluster.maxNodes (${cluster.maxNodes})` }]
+        : [];
+
+function computeVmSizeRule({ computeCluster: cluster }: StackConfig, context: RuleContext): ConfigProblem[] {
+    if (cluster.allowUnlistedVmSize) return [];
+    const problem = vmSizeProblem(
+        context.catalog.computeVmSizes,
+        "computeVmSizes.json",
+        cluster.vmSize,
+        "a VM size Azure ML compute clusters offer",
+        "computeCluster.allowUnlistedVmSize",
+    );
+    return problem ? [{ key: "computeCluster.vmSize", value: cluster.vmSize, message: problem }] : [];
 }
 
-function computeClusterRules(config: StackConfig): ConfigProblem[] {
-    const cluster = config.computeCluster;
-    const problems: ConfigProblem[] = [];
-    const problem = nameProblem(namingRules.computeCluster, cluster.name);
-    if (problem) problems.push({ key: "computeCluster.name", value: cluster.name, message: problem });
-    if (cluster.minNodes > cluster.maxNodes) {
-        problems.push({
-            key: "computeCluster.minNodes",
-            value: cluster.minNodes,
-            message: `must not exceed computeCluster.maxNodes (${cluster.maxNodes})`,
-        });
-    }
-    return problems;
-}
-
-function modelRules(config: StackConfig, projectDir: string): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    const seen = new Map<string, number>();
-    config.models.forEach((model, i) => {
+function modelFolderRules(config: StackConfig, check: RuleScope, projectDir: string): ConfigProblem[] {
+    return check.each(config.models, (model, i) => {
+        const problems: ConfigProblem[] = [];
         const nameIssue = nameProblem(namingRules.asset, model.name);
         if (nameIssue) problems.push({ key: `models[${i}].name`, value: model.name, message: nameIssue });
-        const id = `${model.name}:${model.version}`;
-        const first = seen.get(id);
-        if (first !== undefined) {
-            problems.push({
-                key: `models[${i}].version`,
-                value: model.version,
-                message: `${id} is already declared by models[${first}]; each name and version may be registered once`,
-            });
-        } else {
-            seen.set(id, i);
-        }
         const dir = path.resolve(projectDir, model.path);
         const inspection = inspectMlflowModelFolder(dir);
         const uploadIssue = inspection.ok ? folderUploadProblem(dir) : undefined;
         if (!inspection.ok) problems.push({ key: `models[${i}].path`, value: model.path, message: inspection.problem });
         else if (uploadIssue) problems.push({ key: `models[${i}].path`, value: model.path, message: uploadIssue });
+        return problems;
+    });
+}
+
+const duplicateModelRule: ConfigRule<StackConfig> = (config) => {
+    const problems: ConfigProblem[] = [];
+    const seen = new Map<string, number>();
+    config.models.forEach((model, i) => {
+        const id = modelVersionKey(model.name, model.version);
+        const first = seen.get(id);
+        if (first === undefined) seen.set(id, i);
+        else {
+            problems.push({
+                key: `models[${i}].version`,
+                value: model.version,
+                message: `${id} is already declared by models[${first}]; each name and version may be registered once`,
+            });
+        }
     });
     return problems;
-}
+};
 
 /** Why a folder cannot be uploaded as it is (e.g. it holds a symbolic link), if it cannot. */
 function folderUploadProblem(dir: string): string | undefined {
@@ -96,24 +147,76 @@ function declaredModelVersions(config: StackConfig): Set<string> {
     return new Set(config.models.map((m) => modelVersionKey(m.name, m.version)));
 }
 
-function onlineEndpointRules(config: StackConfig): ConfigProblem[] {
-    if (!config.onlineEndpoint) return [];
-    return trafficProblems(config.onlineEndpoint, declaredModelVersions(config)).map((p) => ({ ...p, key: `onlineEndpoint.${p.key}` }));
+function modelReferenceProblem(config: StackConfig, key: string, model: string): ConfigProblem[] {
+    const known = declaredModelVersions(config);
+    if (known.has(model)) return [];
+    return [{ key, value: model, message: `names no model version in models; declared: ${[...known].sort().join(", ") || "none"}` }];
 }
 
-function batchEndpointRules(config: StackConfig, projectDir: string): ConfigProblem[] {
-    if (!config.batchEndpoint) return [];
-    return batchProblems(config.batchEndpoint, { knownModels: declaredModelVersions(config), cluster: config.computeCluster, projectDir }).map((p) => ({
-        ...p,
-        key: `batchEndpoint.${p.key}`,
-    }));
+const onlineEndpointRule: ConfigRule<StackConfig> = (config) =>
+    config.onlineEndpoint ? trafficProblems(config.onlineEndpoint).map((p) => ({ ...p, key: `onlineEndpoint.${p.key}` })) : [];
+
+function onlineDeploymentRules(config: StackConfig, check: RuleScope, context: RuleContext): ConfigProblem[] {
+    if (!config.onlineEndpoint) return [];
+    return check.each(config.onlineEndpoint.deployments, (deployment, i) => {
+        const at = `onlineEndpoint.deployments[${i}]`;
+        const problems = modelReferenceProblem(config, `${at}.model`, deployment.model);
+        const sizeIssue = deployment.allowUnlistedInstanceType
+            ? undefined
+            : vmSizeProblem(
+                  context.catalog.onlineEndpointSkus,
+                  "onlineEndpointSkus.json",
+                  deployment.instanceType,
+                  "an instance type managed online endpoints support",
+                  `${at}.allowUnlistedInstanceType`,
+              );
+        return sizeIssue ? [...problems, { key: `${at}.instanceType`, value: deployment.instanceType, message: sizeIssue }] : problems;
+    });
 }
+
+function batchEndpointRule(config: StackConfig, projectDir: string): ConfigProblem[] {
+    if (!config.batchEndpoint) return [];
+    return batchProblems(config.batchEndpoint, projectDir).map((p) => ({ ...p, key: `batchEndpoint.${p.key}` }));
+}
+
+/** Batch deployments serve declared models on the stack's cluster, within its size. */
+const batchDeploymentRules: ConfigRule<StackConfig> = (config, check) => {
+    if (!config.batchEndpoint) return [];
+    return check.each(config.batchEndpoint.deployments, (deployment, i) => {
+        const at = `batchEndpoint.deployments[${i}]`;
+        const problems = modelReferenceProblem(config, `${at}.model`, deployment.model);
+        const cluster = config.computeCluster;
+        if (deployment.compute !== cluster.name) {
+            problems.push({ key: `${at}.compute`, value: deployment.compute, message: `names no compute cluster of this stack; declared: ${cluster.name}` });
+        } else if (deployment.instanceCount > cluster.maxNodes) {
+            problems.push({ key: `${at}.instanceCount`, value: deployment.instanceCount, message: `exceeds computeCluster.maxNodes (${cluster.maxNodes})` });
+        }
+        return problems;
+    });
+};
+
+/**
+ * Online and batch endpoints share one namespace per region (both answer at
+ * `<name>.<region>.inference.ml.azure.com`), and both get the same suffix.
+ */
+const endpointNamesDifferRule: ConfigRule<StackConfig> = (config) => {
+    const online = config.onlineEndpoint?.name;
+    const batch = config.batchEndpoint?.name;
+    if (online === undefined || batch === undefined || online.toLowerCase() !== batch.toLowerCase()) return [];
+    return [
+        {
+            key: "batchEndpoint.name",
+            value: batch,
+            message: `is also onlineEndpoint.name; online and batch endpoint names share one namespace per region (<name>.<region>.inference.ml.azure.com), so they must differ`,
+        },
+    ];
+};
 
 /**
  * The smoke test's request must parse, and carry the columns every deployed model's signature
  * asks for: otherwise the test would fail only after everything is deployed.
  */
-function smokeTestRules(config: StackConfig, projectDir: string): ConfigProblem[] {
+function smokeTestRules(config: StackConfig, check: RuleScope, projectDir: string): ConfigProblem[] {
     if (!config.onlineEndpoint || !config.smokeTest.enabled) return [];
     if (config.onlineEndpoint.publicNetworkAccess === "Disabled") {
         return [
@@ -133,62 +236,61 @@ function smokeTestRules(config: StackConfig, projectDir: string): ConfigProblem[
     } catch (err) {
         return [{ key, value: file, message: (err as Error).message }];
     }
-    const problems: ConfigProblem[] = [];
-    const modelDirs = modelFolders(config, projectDir);
-    for (const deployment of config.onlineEndpoint.deployments) {
-        const dir = modelDirs.get(deployment.model);
-        if (dir === undefined) continue; // reported by the endpoint rules
+    return check.each(config.onlineEndpoint.deployments, (deployment) => {
+        const dir = modelFolders(config, projectDir).get(deployment.model);
+        if (dir === undefined) return []; // reported by the model reference rule
         const inspection = inspectMlflowModelFolder(dir);
-        if (!inspection.ok) continue; // reported by the model rules
+        if (!inspection.ok) return []; // reported by the model rules
         const missing = inspection.model.inputColumns.filter((c) => !columns.includes(c));
-        if (missing.length > 0) {
-            problems.push({
+        if (missing.length === 0) return [];
+        return [
+            {
                 key,
                 value: file,
                 message: `lacks columns ${missing.join(", ")} that ${deployment.model} (deployment ${deployment.name}) requires`,
-            });
-        }
-    }
-    return problems;
+            },
+        ];
+    });
 }
 
 /** Azure's advice for production online deployments: enough instances to survive upgrades and failures. */
 export const minProductionInstances = 3;
 
-/** What `production: true` demands, so a hardened stack cannot be loosened by an edit that looks harmless. */
-function productionRules(config: StackConfig): ConfigProblem[] {
-    if (!config.production) return [];
-    const problems: ConfigProblem[] = [];
-    if (!config.protectResources) {
-        problems.push({
-            key: "protectResources",
-            value: config.protectResources,
-            message: "must be true when production is true (stateful resources must be protected)",
-        });
-    }
-    if (!config.workspace.keyVaultPurgeProtection) {
-        problems.push({
-            key: "workspace.keyVaultPurgeProtection",
-            value: config.workspace.keyVaultPurgeProtection,
-            message: "must be true when production is true",
-        });
-    }
-    const endpoint = config.onlineEndpoint;
-    if (endpoint?.authMode === "Key") {
-        problems.push({
-            key: "onlineEndpoint.authMode",
-            value: endpoint.authMode,
-            message: 'must be "AADToken" or "AMLToken" when production is true (no long-lived keys)',
-        });
-    }
-    endpoint?.deployments.forEach((deployment, i) => {
-        if (deployment.instanceCount < minProductionInstances) {
-            problems.push({
-                key: `onlineEndpoint.deployments[${i}].instanceCount`,
-                value: deployment.instanceCount,
-                message: `must be at least ${minProductionInstances} when production is true`,
-            });
-        }
-    });
-    return problems;
-}
+/**
+ * What `production: true` demands, so a hardened stack cannot be loosened by an edit that looks
+ * harmless. One rule per guard: a bad value under one never hides another.
+ */
+const productionRules: ConfigRule<StackConfig>[] = [
+    (config) =>
+        config.production && !config.protectResources
+            ? [{ key: "protectResources", value: config.protectResources, message: "must be true when production is true (stateful resources must be protected)" }]
+            : [],
+    (config) =>
+        config.production && !config.workspace.keyVaultPurgeProtection
+            ? [{ key: "workspace.keyVaultPurgeProtection", value: config.workspace.keyVaultPurgeProtection, message: "must be true when production is true" }]
+            : [],
+    (config) =>
+        config.production && config.onlineEndpoint?.authMode === "Key"
+            ? [
+                  {
+                      key: "onlineEndpoint.authMode",
+                      value: config.onlineEndpoint.authMode,
+                      message: 'must be "AADToken" or "AMLToken" when production is true (no long-lived keys); "Key" is also what an unset authMode means',
+                  },
+              ]
+            : [],
+    (config, check) =>
+        config.production && config.onlineEndpoint
+            ? check.each(config.onlineEndpoint.deployments, (deployment, i) =>
+                  deployment.instanceCount < minProductionInstances
+                      ? [
+                            {
+                                key: `onlineEndpoint.deployments[${i}].instanceCount`,
+                                value: deployment.instanceCount,
+                                message: `must be at least ${minProductionInstances} when production is true`,
+                            },
+                        ]
+                      : [],
+              )
+            : [],
+];

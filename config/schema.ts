@@ -39,6 +39,8 @@ export const workspaceSchema = z.strictObject({
 export const computeClusterSchema = z.strictObject({
     name: text("a compute cluster name"),
     vmSize: text("an Azure VM size such as Standard_DS3_v2").default("Standard_DS3_v2"),
+    /** Accept a vmSize that is not in config/azureCatalog/computeVmSizes.json (a size newer than the list). */
+    allowUnlistedVmSize: flag.default(false),
     vmPriority: oneOf(["Dedicated", "LowPriority"]).default("Dedicated"),
     minNodes: wholeNumber(0).default(0),
     maxNodes: wholeNumber(1),
@@ -74,6 +76,8 @@ export const onlineDeploymentSchema = z.strictObject({
     /** The registered model version it serves, as `name:version` from `models`. */
     model: text("a model version as name:version, e.g. diabetes-classifier:1"),
     instanceType: text("an Azure ML instance type such as Standard_DS3_v2").default("Standard_DS3_v2"),
+    /** Accept an instanceType that is not in config/azureCatalog/onlineEndpointSkus.json (newer than the list). */
+    allowUnlistedInstanceType: flag.default(false),
     instanceCount: wholeNumber(1).default(1),
     /** Milliseconds a scoring request may take before Azure answers 408. */
     requestTimeoutMs: wholeNumber(1, 180000).default(5000),
@@ -177,9 +181,9 @@ export const smokeTestSchema = z.strictObject({
 
 export const stackConfigSchema = z.strictObject({
     /** Azure region for every resource, e.g. "westeurope". */
-    location: z
-        .string({ error: "must be an Azure region name such as westeurope" })
-        .regex(/^[a-z][a-z0-9]+$/, { error: "must be an Azure region name such as westeurope (lowercase, no spaces)" }),
+    location: text("an Azure region name such as westeurope"),
+    /** Accept a location that is not in config/azureCatalog/regions.json (a region newer than the list). */
+    allowUnlistedLocation: flag.default(false),
     /** Short base for every resource name. */
     prefix: z.string({ error: "must be text" }).regex(/^[a-z][a-z0-9-]{1,9}$/, {
         error: "must be 2-10 characters: lowercase letters, digits and '-', starting with a letter",

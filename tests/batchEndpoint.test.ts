@@ -69,8 +69,7 @@ describe("BatchEndpoint in the program", () => {
 
 describe("batch endpoint rules", () => {
     const base = () => structuredClone(stackConfigObject("dev")) as Record<string, any>;
-    const context = { knownModels: new Set(["diabetes-classifier:1", "diabetes-classifier:2"]), cluster: { name: "cpu-batch", maxNodes: 2 }, projectDir };
-    const problems = (batch: Record<string, any>) => batchProblems(batch as never, context).map((p) => `${p.key}: ${p.message}`);
+    const problems = (batch: Record<string, any>) => batchProblems(batch as never, projectDir).map((p) => `${p.key}: ${p.message}`);
 
     it("accepts the committed stacks' batch endpoints", () => {
         expect(problems(base().batchEndpoint)).toEqual([]);
@@ -81,17 +80,29 @@ describe("batch endpoint rules", () => {
         expect(problems(batch)).toEqual(["defaultDeployment: names a deployment that is not declared; declared: classifier-v2"]);
     });
 
-    it("requires the stack's compute cluster, room in it, a .csv output and a readable input folder", () => {
+    it("requires a .csv output and a readable input folder", () => {
         const batch = base().batchEndpoint;
-        batch.deployments[0].compute = "gpu-cluster";
-        batch.deployments.push({ ...batch.deployments[0], name: "second", compute: "cpu-batch", instanceCount: 3, outputFileName: "out.json" });
+        batch.deployments.push({ ...batch.deployments[0], name: "second", outputFileName: "out.json" });
         batch.inputData.path = "models";
         expect(problems(batch)).toEqual([
-            "deployments[0].compute: names no compute cluster of this stack; declared: cpu-batch",
-            "deployments[1].instanceCount: exceeds computeCluster.maxNodes (2)",
             "deployments[1].outputFileName: must be a file name ending in .csv",
             "inputData.path: holds no .csv or .parquet files",
         ]);
+    });
+
+    it("requires the stack's compute cluster and room in it", async () => {
+        const config = base();
+        const batch = config.batchEndpoint;
+        batch.deployments[0].compute = "gpu-cluster";
+        batch.deployments.push({ ...batch.deployments[0], name: "second", compute: "cpu-batch", instanceCount: 3 });
+        const { loadStackConfig } = await import("../config/load");
+        expect(() => loadStackConfig({ project: "azureml-mlflow", stack: "dev", values: projectValues(config), projectDir })).toThrow(
+            [
+                "Pulumi.dev.yaml has 2 configuration problems:",
+                '  - Pulumi.dev.yaml: azureml-mlflow:batchEndpoint.deployments[0].compute = "gpu-cluster": names no compute cluster of this stack; declared: cpu-batch',
+                "  - Pulumi.dev.yaml: azureml-mlflow:batchEndpoint.deployments[1].instanceCount = 3: exceeds computeCluster.maxNodes (2)",
+            ].join("\n"),
+        );
     });
 
     it("reports zero or negative counts with the stack file's keys", async () => {

@@ -90,7 +90,7 @@ describe("stack configuration", () => {
         expect(problems).toHaveLength(4);
         expect(problems).toEqual(
             expect.arrayContaining([
-                expect.stringMatching(/^location: must be an Azure region/),
+                expect.stringMatching(/^location: is not a region of the Azure public cloud \(azure-native:environment\); did you mean "westeurope"\?/),
                 "computeCluster.maxNodes: must be a whole number >= 1",
                 'computeCluster.vmPriority: must be one of "Dedicated", "LowPriority"',
                 "models[0].version: must be a whole number >= 1",
@@ -215,7 +215,7 @@ describe("stack configuration", () => {
         expect(problems).toEqual([
             "protectResources: must be true when production is true (stateful resources must be protected)",
             "workspace.keyVaultPurgeProtection: must be true when production is true",
-            'onlineEndpoint.authMode: must be "AADToken" or "AMLToken" when production is true (no long-lived keys)',
+            'onlineEndpoint.authMode: must be "AADToken" or "AMLToken" when production is true (no long-lived keys); "Key" is also what an unset authMode means',
             "onlineEndpoint.deployments[0].instanceCount: must be at least 3 when production is true",
             "onlineEndpoint.deployments[1].instanceCount: must be at least 3 when production is true",
         ]);

@@ -1,13 +1,11 @@
 import { TrafficPlan, deploymentsNamedBy, trafficProblems } from "../components/online/trafficRules";
 
-const models = new Set(["m:1", "m:2"]);
-
 function plan(traffic: Record<string, number>, mirrorTraffic: Record<string, number> = {}, extra: Partial<TrafficPlan> = {}): TrafficPlan {
     return {
         name: "diabetes",
         deployments: [
-            { name: "blue", model: "m:1" },
-            { name: "green", model: "m:2" },
+            { name: "blue" },
+            { name: "green" },
         ],
         traffic,
         mirrorTraffic,
@@ -15,7 +13,7 @@ function plan(traffic: Record<string, number>, mirrorTraffic: Record<string, num
     };
 }
 
-const messages = (p: TrafficPlan) => trafficProblems(p, models).map((x) => `${x.key}: ${x.message}`);
+const messages = (p: TrafficPlan) => trafficProblems(p).map((x) => `${x.key}: ${x.message}`);
 
 describe("online traffic rules", () => {
     it.each([
@@ -60,33 +58,32 @@ describe("online traffic rules", () => {
     it("rejects mirroring to more than one deployment", () => {
         const three = plan({ blue: 100 }, { green: 10, red: 10 }, {
             deployments: [
-                { name: "blue", model: "m:1" },
-                { name: "green", model: "m:2" },
-                { name: "red", model: "m:2" },
+                { name: "blue" },
+                { name: "green" },
+                { name: "red" },
             ],
         });
         expect(messages(three)).toEqual(["mirrorTraffic: may mirror to one deployment only"]);
     });
 
-    it("rejects bad and duplicate deployment names, unknown models and an over-long endpoint name", () => {
+    it("rejects bad and duplicate deployment names, and an over-long endpoint name", () => {
         const bad = plan({}, {}, {
             name: "a-very-long-endpoint-name-here",
             deployments: [
-                { name: "bl", model: "m:1" },
-                { name: "green", model: "m:9" },
-                { name: "green", model: "m:2" },
+                { name: "bl" },
+                { name: "green" },
+                { name: "green" },
             ],
         });
         expect(messages(bad)).toEqual([
             'name: derived endpoint name "a-very-long-endpoint-name-here-aaaaaa" is 37 characters; allowed: 3-32',
             'deployments[0].name: online deployment name "bl" is 2 characters; allowed: 3-32',
-            "deployments[1].model: names no model version in models; declared: m:1, m:2",
             "deployments[2].name: is declared twice; deployment names must be unique",
         ]);
     });
 
     it("requires lower-case deployment names, as Azure keeps them in traffic maps", () => {
-        const capitals = plan({ Blue: 100 }, {}, { deployments: [{ name: "Blue", model: "m:1" }] });
+        const capitals = plan({ Blue: 100 }, {}, { deployments: [{ name: "Blue" }] });
         expect(messages(capitals)).toEqual([
             'deployments[0].name: online deployment name "Blue" is not allowed; allowed: lowercase letters, digits and \'-\', starting with a letter, not ending in \'-\' (Azure lower-cases the names in traffic maps)',
         ]);

@@ -9,9 +9,6 @@ export interface BatchPlan {
     readonly defaultDeployment: string;
     readonly deployments: readonly {
         readonly name: string;
-        readonly model: string;
-        readonly compute: string;
-        readonly instanceCount: number;
         readonly outputFileName: string;
     }[];
     readonly inputData?: { readonly name: string; readonly path: string };
@@ -28,14 +25,11 @@ const batchInputExtensions = [".csv", ".parquet"];
 
 /**
  * Rules for a batch endpoint, checked before anything is declared: the default names a declared
- * deployment (it can only be set once that deployment exists), deployments run on the stack's
- * cluster and fit in it, output files are CSV, names follow Azure's rules, and the input folder
- * holds files a batch deployment can read.
+ * deployment (it can only be set once that deployment exists), output files are CSV, names follow
+ * Azure's rules, and the input folder holds files a batch deployment can read. (That deployments
+ * run on the stack's cluster and fit in it, and serve declared models: config/rules.ts.)
  */
-export function batchProblems(
-    plan: BatchPlan,
-    context: { knownModels: ReadonlySet<string>; cluster: { name: string; maxNodes: number }; projectDir: string },
-): BatchProblem[] {
+export function batchProblems(plan: BatchPlan, projectDir: string): BatchProblem[] {
     const problems: BatchProblem[] = [];
     const endpointIssue = nameProblem(namingRules.endpoint, endpointName(plan.name, placeholderSuffix));
     if (endpointIssue) problems.push({ key: "name", value: plan.name, message: `derived ${endpointIssue}` });
@@ -49,26 +43,6 @@ export function batchProblems(
             problems.push({ key: `${at}.name`, value: deployment.name, message: "is declared twice; deployment names must be unique" });
         }
         declared.add(deployment.name);
-        if (!context.knownModels.has(deployment.model)) {
-            problems.push({
-                key: `${at}.model`,
-                value: deployment.model,
-                message: `names no model version in models; declared: ${[...context.knownModels].sort().join(", ") || "none"}`,
-            });
-        }
-        if (deployment.compute !== context.cluster.name) {
-            problems.push({
-                key: `${at}.compute`,
-                value: deployment.compute,
-                message: `names no compute cluster of this stack; declared: ${context.cluster.name}`,
-            });
-        } else if (deployment.instanceCount > context.cluster.maxNodes) {
-            problems.push({
-                key: `${at}.instanceCount`,
-                value: deployment.instanceCount,
-                message: `exceeds computeCluster.maxNodes (${context.cluster.maxNodes})`,
-            });
-        }
         if (!/^[^/\\]+\.csv$/i.test(deployment.outputFileName)) {
             problems.push({ key: `${at}.outputFileName`, value: deployment.outputFileName, message: "must be a file name ending in .csv" });
         }
@@ -85,7 +59,7 @@ export function batchProblems(
     if (plan.inputData) {
         const nameIssue = nameProblem(namingRules.asset, plan.inputData.name);
         if (nameIssue) problems.push({ key: "inputData.name", value: plan.inputData.name, message: nameIssue });
-        const dir = path.resolve(context.projectDir, plan.inputData.path);
+        const dir = path.resolve(projectDir, plan.inputData.path);
         const files = fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? fs.readdirSync(dir) : undefined;
         if (files === undefined) {
             problems.push({ key: "inputData.path", value: plan.inputData.path, message: `folder ${dir} does not exist` });

@@ -4,7 +4,7 @@ import { nameProblem, namingRules } from "../naming/rules";
 /** What the traffic rules need to know about an online endpoint's configuration. */
 export interface TrafficPlan {
     readonly name: string;
-    readonly deployments: readonly { readonly name: string; readonly model: string }[];
+    readonly deployments: readonly { readonly name: string }[];
     readonly traffic: Readonly<Record<string, number>>;
     readonly mirrorTraffic: Readonly<Record<string, number>>;
 }
@@ -21,11 +21,12 @@ export const maxMirrorPercent = 50;
 /**
  * Azure's rules for an online endpoint, checked before anything is declared: Azure itself
  * would only reject them halfway through an update.
- * - deployment names follow the naming rules and are unique;
+ * - deployment names follow the naming rules and are unique (the models they serve are checked
+ *   with the stack's models, see config/rules.ts);
  * - weights are whole numbers 0-100 summing to 100 (or all 0) and name declared deployments;
  * - mirror traffic goes to one declared deployment, at most 50%, never one with live traffic.
  */
-export function trafficProblems(plan: TrafficPlan, knownModels: ReadonlySet<string>): TrafficProblem[] {
+export function trafficProblems(plan: TrafficPlan): TrafficProblem[] {
     const problems: TrafficProblem[] = [];
     const endpointIssue = nameProblem(namingRules.endpoint, endpointName(plan.name, placeholderSuffix));
     if (endpointIssue) problems.push({ key: "name", value: plan.name, message: `derived ${endpointIssue}` });
@@ -38,13 +39,6 @@ export function trafficProblems(plan: TrafficPlan, knownModels: ReadonlySet<stri
             problems.push({ key: `deployments[${i}].name`, value: deployment.name, message: "is declared twice; deployment names must be unique" });
         }
         declared.add(deployment.name);
-        if (!knownModels.has(deployment.model)) {
-            problems.push({
-                key: `deployments[${i}].model`,
-                value: deployment.model,
-                message: `names no model version in models; declared: ${[...knownModels].sort().join(", ") || "none"}`,
-            });
-        }
     });
 
     const declaredList = [...declared].sort().join(", ");
