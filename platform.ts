@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as path from "path";
-import { StackConfig } from "./config/schema";
+import { RolloutConfig, StackConfig } from "./config/schema";
+import type { RolloutSettings } from "./components/endpointSettings/endpointSettingsProvider";
 import { ComputeCluster } from "./components/compute/computeCluster";
 import { MlflowModel } from "./components/model/mlflowModel";
 import { modelVersionKey } from "./components/model/modelVersionKey";
@@ -32,6 +33,17 @@ export interface Platform {
     readonly preTrafficProbe?: PreTrafficProbe;
     /** ARM ids of the registered model versions, by `name:version`. */
     readonly modelVersionIds: Record<string, pulumi.Output<string>>;
+}
+
+/** The rollout as the traffic resource takes it; synthetic load sends the smoke test's request. */
+function rolloutSettings(rollout: RolloutConfig, requestFile: string): RolloutSettings {
+    const { loadRequestsPerSecond, ...policy } = rollout;
+    return {
+        ...policy,
+        ...(loadRequestsPerSecond !== undefined && {
+            load: { requestText: readScoringRequest(requestFile).text, requestsPerSecond: loadRequestsPerSecond },
+        }),
+    };
 }
 
 /** Declares the whole platform from a checked configuration. */
@@ -136,6 +148,7 @@ export function buildPlatform(
             mirrorTraffic: online.mirrorTraffic,
             cloud: provider.azureEnvironment,
             trafficTimeoutSeconds: online.trafficTimeoutSeconds,
+            rollout: online.rollout && rolloutSettings(online.rollout, path.resolve(projectDir, smoke.requestFile)),
             tags,
             // Every deployment must answer correctly before any traffic moves.
             gateTraffic: smokeEnabled

@@ -51,6 +51,7 @@ function stackRules(context: RuleContext): ConfigRule<StackConfig>[] {
         (config) => batchEndpointRule(config, context.projectDir),
         batchDeploymentRules,
         endpointNamesDifferRule,
+        (config) => rolloutRules(config, context.projectDir),
         (config, check) => smokeTestRules(config, check, context.projectDir),
         ...productionRules,
     ];
@@ -211,6 +212,28 @@ const endpointNamesDifferRule: ConfigRule<StackConfig> = (config) => {
         },
     ];
 };
+
+/** Steps that only climb, and a readable request for the rollout's synthetic load. */
+function rolloutRules(config: StackConfig, projectDir: string): ConfigProblem[] {
+    const rollout = config.onlineEndpoint?.rollout;
+    if (!rollout) return [];
+    const problems: ConfigProblem[] = [];
+    if (rollout.steps.some((step, i) => i > 0 && step <= rollout.steps[i - 1])) {
+        problems.push({ key: "onlineEndpoint.rollout.steps", value: rollout.steps, message: "must climb: each step a larger percentage than the one before" });
+    }
+    if (rollout.loadRequestsPerSecond !== undefined) {
+        try {
+            readScoringRequest(path.resolve(projectDir, config.smokeTest.requestFile));
+        } catch (err) {
+            problems.push({
+                key: "smokeTest.requestFile",
+                value: config.smokeTest.requestFile,
+                message: `is the rollout's synthetic load (onlineEndpoint.rollout.loadRequestsPerSecond), and ${(err as Error).message}`,
+            });
+        }
+    }
+    return problems;
+}
 
 /**
  * The smoke test's request must parse, and carry the columns every deployed model's signature

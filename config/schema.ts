@@ -88,6 +88,41 @@ export const onlineDeploymentSchema = z.strictObject({
     appInsightsEnabled: flag.default(true),
 });
 
+const fraction = z
+    .number({ error: "must be a fraction from 0 to 1" })
+    .min(0, { error: "must be a fraction from 0 to 1" })
+    .max(1, { error: "must be a fraction from 0 to 1" });
+
+/**
+ * Progressive rollout: when an update raises a deployment's live weight, traffic moves there in
+ * steps, each watched for `stepSeconds` and judged by the gates on the endpoint's own metrics;
+ * a failed gate puts the weights back as they were before the update, and the update fails.
+ */
+export const rolloutSchema = z.strictObject({
+    enabled: flag.default(true),
+    /** Live-traffic percentages for the growing deployment before its declared weight, ascending. */
+    steps: z.array(wholeNumber(1, 99), { error: "must be a list of percentages" }).default([10, 50]),
+    /** Seconds each step is watched before its gates are judged (Azure's metrics have a 1-minute grain). */
+    stepSeconds: wholeNumber(5, 3600).default(120),
+    /** Percent of live traffic mirrored to the new deployment, watched for one window, before it gets any live traffic. */
+    mirrorPercent: wholeNumber(1, 50).optional(),
+    /** Largest share of the new deployment's requests that may fail with a 5xx. */
+    maxErrorRate: fraction.default(0.01),
+    /** Largest p95 latency of the new deployment, in ms. */
+    maxP95LatencyMs: wholeNumber(1).optional(),
+    /** Largest ratio of the new deployment's p95 latency to the old one's. */
+    maxLatencyRatio: z.number({ error: "must be a number >= 1" }).min(1, { error: "must be a number >= 1" }).optional(),
+    /** Requests of the new deployment a window needs to be judged; fewer: the window is inconclusive. */
+    minRequests: wholeNumber(1).default(20),
+    /** Synthetic load (the smoke test's request, sent to the new and the old deployment) at this many requests a second per deployment; absent: none. */
+    loadRequestsPerSecond: wholeNumber(1, 50).optional(),
+    /** What an inconclusive window does: "fail" counts it as failed; "hold" watches the step again (at most inconclusiveLimit times). */
+    onInconclusive: oneOf(["fail", "hold"]).default("fail"),
+    inconclusiveLimit: wholeNumber(1, 20).default(3),
+    /** Failed windows tolerated in one rollout before it rolls back. */
+    failureLimit: wholeNumber(0, 10).default(0),
+});
+
 export const onlineEndpointSchema = z.strictObject({
     /** Base name; the Azure name adds the stack's suffix (endpoint names are unique per region). */
     name: text("an endpoint name"),
@@ -102,6 +137,8 @@ export const onlineEndpointSchema = z.strictObject({
     mirrorTraffic: weightMap.default({}),
     /** Seconds the traffic step may take, waits and retries included, before it fails. */
     trafficTimeoutSeconds: wholeNumber(60, 7200).default(1200),
+    /** Progressive rollout of traffic changes; absent: traffic goes to the declared weights in one step. */
+    rollout: rolloutSchema.optional(),
 });
 
 export const batchDeploymentSchema = z.strictObject({
@@ -170,11 +207,7 @@ export const smokeTestSchema = z.strictObject({
             requests: wholeNumber(1, 10000).default(50),
             concurrency: wholeNumber(1, 100).default(4),
             maxP95Ms: wholeNumber(1).default(2000),
-            maxErrorRate: z
-                .number({ error: "must be a fraction from 0 to 1" })
-                .min(0, { error: "must be a fraction from 0 to 1" })
-                .max(1, { error: "must be a fraction from 0 to 1" })
-                .default(0.02),
+            maxErrorRate: fraction.default(0.02),
         })
         .optional(),
 });
@@ -216,5 +249,6 @@ export type WorkspaceConfig = z.output<typeof workspaceSchema>;
 export type OnlineEndpointConfig = z.output<typeof onlineEndpointSchema>;
 export type OnlineDeploymentConfig = z.output<typeof onlineDeploymentSchema>;
 export type SmokeTestConfig = z.output<typeof smokeTestSchema>;
+export type RolloutConfig = z.output<typeof rolloutSchema>;
 export type BatchEndpointConfig = z.output<typeof batchEndpointSchema>;
 export type BatchDeploymentConfig = z.output<typeof batchDeploymentSchema>;

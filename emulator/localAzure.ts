@@ -53,6 +53,7 @@ export class LocalAzure {
                 resource.id.type.toLowerCase() === batchEndpointType ? batchPlane.putEndpoint(resource) : dataPlane.hooks.afterPut!(resource, body),
             beforeDelete: (resource) =>
                 resource.id.type.toLowerCase() === batchEndpointType ? batchPlane.deleteEndpoint(resource) : dataPlane.hooks.beforeDelete!(resource),
+            metrics: (resource, query) => dataPlane.hooks.metrics!(resource, query),
         };
         const delays = options.delays ?? delaysFromFile(process.env.AZUREML_EMULATOR_DELAYS);
         const arm = await new ArmServer({ token, storageDir, delays, hooks }).start();

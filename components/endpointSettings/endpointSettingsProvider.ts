@@ -7,6 +7,12 @@ import { AzureCloud, machineLearningApiVersion, resourceManagerScope, resourceMa
 import { Clock } from "../../lib/http/clock";
 import { stableJson } from "../stableHash";
 import { sameWeights, weightProperties, wireWeights } from "./trafficWire";
+import { deploymentWindow, metricsApiVersion } from "../../lib/monitor/endpointMetrics";
+import { endpointScoringCredential } from "../../lib/smoke/endpointCredential";
+import { ScoringCredential } from "../../lib/smoke/scoringCredential";
+import { TrafficWeights, RolloutSteps, normalWeights, planRollout } from "../rollout/rolloutPlan";
+import { RolloutPolicy, formatRolloutReport, runRollout } from "../rollout/rolloutRunner";
+import { startSyntheticLoad } from "../rollout/syntheticLoad";
 
 /**
  * Which endpoint settings a resource owns. Both kinds can only name deployments that exist and
@@ -37,6 +43,14 @@ export interface EndpointSettingsInputs {
     readonly endpointModifiedAt?: string;
     /** Everything one apply does (retries, waits, the long-running PUT) ends within this. */
     readonly timeoutSeconds: number;
+    /** Online traffic only: roll a raised weight out in steps (see components/rollout/). */
+    readonly rollout?: RolloutSettings;
+}
+
+export interface RolloutSettings extends RolloutPolicy, RolloutSteps {
+    readonly enabled: boolean;
+    /** Synthetic load while windows are watched: the smoke request's text and rate; absent: none. */
+    readonly load?: { readonly requestText: string; readonly requestsPerSecond: number };
 }
 
 export interface EndpointSettingsOutputs extends EndpointSettingsInputs {
@@ -46,6 +60,8 @@ export interface EndpointSettingsOutputs extends EndpointSettingsInputs {
     readonly appliedTags?: Record<string, string>;
     /** The endpoint's `systemData.lastModifiedAt` right after this resource's last PUT. */
     readonly appliedAt?: string;
+    /** The last rollout's report, a line per window; absent: the last change needed none. */
+    readonly lastRollout?: string[];
 }
 
 /** What a delete leaves behind: no deployment named, so any deployment may then be deleted. */
@@ -77,13 +93,72 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
     constructor(private readonly hooks: ProviderTestHooks = {}) {}
 
     async create(inputs: EndpointSettingsInputs): Promise<pulumi.dynamic.CreateResult> {
+        const rolled = await this.rollOut(inputs, undefined);
         const result = await this.apply(inputs, inputs.settings, inputs.tags, inputs.requiredDeployments);
-        return { id: `${inputs.endpointId}/settings/${inputs.kind}`, outs: { ...inputs, ...result } };
+        return { id: `${inputs.endpointId}/settings/${inputs.kind}`, outs: { ...inputs, ...result, ...rolled } };
     }
 
-    async update(_id: string, _olds: EndpointSettingsOutputs, news: EndpointSettingsInputs): Promise<pulumi.dynamic.UpdateResult> {
+    async update(_id: string, olds: EndpointSettingsOutputs, news: EndpointSettingsInputs): Promise<pulumi.dynamic.UpdateResult> {
+        const rolled = await this.rollOut(news, olds);
         const result = await this.apply(news, news.settings, news.tags, news.requiredDeployments);
-        return { outs: { ...news, ...result } };
+        return { outs: { ...news, ...result, ...rolled } };
+    }
+
+    /**
+     * When the change raises a deployment's live weight and a rollout is configured: the steps
+     * before the declared weights, each watched and judged on the endpoint's metrics. A failed
+     * gate puts back the weights applied before this update (or, for a new endpoint, the old
+     * deployment alone) and fails the update with the report. The rollout starts from the live
+     * weights, so one interrupted half-way continues from where it stopped on the next run.
+     */
+    private async rollOut(news: EndpointSettingsInputs, olds: EndpointSettingsOutputs | undefined): Promise<Pick<EndpointSettingsOutputs, "lastRollout">> {
+        const rollout = news.rollout;
+        if (news.kind !== "onlineTraffic" || !rollout?.enabled) return {};
+        const arm = this.client(news);
+        for (const deployment of news.requiredDeployments) await this.waitForDeployment(arm, news.endpointId, deployment);
+        const endpoint = await arm.get(news.endpointId);
+        const live = weightsOf(endpoint.properties ?? {});
+        const plan = planRollout(live, weightsOf(news.settings), rollout);
+        if (!plan) return {};
+        const before = olds ? weightsOf(olds.applied ?? {}) : live;
+        const restoreTo = Object.keys(before.traffic).length > 0 ? before : plan.start;
+        const credential = rollout.load ? await this.scoringCredential(news) : undefined;
+        const scoringUri = String(endpoint.properties?.scoringUri ?? "");
+        const report = await runRollout(plan, rollout, {
+            // A client per call: each has its own deadline, however long the rollout runs.
+            apply: async (weights) => {
+                const stepArm = this.client(news);
+                const current = await stepArm.get(news.endpointId);
+                await stepArm.putAndWait(news.endpointId, endpointPutBody(current, { ...news.settings, ...weights }, news.tags));
+            },
+            measure: (deployment, from, to) => deploymentWindow(this.client(news, metricsApiVersion), news.endpointId, deployment, from, to),
+            startLoad:
+                rollout.load && credential
+                    ? (canary, baseline) =>
+                          startSyntheticLoad({
+                              scoringUri,
+                              credential,
+                              requestText: rollout.load!.requestText,
+                              deployments: [canary, baseline],
+                              requestsPerSecond: rollout.load!.requestsPerSecond,
+                              clock: this.hooks.clock,
+                          })
+                    : undefined,
+            clock: this.hooks.clock,
+        }, restoreTo);
+        const text = formatRolloutReport(report);
+        if (report.outcome === "rolled back") throw new Error(`progressive rollout failed; traffic restored\n${text}`);
+        return { lastRollout: text.split("\n") };
+    }
+
+    private scoringCredential(target: EndpointSettingsInputs): Promise<ScoringCredential> {
+        return endpointScoringCredential({
+            authMode: (target.settings.authMode as "Key" | "AMLToken" | "AADToken" | undefined) ?? "Key",
+            endpointId: target.endpointId,
+            cloud: target.cloud,
+            azure: this.hooks.credential ?? azureCredential(),
+            clock: this.hooks.clock,
+        });
     }
 
     /** Takes every deployment out of the settings, so deleting deployments afterwards succeeds. */
@@ -168,12 +243,12 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
         }
     }
 
-    private client(target: EndpointSettingsInputs): ArmClient {
+    private client(target: EndpointSettingsInputs, apiVersion = machineLearningApiVersion): ArmClient {
         return new ArmClient({
             baseUrl: resourceManagerUrl(target.cloud),
             scope: resourceManagerScope(target.cloud),
             credential: this.hooks.credential ?? azureCredential(),
-            apiVersion: machineLearningApiVersion,
+            apiVersion,
             timeoutMs: target.timeoutSeconds * 1000,
             requestTimeoutMs: this.hooks.requestTimeoutMs,
             pollIntervalMs: this.hooks.pollIntervalMs,
@@ -210,6 +285,14 @@ export function endpointPutBody(
         }
     }
     return body;
+}
+
+/** The live and mirror weights of an endpoint's properties (or of settings), as Azure keeps them. */
+function weightsOf(properties: Record<string, unknown>): TrafficWeights {
+    return {
+        traffic: normalWeights((properties.traffic ?? {}) as Record<string, number>),
+        mirrorTraffic: normalWeights((properties.mirrorTraffic ?? {}) as Record<string, number>),
+    };
 }
 
 /** Whether the endpoint was modified after this resource last applied its settings. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deploymentsNamedBy } from "../online/trafficRules";
-import { EndpointSettingsProvider } from "./endpointSettingsProvider";
+import { EndpointSettingsProvider, RolloutSettings } from "./endpointSettingsProvider";
 import { EndpointSettingsTarget, settingsOwnedInputs, settingsResourceInputs } from "./settingsResourceArgs";
 
 const provider = new EndpointSettingsProvider();
@@ -18,6 +18,8 @@ export interface OnlineEndpointTrafficArgs extends EndpointSettingsTarget {
     readonly mirrorTraffic: Readonly<Record<string, number>>;
     readonly authMode: "Key" | "AMLToken" | "AADToken";
     readonly publicNetworkAccess: "Enabled" | "Disabled";
+    /** Progressive rollout of a raised weight; absent: the declared weights in one PUT. */
+    readonly rollout?: RolloutSettings;
 }
 
 export interface AppliedOnlineSettings {
@@ -36,6 +38,8 @@ export interface AppliedOnlineSettings {
 export class OnlineEndpointTraffic extends pulumi.dynamic.Resource {
     /** The owned settings as Azure reports them. (`declare`: a class field would overwrite the output the base class sets.) */
     declare public readonly applied: pulumi.Output<AppliedOnlineSettings>;
+    /** The last rollout's report, a line per window (undefined: the last change needed none). */
+    declare public readonly lastRollout: pulumi.Output<string[] | undefined>;
 
     constructor(name: string, args: OnlineEndpointTrafficArgs, opts?: pulumi.CustomResourceOptions) {
         const settings = {
@@ -45,6 +49,6 @@ export class OnlineEndpointTraffic extends pulumi.dynamic.Resource {
             publicNetworkAccess: args.publicNetworkAccess,
         };
         const required = deploymentsNamedBy(args.traffic, args.mirrorTraffic);
-        super(provider, name, settingsResourceInputs(args, "onlineTraffic", settings, required), opts, "azureml", "OnlineEndpointTraffic");
+        super(provider, name, settingsResourceInputs(args, "onlineTraffic", settings, required, args.rollout), opts, "azureml", "OnlineEndpointTraffic");
     }
 }

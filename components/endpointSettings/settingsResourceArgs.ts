@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AzureCloud } from "../../lib/arm/clouds";
-import { SettingsKind } from "./endpointSettingsProvider";
+import { RolloutSettings, SettingsKind } from "./endpointSettingsProvider";
 
 /** What every endpoint-settings resource takes about its endpoint. */
 export interface EndpointSettingsTarget {
@@ -22,6 +22,7 @@ export function settingsResourceInputs(
     kind: SettingsKind,
     settings: Record<string, unknown>,
     requiredDeployments: string[],
+    rollout?: RolloutSettings,
 ): pulumi.Inputs {
     return {
         endpointId: target.endpointId,
@@ -32,7 +33,9 @@ export function settingsResourceInputs(
         requiredDeployments,
         endpointModifiedAt: target.endpointModifiedAt,
         timeoutSeconds: target.timeoutSeconds,
+        ...(rollout && { rollout }),
         applied: undefined,
+        lastRollout: undefined,
         appliedTags: undefined,
         appliedAt: undefined,
     };

@@ -1,3 +1,4 @@
+import type { RolloutSettings } from "../endpointSettings/endpointSettingsProvider";
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as pulumi from "@pulumi/pulumi";
 import type * as inputs from "@pulumi/azure-native/types/input";
@@ -48,6 +49,8 @@ export interface OnlineEndpointArgs {
     readonly cloud: AzureCloud;
     /** Seconds the traffic step may take before it fails. */
     readonly trafficTimeoutSeconds: number;
+    /** Progressive rollout of a raised weight (components/rollout/); absent: one PUT. */
+    readonly rollout?: RolloutSettings;
     readonly tags: Readonly<Record<string, string>>;
     /**
      * Declares what must pass before any traffic moves (e.g. a probe of every deployment); the
@@ -195,6 +198,7 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
                 tags,
                 endpointModifiedAt: endpoint.systemData.apply((data) => data?.lastModifiedAt),
                 timeoutSeconds: args.trafficTimeoutSeconds,
+                rollout: args.rollout,
             },
             { parent: this, dependsOn: [endpoint, ...deployments, ...(gate ? [gate] : [])] },
         );

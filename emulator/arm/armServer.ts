@@ -33,6 +33,8 @@ export interface ArmHooks {
     afterPut?(resource: StoredResource, body: Record<string, any>): Promise<Record<string, any> | void>;
     /** Inside a DELETE's operation, for the resource and each one below it. */
     beforeDelete?(resource: StoredResource): Promise<void>;
+    /** Azure Monitor's metrics of a resource (`{id}/providers/Microsoft.Insights/metrics`); undefined: it has none. */
+    metrics?(resource: StoredResource, query: URLSearchParams): { status: number; body: unknown } | undefined;
 }
 
 /** What an online endpoint hands out through `listKeys` and `token`. */
@@ -136,6 +138,8 @@ export class ArmServer {
         }
         const action = /^(.*)\/(listKeys|token)$/i.exec(url.pathname);
         if (action && req.method === "POST") return this.handleAction(action[1], action[2], send, refuse);
+        const metrics = /^(.*)\/providers\/microsoft\.insights\/metrics$/i.exec(url.pathname);
+        if (metrics && req.method === "GET") return this.handleMetrics(metrics[1], url.searchParams, send, refuse);
         const id = parseArmId(url.pathname);
         if (!id) return refuse(404, "InvalidResourceId", `${url.pathname} is not a resource id.`);
         switch (req.method) {
@@ -148,6 +152,15 @@ export class ArmServer {
             default:
                 return refuse(405, "MethodNotAllowed", `${req.method} is not supported here.`);
         }
+    }
+
+    private handleMetrics(path: string, query: URLSearchParams, send: Send, refuse: Refuse): void {
+        const id = parseArmId(path);
+        const resource = id && this.resources.get(id.key);
+        if (!resource) return refuse(404, "ResourceNotFound", `The Resource '${path}' was not found.`);
+        const answer = this.options.hooks?.metrics?.(resource, query);
+        if (!answer) return refuse(400, "BadRequest", `No metrics are defined for resource type ${resource.id.type}.`);
+        send(answer.status, answer.status === 200 ? answer.body : { error: answer.body });
     }
 
     private handleGet(id: ArmId, send: Send, refuse: Refuse): void {

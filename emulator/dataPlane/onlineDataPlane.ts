@@ -1,3 +1,4 @@
+import { metricsAnswer } from "../monitor/metricsApi";
 import * as path from "path";
 import { ArmHooks, ArmServer } from "../arm/armServer";
 import { StoredResource } from "../arm/resourceRules";
@@ -50,6 +51,11 @@ export class OnlineDataPlane {
             const type = resource.id.type.toLowerCase();
             if (type === deploymentType) await this.deleteDeployment(resource);
             if (type === endpointType) await this.deleteEndpoint(resource);
+        },
+        // Azure Monitor's endpoint metrics, from what the endpoint's router really served.
+        metrics: (resource, query) => {
+            if (resource.id.type.toLowerCase() !== endpointType) return undefined;
+            return metricsAnswer(resource.id.id, query, this.endpoints.get(resource.id.key)?.router.requestLog ?? []);
         },
     };
 

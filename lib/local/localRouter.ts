@@ -34,6 +34,19 @@ export interface RouterCounters {
     readonly unauthorized: number;
 }
 
+/** One request a deployment answered, as Azure Monitor counts it for the endpoint's metrics. */
+export interface RequestRecord {
+    /** When the answer ended (ms since the epoch). */
+    readonly at: number;
+    readonly deployment: string;
+    /** HTTP status the deployment answered (0: no answer). */
+    readonly status: number;
+    readonly latencyMs: number;
+}
+
+/** Requests kept for metrics: about an hour at a few dozen a second; older ones are dropped first. */
+const maxLoggedRequests = 100_000;
+
 /** Largest request body accepted, as a guard for a local tool (Azure's own limit is higher). */
 const maxBodyBytes = 25 * 1024 * 1024;
 
@@ -49,6 +62,8 @@ export class LocalRouter {
     private readonly random: () => number;
     private readonly counters = { served: {} as Record<string, number>, mirrored: {} as Record<string, number>, unauthorized: 0 };
     private readonly pendingMirrors = new Set<Promise<void>>();
+    /** Every request a deployment answered (live, pinned and mirrored), oldest first. */
+    readonly requestLog: RequestRecord[] = [];
     url = "";
     private routing: Routing;
 
@@ -118,6 +133,8 @@ export class LocalRouter {
         if (pinned === undefined && req.method === "POST") this.mirror(routing, req, body);
 
         this.counters.served[target] = (this.counters.served[target] ?? 0) + 1;
+        const started = Date.now();
+        res.on("finish", () => this.log(target, res.statusCode, started));
         res.setHeader("azureml-model-deployment", target);
         // The key is for this front door only; the inference servers behind it never see it.
         delete req.headers.authorization;
@@ -129,19 +146,32 @@ export class LocalRouter {
         for (const [deployment, percent] of Object.entries(routing.mirrorTraffic)) {
             if (!mirrors(percent, this.random())) continue;
             this.counters.mirrored[deployment] = (this.counters.mirrored[deployment] ?? 0) + 1;
+            const started = Date.now();
             const copy = new Promise<void>((resolve) => {
                 const upstream = http.request(
                     `${routing.deployments[deployment]}${req.url ?? "/score"}`,
                     { method: req.method, headers: { "content-type": req.headers["content-type"] ?? "application/json" }, timeout: 30_000 },
-                    (answer) => answer.resume().on("end", resolve).on("error", () => resolve()),
+                    (answer) => {
+                        this.log(deployment, answer.statusCode ?? 0, started);
+                        answer.resume().on("end", resolve).on("error", () => resolve());
+                    },
                 );
-                upstream.on("error", () => resolve());
+                upstream.on("error", () => {
+                    this.log(deployment, 0, started);
+                    resolve();
+                });
                 upstream.on("timeout", () => upstream.destroy());
                 upstream.end(body);
             });
             this.pendingMirrors.add(copy);
             void copy.finally(() => this.pendingMirrors.delete(copy));
         }
+    }
+
+    private log(deployment: string, status: number, started: number): void {
+        const at = Date.now();
+        this.requestLog.push({ at, deployment, status, latencyMs: at - started });
+        if (this.requestLog.length > maxLoggedRequests) this.requestLog.splice(0, this.requestLog.length - maxLoggedRequests);
     }
 
     private authorized(authorization: string | undefined): boolean {

@@ -1,0 +1,97 @@
+import { Clock, systemClock } from "../../lib/http/clock";
+import { DeploymentWindow, GateCheck, RolloutGates, WindowVerdict, judgeWindow } from "./rolloutGates";
+import { RolloutPlan, TrafficWeights } from "./rolloutPlan";
+
+export interface RolloutPolicy extends RolloutGates {
+    /** Seconds each window is watched. */
+    readonly stepSeconds: number;
+    /** An inconclusive window counts as failed ("fail"), or the step is watched again ("hold"). */
+    readonly onInconclusive: "fail" | "hold";
+    /** Inconclusive windows in a row a step may have under "hold" before it counts as failed. */
+    readonly inconclusiveLimit: number;
+    /** Failed windows tolerated in one rollout; one more rolls it back. */
+    readonly failureLimit: number;
+}
+
+export interface RolloutIo {
+    /** One traffic PUT of the endpoint (live and mirror weights). */
+    apply(weights: TrafficWeights): Promise<void>;
+    /** A deployment's requests, server errors and latency between two instants. */
+    measure(deployment: string, from: Date, to: Date): Promise<DeploymentWindow>;
+    /** Synthetic load on both deployments while a window is watched; absent: none. */
+    startLoad?(canary: string, baseline: string): { stop(): Promise<void> };
+    readonly clock?: Clock;
+}
+
+export interface WindowRecord {
+    readonly stage: string;
+    readonly window: number;
+    readonly verdict: WindowVerdict;
+    readonly checks: readonly GateCheck[];
+    readonly canary: DeploymentWindow;
+    /** When the window's verdict was known (ms since the rollout began). */
+    readonly atMs: number;
+}
+
+export interface RolloutReport {
+    readonly canary: string;
+    readonly baseline: string;
+    readonly outcome: "promoted" | "rolled back";
+    readonly windows: readonly WindowRecord[];
+    /** The weights put back after a failed gate. */
+    readonly restoredTo?: TrafficWeights;
+    /** Milliseconds from the failing verdict to the restoring PUT's end. */
+    readonly restoreMs?: number;
+    readonly durationMs: number;
+}
+
+/**
+ * Walks the plan's stages: each is one traffic PUT, then windows of `stepSeconds` judged by the
+ * gates until one passes (next stage) or the failures exceed `failureLimit` (the weights go back
+ * to `restoreTo`, the ones applied before this update). Flagger's analysis loop, with Argo
+ * Rollouts' failureLimit and inconclusive results.
+ */
+export async function runRollout(plan: RolloutPlan, policy: RolloutPolicy, io: RolloutIo, restoreTo: TrafficWeights): Promise<RolloutReport> {
+    const clock = io.clock ?? systemClock;
+    const began = clock.now();
+    const windows: WindowRecord[] = [];
+    let failures = 0;
+    for (const stage of plan.stages) {
+        await io.apply(stage.weights);
+        let inconclusiveInARow = 0;
+        for (let window = 1; ; window++) {
+            const load = io.startLoad?.(plan.canary, plan.baseline);
+            const from = new Date(clock.now());
+            await clock.sleep(policy.stepSeconds * 1000);
+            const to = new Date(clock.now());
+            await load?.stop();
+            const [canary, baseline] = await Promise.all([io.measure(plan.canary, from, to), io.measure(plan.baseline, from, to)]);
+            const judged = judgeWindow(canary, baseline, policy);
+            windows.push({ stage: stage.label, window, verdict: judged.verdict, checks: judged.checks, canary, atMs: clock.now() - began });
+            if (judged.verdict === "passed") break;
+            if (judged.verdict === "inconclusive" && policy.onInconclusive === "hold" && ++inconclusiveInARow <= policy.inconclusiveLimit) continue;
+            if (++failures <= policy.failureLimit) continue;
+            const failedAt = clock.now();
+            await io.apply(restoreTo);
+            const end = clock.now();
+            return { canary: plan.canary, baseline: plan.baseline, outcome: "rolled back", windows, restoredTo: restoreTo, restoreMs: end - failedAt, durationMs: end - began };
+        }
+    }
+    return { canary: plan.canary, baseline: plan.baseline, outcome: "promoted", windows, durationMs: clock.now() - began };
+}
+
+/** The report as the engine shows it: a line per window, each gate's measured value against its limit. */
+export function formatRolloutReport(report: RolloutReport): string {
+    const weights = (w: TrafficWeights) =>
+        `traffic ${JSON.stringify(w.traffic)}${Object.keys(w.mirrorTraffic).length ? `, mirror ${JSON.stringify(w.mirrorTraffic)}` : ""}`;
+    const lines = [
+        report.outcome === "promoted"
+            ? `rollout of ${report.canary} (baseline ${report.baseline}): promoted in ${(report.durationMs / 1000).toFixed(1)} s`
+            : `rollout of ${report.canary} (baseline ${report.baseline}): ROLLED BACK to ${weights(report.restoredTo!)} (${report.restoreMs} ms after the failing verdict)`,
+    ];
+    for (const w of report.windows) {
+        const checks = w.checks.map((c) => `${c.gate} ${c.measured ?? "no data"} ${c.passed ? "ok" : "FAILED"} (limit ${c.limit})`).join("; ");
+        lines.push(`  ${w.stage.padEnd(14)} window ${w.window} at ${(w.atMs / 1000).toFixed(1)} s: ${w.verdict.padEnd(12)} ${checks}`);
+    }
+    return lines.join("\n");
+}

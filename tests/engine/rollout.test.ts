@@ -1,0 +1,122 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { EngineStack } from "../../lib/engine/engineStack";
+import { engineProject } from "../support/engineProject";
+import { projectDir } from "../support/stackFile";
+
+/**
+ * Progressive rollout through the real engine against the emulator, judged on the metrics the
+ * emulator's Azure Monitor API computes from what its router really served: a healthy model
+ * climbs every step to its declared weight; a model that fails on a share of requests is stopped
+ * at the first step and the traffic put back; an inconclusive window fails or holds as configured.
+ */
+jest.setTimeout(900_000);
+
+const project = engineProject("engine-rollout");
+
+const rollout = {
+    steps: [10, 25],
+    stepSeconds: 5,
+    mirrorPercent: 10,
+    maxErrorRate: 0.01,
+    maxP95LatencyMs: 3000,
+    minRequests: 10,
+    loadRequestsPerSecond: 5,
+};
+
+function devWith(change: (config: Record<string, any>) => void): Promise<EngineStack> {
+    const document = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
+    const own = Object.fromEntries(Object.entries(document.config).map(([k, v]) => [k.replace(/^azureml-mlflow:/, ""), v]));
+    own.onlineEndpoint.rollout = rollout;
+    own.smokeTest.load = undefined;
+    delete own.batchEndpoint;
+    change(own);
+    const config = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined).map(([k, v]) => [k.includes(":") ? k : `azureml-mlflow:${k}`, v]));
+    fs.writeFileSync(path.join(project.dir(), "Pulumi.dev.yaml"), toYaml({ config }));
+    return project.open("dev");
+}
+
+const timeline = () => project.azure().arm.trafficTimeline.filter((m) => /\/onlineEndpoints\//i.test(m.endpoint));
+const weightsOf = (deployment: string, from: number) => timeline().slice(from).map((m) => m.traffic[deployment] ?? 0);
+
+it("first up: one live deployment, nothing to roll out", async () => {
+    const up = await (await devWith(() => undefined)).up();
+    expect(up.outputs.lastRollout?.value).toBeUndefined();
+    expect(timeline().pop()).toMatchObject({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 } });
+});
+
+it("a healthy model climbs mirror, 10%, 25% to its declared 50%, each step judged on the endpoint's metrics", async () => {
+    const before = timeline().length;
+    const started = Date.now();
+    const up = await (
+        await devWith((c) => {
+            c.onlineEndpoint.traffic = { blue: 50, green: 50 };
+            c.onlineEndpoint.mirrorTraffic = {};
+        })
+    ).up();
+    const seconds = (Date.now() - started) / 1000;
+    const report = up.outputs.lastRollout.value as string[];
+    process.stdout.write(`healthy rollout (4 stages of ${rollout.stepSeconds} s): up took ${seconds.toFixed(1)} s\n${report.join("\n")}\n`);
+    expect(report[0]).toMatch(/^rollout of green \(baseline blue\): promoted/);
+    expect(report.slice(1).map((line) => line.trim().split(/\s+/).slice(0, 2).join(" "))).toEqual(["mirror 10%", "step 10%", "step 25%", "declared 50%"]);
+    for (const line of report.slice(1)) expect(line).toMatch(/passed\s+minRequests \d+ ok/);
+    // Green's live weight only climbed, through every step.
+    const green = weightsOf("green", before).filter((w, i, all) => i === 0 || w !== all[i - 1]);
+    expect(green).toEqual([0, 10, 25, 50]);
+    expect(timeline().pop()).toMatchObject({ traffic: { blue: 50, green: 50 }, mirrorTraffic: {} });
+});
+
+it("a model failing on a share of requests is stopped at the first step, traffic restored, the up fails with the report", async () => {
+    const before = timeline().length;
+    const stack = await devWith((c) => {
+        c.models.push({ name: "diabetes-classifier", version: 3, path: "tests/fixtures/models/diabetes-flaky", description: "Degrades once warm." });
+        c.onlineEndpoint.deployments.push({ ...c.onlineEndpoint.deployments[1], name: "red", model: "diabetes-classifier:3" });
+        c.onlineEndpoint.traffic = { blue: 50, red: 50 };
+        c.onlineEndpoint.mirrorTraffic = {};
+        c.onlineEndpoint.rollout = { ...rollout, mirrorPercent: undefined };
+    });
+    const failure = (await stack.up().then(
+        () => new Error("up succeeded"),
+        (err: Error) => err,
+    )) as Error;
+    expect(failure.message).toMatch(/progressive rollout failed; traffic restored/);
+    expect(failure.message).toMatch(/rollout of red \(baseline blue\): ROLLED BACK to traffic \{"blue":50,"green":50\} \(\d+ ms after the failing verdict\)/);
+    expect(failure.message).toMatch(/step 10%\s+window 1 at [\d.]+ s: failed\s+minRequests \d+ ok \(limit 10\); maxErrorRate 0\.\d+ FAILED \(limit 0\.01\)/);
+    const red = weightsOf("red", before);
+    process.stdout.write(`bad model: red's live weights over the update ${JSON.stringify(red)}\n`);
+    expect(Math.max(...red)).toBe(10);
+    expect(timeline().pop()).toMatchObject({ traffic: { blue: 50, green: 50 } });
+});
+
+it("an inconclusive window without synthetic load fails the rollout (onInconclusive: fail), traffic restored", async () => {
+    const before = timeline().length;
+    const stack = await devWith((c) => {
+        c.onlineEndpoint.traffic = { blue: 20, green: 80 };
+        c.onlineEndpoint.mirrorTraffic = {};
+        c.onlineEndpoint.rollout = { ...rollout, mirrorPercent: undefined, loadRequestsPerSecond: undefined, onInconclusive: "fail" };
+    });
+    const failure = (await stack.up().then(
+        () => new Error("up succeeded"),
+        (err: Error) => err,
+    )) as Error;
+    expect(failure.message).toMatch(/declared 80%\s+window 1 at [\d.]+ s: inconclusive\s+minRequests \d+ FAILED \(limit 10\)/);
+    expect(weightsOf("green", before)).toContain(80);
+    expect(timeline().pop()).toMatchObject({ traffic: { blue: 50, green: 50 } });
+});
+
+it("with onInconclusive: hold, an inconclusive step is watched again up to inconclusiveLimit before it fails", async () => {
+    const stack = await devWith((c) => {
+        c.onlineEndpoint.traffic = { blue: 20, green: 80 };
+        c.onlineEndpoint.mirrorTraffic = {};
+        c.onlineEndpoint.rollout = { ...rollout, mirrorPercent: undefined, loadRequestsPerSecond: undefined, onInconclusive: "hold", inconclusiveLimit: 2 };
+    });
+    const failure = (await stack.up().then(
+        () => new Error("up succeeded"),
+        (err: Error) => err,
+    )) as Error;
+    // The engine prints the report in the diagnostics and again in the summary: each window once.
+    const windows = [...new Set(failure.message.match(/declared 80%\s+window \d+ at [\d.]+ s: inconclusive/g) ?? [])];
+    expect(windows.map((w) => /window (\d+)/.exec(w)![1])).toEqual(["1", "2", "3"]);
+    expect(timeline().pop()).toMatchObject({ traffic: { blue: 50, green: 50 } });
+});
