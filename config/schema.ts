@@ -106,7 +106,7 @@ export const rolloutSchema = z.strictObject({
     stepSeconds: wholeNumber(5, 3600).default(120),
     /** Percent of live traffic mirrored to the new deployment, watched for one window, before it gets any live traffic. */
     mirrorPercent: wholeNumber(1, 50).optional(),
-    /** Largest share of the new deployment's requests that may fail with a 5xx. */
+    /** Largest share of the new deployment's requests that may fail (5xx, or 424: the model failed). */
     maxErrorRate: fraction.default(0.01),
     /** Largest p95 latency of the new deployment, in ms. */
     maxP95LatencyMs: wholeNumber(1).optional(),

@@ -12,7 +12,7 @@ export interface RolloutGates {
 
 export interface DeploymentWindow {
     readonly requests: number;
-    /** Requests answered with a 5xx. */
+    /** Requests that failed: a 5xx, or a 424 (the model failed). */
     readonly serverErrors: number;
     /** p95 latency in ms over the window (undefined: no data). */
     readonly p95Ms?: number;

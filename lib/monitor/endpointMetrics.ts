@@ -6,8 +6,10 @@ import type { DeploymentWindow } from "../../components/rollout/rolloutGates";
  * Monitor's metrics API through Resource Manager (`{endpointId}/providers/Microsoft.Insights/
  * metrics`), with the platform's credential. The names are Azure's published metrics for
  * `Microsoft.MachineLearningServices/workspaces/onlineEndpoints` (RequestsPerMinute by
- * deployment and statusCodeClass; RequestLatency_P95 by deployment), at Azure's 1-minute grain:
- * a window shorter than a minute sees the whole minutes it overlaps.
+ * deployment and statusCode; RequestLatency_P95 by deployment), at Azure's 1-minute grain:
+ * a window shorter than a minute sees the whole minutes it overlaps. A failed request is a 5xx or
+ * a 424: Azure answers 424 when the model's own server failed (its status in a header), so a
+ * model raising exceptions shows there, not among the 5xx of statusCodeClass.
  *
  * Why not @azure/monitor-query-metrics: it queries the regional batch endpoint
  * (metrics.monitor.azure.com) rather than Resource Manager, so it needs its own credential scope
@@ -25,7 +27,7 @@ export async function deploymentWindow(arm: ArmClient, endpointId: string, deplo
         `&timespan=${encodeURIComponent(timespan)}&$filter=${encodeURIComponent(filter)}`;
     const deploymentIs = `deployment eq '${deployment}'`;
     const [requests, latency] = await Promise.all([
-        arm.get(query(requestsMetric, "Total", `${deploymentIs} and statusCodeClass eq '*'`)),
+        arm.get(query(requestsMetric, "Total", `${deploymentIs} and statusCode eq '*'`)),
         arm.get(query(latencyP95Metric, "Average", deploymentIs)),
     ]);
     let total = 0;
@@ -33,11 +35,16 @@ export async function deploymentWindow(arm: ArmClient, endpointId: string, deplo
     for (const series of metricSeries(requests, requestsMetric)) {
         const count = sum(series.data, "total");
         total += count;
-        if (dimension(series, "statusCodeClass") === "5xx") serverErrors += count;
+        if (isFailure(Number(dimension(series, "statusCode")))) serverErrors += count;
     }
     // The worst minute's p95: the windows a rollout judges are a few minutes at most.
     const p95s = metricSeries(latency, latencyP95Metric).flatMap((s) => (s.data ?? []).map((d) => d.average).filter((v): v is number => typeof v === "number"));
     return { requests: total, serverErrors, p95Ms: p95s.length > 0 ? Math.max(...p95s) : undefined };
+}
+
+/** A server error, or Azure's "the model failed" (424). */
+export function isFailure(status: number): boolean {
+    return status >= 500 || status === 424 || status === 0;
 }
 
 interface Series {

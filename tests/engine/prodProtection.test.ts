@@ -4,7 +4,7 @@ import { engineProject } from "../support/engineProject";
 import { projectDir } from "../support/stackFile";
 
 /** h. Prod protects its stateful resources because its config says so: the engine refuses to destroy them. */
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 
 const project = engineProject("engine-prod");
 beforeAll(() => fs.copyFileSync(path.join(projectDir, "Pulumi.prod.yaml"), path.join(project.dir(), "Pulumi.prod.yaml")));
