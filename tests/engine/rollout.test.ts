@@ -84,7 +84,8 @@ it("a model failing on a share of requests is stopped at the first step, traffic
     expect(failure.message).toMatch(/rollout of red \(baseline blue\): ROLLED BACK to traffic \{"blue":50,"green":50\} \(\d+ ms after the failing verdict\)/);
     expect(failure.message).toMatch(/step 10%\s+window 1 at [\d.]+ s: failed\s+minRequests \d+ ok \(limit 10\); maxErrorRate 0\.\d+ FAILED \(limit 0\.01\)/);
     const red = weightsOf("red", before);
-    process.stdout.write(`bad model: red's live weights over the update ${JSON.stringify(red)}\n`);
+    const report = failure.message.slice(failure.message.indexOf("rollout of red")).split("\n").slice(0, 2).join("\n");
+    process.stdout.write(`bad model: red's live weights over the update ${JSON.stringify(red)}\n${report}\n`);
     expect(Math.max(...red)).toBe(10);
     expect(timeline().pop()).toMatchObject({ traffic: { blue: 50, green: 50 } });
 });
