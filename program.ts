@@ -31,8 +31,8 @@ export function stackOutputs(platform: Platform): Record<string, unknown> {
             swaggerUri: online.swaggerUri,
             onlineDeployments: online.deploymentNames,
             appliedTraffic: online.appliedTraffic,
-            // The last progressive rollout's report: a line per watched window.
-            lastRollout: online.trafficResource.lastRollout,
+            // The last progressive rollout's report: a line per watched window ([]: the last change needed none).
+            lastRollout: online.trafficResource.lastRollout.apply((lines) => lines ?? []),
         }),
         ...(platform.smokeTest && { smokeTest: platform.smokeTest.lastRun }),
         ...(platform.batchEndpoint && {

@@ -220,7 +220,7 @@ describe("every problem at once", () => {
         config.onlineEndpoint.authmode = "AADToken";
         const problems = loadProblems(config, "prod");
         expect(problems).toEqual([
-            'azureml-mlflow:onlineEndpoint.authmode: is not a known key; did you mean "authMode"? Keys allowed here: name, authMode, publicNetworkAccess, deployments, traffic, mirrorTraffic, trafficTimeoutSeconds (documented in Pulumi.yaml)',
+            'azureml-mlflow:onlineEndpoint.authmode: is not a known key; did you mean "authMode"? Keys allowed here: name, authMode, publicNetworkAccess, deployments, traffic, mirrorTraffic, trafficTimeoutSeconds, rollout (documented in Pulumi.yaml)',
             expect.stringMatching(/^azureml-mlflow:onlineEndpoint\.authMode: must be "AADToken" or "AMLToken" when production is true .*"Key" is also what an unset authMode means$/),
         ]);
     });

@@ -42,7 +42,7 @@ const weightsOf = (deployment: string, from: number) => timeline().slice(from).m
 
 it("first up: one live deployment, nothing to roll out", async () => {
     const up = await (await devWith(() => undefined)).up();
-    expect(up.outputs.lastRollout?.value).toBeUndefined();
+    expect(up.outputs.lastRollout.value).toEqual([]);
     expect(timeline().pop()).toMatchObject({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 } });
 });
 
