@@ -15,14 +15,14 @@ function devWith(change: (config: Record<string, any>) => void): Record<string, 
     return config;
 }
 
-function load(config: Record<string, unknown>, extra: Record<string, string> = {}, isSecret?: (key: string) => boolean) {
-    return loadStackConfig({ project: projectName, stack: "dev", values: { ...projectValues(config), ...extra }, projectDir, isSecret });
+function load(config: Record<string, unknown>, extra: Record<string, string> = {}, isSecret?: (key: string) => boolean, stack = "dev") {
+    return loadStackConfig({ project: projectName, stack, values: { ...projectValues(config), ...extra }, projectDir, isSecret });
 }
 
 /** Every problem as `namespace:key → message`, or [] when the stack loads. */
-function problemsOf(config: Record<string, unknown>, extra: Record<string, string> = {}): string[] {
+function problemsOf(config: Record<string, unknown>, extra: Record<string, string> = {}, stack = "dev"): string[] {
     try {
-        load(config, extra);
+        load(config, extra, undefined, stack);
         return [];
     } catch (err) {
         if (!(err instanceof StackConfigError)) throw err;
@@ -218,7 +218,7 @@ describe("every problem at once", () => {
         const config = structuredClone(stackConfigObject("prod")) as Record<string, any>;
         delete config.onlineEndpoint.authMode;
         config.onlineEndpoint.authmode = "AADToken";
-        const problems = loadProblems(config, "prod");
+        const problems = problemsOf(config, {}, "prod");
         expect(problems).toEqual([
             'azureml-mlflow:onlineEndpoint.authmode: is not a known key; did you mean "authMode"? Keys allowed here: name, authMode, publicNetworkAccess, deployments, traffic, mirrorTraffic, trafficTimeoutSeconds, rollout (documented in Pulumi.yaml)',
             expect.stringMatching(/^azureml-mlflow:onlineEndpoint\.authMode: must be "AADToken" or "AMLToken" when production is true .*"Key" is also what an unset authMode means$/),
@@ -250,16 +250,6 @@ describe("every problem at once", () => {
         expect(error.message).toContain('Pulumi.dev.yaml: azureml-mlflow:location = "westeurpoe": is not a region');
     });
 });
-
-function loadProblems(config: Record<string, unknown>, stack: string): string[] {
-    try {
-        loadStackConfig({ project: projectName, stack, values: projectValues(config), projectDir });
-        return [];
-    } catch (err) {
-        if (!(err instanceof StackConfigError)) throw err;
-        return err.problems.map((p) => `${p.namespace ?? projectName}:${p.key}: ${p.message}`);
-    }
-}
 
 describe("the stack file read whole", () => {
     it("refuses a key in a namespace nothing reads, suggesting the project's", () => {

@@ -10,7 +10,7 @@ import { sameWeights, weightProperties, wireWeights } from "./trafficWire";
 import { deploymentWindow, metricsApiVersion } from "../../lib/monitor/endpointMetrics";
 import { endpointScoringCredential } from "../../lib/smoke/endpointCredential";
 import { ScoringCredential } from "../../lib/smoke/scoringCredential";
-import { TrafficWeights, RolloutSteps, normalWeights, planRollout } from "../rollout/rolloutPlan";
+import { TrafficWeights, RolloutSteps, planRollout } from "../rollout/rolloutPlan";
 import { RolloutPolicy, formatRolloutReport, runRollout } from "../rollout/rolloutRunner";
 import { startSyntheticLoad } from "../rollout/syntheticLoad";
 
@@ -290,8 +290,8 @@ export function endpointPutBody(
 /** The live and mirror weights of an endpoint's properties (or of settings), as Azure keeps them. */
 function weightsOf(properties: Record<string, unknown>): TrafficWeights {
     return {
-        traffic: normalWeights((properties.traffic ?? {}) as Record<string, number>),
-        mirrorTraffic: normalWeights((properties.mirrorTraffic ?? {}) as Record<string, number>),
+        traffic: wireWeights(properties.traffic),
+        mirrorTraffic: wireWeights(properties.mirrorTraffic),
     };
 }
 

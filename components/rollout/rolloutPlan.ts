@@ -1,3 +1,5 @@
+import { wireWeights } from "../endpointSettings/trafficWire";
+
 /**
  * The stages of a progressive rollout, computed from the weights live now and the declared ones.
  * Pure arithmetic: rolloutRunner.ts applies the stages and judges each.
@@ -31,24 +33,14 @@ export interface RolloutSteps {
     readonly mirrorPercent?: number;
 }
 
-/** Weights as Azure keeps them: lower-case names, no zero entries. */
-export function normalWeights(weights: Readonly<Record<string, number>>): Record<string, number> {
-    return Object.fromEntries(
-        Object.entries(weights)
-            .filter(([, w]) => w > 0)
-            .map(([name, w]): [string, number] => [name.toLowerCase(), w])
-            .sort(([a], [b]) => a.localeCompare(b)),
-    );
-}
-
 /**
  * The rollout from `live` to `declared`, or undefined when there is nothing to roll out: no
  * deployment's live weight grows, more than one does (no single new deployment to watch), or the
  * endpoint gets its first live traffic with a single deployment (nothing to compare or fall back to).
  */
 export function planRollout(live: TrafficWeights, declared: TrafficWeights, options: RolloutSteps): RolloutPlan | undefined {
-    const target = { traffic: normalWeights(declared.traffic), mirrorTraffic: normalWeights(declared.mirrorTraffic) };
-    let start: TrafficWeights = { traffic: normalWeights(live.traffic), mirrorTraffic: normalWeights(live.mirrorTraffic) };
+    const target = { traffic: wireWeights(declared.traffic), mirrorTraffic: wireWeights(declared.mirrorTraffic) };
+    let start: TrafficWeights = { traffic: wireWeights(live.traffic), mirrorTraffic: wireWeights(live.mirrorTraffic) };
     if (Object.keys(start.traffic).length === 0) {
         // A new endpoint: the deployment with the smallest declared share is the new one; the
         // one with the largest takes everything until the new one has proven itself.
@@ -96,7 +88,7 @@ function withShare(weights: Readonly<Record<string, number>>, deployment: string
         if (missing-- <= 0) break;
         result[d] += 1;
     }
-    return normalWeights(result);
+    return wireWeights(result);
 }
 
 /** Azure refuses a mirror to a deployment with live traffic: such mirrors wait for the last stage. */
