@@ -168,6 +168,7 @@ export function buildPlatform(
                   {
                       ...smokeArgs(online.authMode, onlineEndpoint, onlineEndpoint.deploymentNames, onlineEndpoint.servedFingerprint),
                       anyLiveTraffic: hasLiveTraffic(online.traffic),
+                      servedWeights: onlineEndpoint.appliedTraffic,
                   },
                   // After traffic: the routing check needs it.
                   { dependsOn: [onlineEndpoint.trafficResource] },

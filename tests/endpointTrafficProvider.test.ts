@@ -135,6 +135,26 @@ describe("online traffic provider against a local Resource Manager", () => {
         expect(diff.changes).toBe(true);
     });
 
+    it("sees live traffic that differs from the declared weights without a refresh (an interrupted rollout, a restored smoke failure)", async () => {
+        const created = await provider.create(inputs({ blue: 50, green: 50 }));
+        const olds = created.outs as EndpointSettingsOutputs;
+        // The state still says blue 50 / green 50; Azure has been moved to a rollout's step.
+        arm.setTrafficByHand(endpointId, { blue: 90, green: 10 });
+        expect((await provider.diff(created.id, olds, inputs({ blue: 50, green: 50 }))).changes).toBe(true);
+        arm.setTrafficByHand(endpointId, { blue: 50, green: 50 });
+        expect((await provider.diff(created.id, olds, inputs({ blue: 50, green: 50 }))).changes).toBe(false);
+        // A mirror that differs is drift too.
+        const mirrored = await provider.update(created.id, olds, inputs({ blue: 100 }, { green: 10 }));
+        arm.setTrafficByHand(endpointId, { blue: 100 }, {});
+        expect((await provider.diff(created.id, mirrored.outs as EndpointSettingsOutputs, inputs({ blue: 100 }, { green: 10 }))).changes).toBe(true);
+    });
+
+    it("leaves an endpoint that is gone to a refresh when diffing", async () => {
+        const created = await provider.create(inputs({ blue: 100 }));
+        const gone = { ...(created.outs as EndpointSettingsOutputs), endpointId: `${endpointId}x` };
+        expect((await provider.diff(created.id, gone, { ...inputs({ blue: 100 }), endpointId: `${endpointId}x` })).changes).toBe(false);
+    });
+
     it("reports a deleted endpoint on read as gone", async () => {
         const created = await provider.create(inputs({ blue: 100 }));
         const read = await provider.read(created.id, { ...(created.outs as EndpointSettingsOutputs), endpointId: `${endpointId}x` });

@@ -1,9 +1,10 @@
 import { SmokeTestInputs, SmokeTestOutputs, SmokeTestProvider } from "../components/smoke/smokeTestProvider";
+import { ServedWeights } from "../components/smoke/trafficRestore";
 import { armEndpointVariable } from "../lib/arm/clouds";
 import { readScoringRequest } from "../lib/smoke/scoringRequest";
 import { FakeArm } from "./support/fakeArm";
 import { FakeScoring } from "./support/fakeScoring";
-import { FixedCredential } from "./support/fakes";
+import { FakeClock, FixedCredential } from "./support/fakes";
 import * as path from "path";
 import { projectDir } from "./support/stackFile";
 
@@ -106,5 +107,54 @@ describe("post-deploy smoke test provider", () => {
         endpoint.calls.length = 0;
         await provider().update(created.id, olds, inputs({ fingerprint: "f2" }));
         expect(endpoint.calls).toHaveLength(3);
+    });
+
+    describe("when it fails after an update moved traffic", () => {
+        const before: ServedWeights = { traffic: { blue: 100 }, mirrorTraffic: {} };
+        const after = { traffic: { blue: 50, green: 50 }, mirrorTraffic: {} };
+        const restoring = () => new SmokeTestProvider({ armCredential: new FixedCredential(), retryBaseMs: 20, clock: new FakeClock() });
+        const lastPassing = async (served = before) => {
+            arm.setTrafficByHand(endpointId, served.traffic);
+            const created = await restoring().create(inputs({ servedWeights: served }));
+            arm.setTrafficByHand(endpointId, after.traffic);
+            arm.requests.length = 0;
+            endpoint.script.push({ deployment: "green", status: 200, body: "[7, 7, 7, 7, 7]" });
+            return created;
+        };
+
+        it("puts back the weights of its last passing run, then fails with the report", async () => {
+            const created = await lastPassing();
+            const error = await restoring().update(created.id, created.outs, inputs({ fingerprint: "f2", servedWeights: after })).catch((e: Error) => e);
+            expect(String(error)).toContain('post-deploy smoke test failed; traffic restored to traffic {"blue":100}, the weights of the last passing run');
+            expect(String(error)).toMatch(/FAIL {2}deployment green +HTTP 200/);
+            expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100 });
+            expect(arm.requests.filter((r) => r.method === "PUT")).toHaveLength(1);
+        });
+
+        it("leaves traffic alone when the update did not change it (a model changed under the same weights)", async () => {
+            const created = await lastPassing(after);
+            const error = await restoring().update(created.id, created.outs, inputs({ fingerprint: "f2", servedWeights: after })).catch((e: Error) => e);
+            expect(String(error)).toContain("traffic left as it is: this update did not change it");
+            expect(arm.requests.filter((r) => r.method === "PUT")).toHaveLength(0);
+        });
+
+        it("leaves traffic alone on a first run, and when the last passing run had no live traffic", async () => {
+            endpoint.script.push({ deployment: "green", status: 200, body: "[7]" });
+            await expect(restoring().create(inputs({ servedWeights: after }))).rejects.toThrow("no earlier passing run to restore");
+            const created = await lastPassing({ traffic: {}, mirrorTraffic: {} });
+            await expect(restoring().update(created.id, created.outs, inputs({ fingerprint: "f2", servedWeights: after }))).rejects.toThrow(
+                "the last passing run had no live traffic",
+            );
+            expect(arm.requests.filter((r) => r.method === "PUT")).toHaveLength(0);
+        });
+
+        it("does not overwrite traffic that something else moved while the test ran", async () => {
+            const created = await lastPassing();
+            arm.setTrafficByHand(endpointId, { blue: 70, green: 30 });
+            await expect(restoring().update(created.id, created.outs, inputs({ fingerprint: "f2", servedWeights: after }))).rejects.toThrow(
+                /traffic left as it is: it changed while the test ran \(now traffic \{"blue":70,"green":30\}\)/,
+            );
+            expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 70, green: 30 });
+        });
     });
 });

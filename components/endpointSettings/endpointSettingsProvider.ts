@@ -196,7 +196,28 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
             !sameSettings(news.settings, olds.applied ?? {}) ||
             (news.tags !== undefined && !sameTags(news.tags, olds.appliedTags)) ||
             modifiedSince(news.endpointModifiedAt, olds.appliedAt);
-        return { changes: changed, replaces, deleteBeforeReplace: false };
+        return { changes: changed || (await this.liveWeightsDiffer(news)), replaces, deleteBeforeReplace: false };
+    }
+
+    /**
+     * Whether the endpoint's live traffic differs from the declared weights. This program moves
+     * traffic outside this resource's state (a rollout's steps, a post-deploy smoke test that
+     * restores the previous weights, a rollout the engine was killed in), and each must show as a
+     * change on the next preview or `up`, without waiting for a refresh. An endpoint that is gone
+     * is left for a refresh to find, as the endpoint's own resource does.
+     */
+    private async liveWeightsDiffer(news: EndpointSettingsInputs): Promise<boolean> {
+        if (news.kind !== "onlineTraffic") return false;
+        let endpoint: Record<string, any>;
+        try {
+            endpoint = await this.client(news).get(news.endpointId);
+        } catch (err) {
+            if (isArmError(err) && err.status === 404) return false;
+            throw new Error(`reading the live traffic of endpoint ${news.endpointId.split("/").pop()} to compare it with the declared weights: ${String(err)}`);
+        }
+        const live = weightsOf(endpoint.properties ?? {});
+        const declared = weightsOf(news.settings);
+        return !sameWeights(live.traffic, declared.traffic) || !sameWeights(live.mirrorTraffic, declared.mirrorTraffic);
     }
 
     private async apply(

@@ -24,3 +24,9 @@ export function sameWeights(a: unknown, b: unknown): boolean {
 
 /** Endpoint properties whose values are weight maps. */
 export const weightProperties: readonly string[] = ["traffic", "mirrorTraffic"];
+
+/** The live and mirror weights, as a line of a report: `traffic {"blue":90,"green":10}, mirror {"green":10}`. */
+export function describeWeights(weights: { readonly traffic: Weights; readonly mirrorTraffic: Weights }): string {
+    const mirror = wireWeights(weights.mirrorTraffic);
+    return `traffic ${JSON.stringify(wireWeights(weights.traffic))}${Object.keys(mirror).length ? `, mirror ${JSON.stringify(mirror)}` : ""}`;
+}

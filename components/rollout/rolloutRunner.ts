@@ -1,3 +1,4 @@
+import { describeWeights } from "../endpointSettings/trafficWire";
 import { Clock, systemClock } from "../../lib/http/clock";
 import { DeploymentWindow, GateCheck, RolloutGates, WindowVerdict, judgeWindow } from "./rolloutGates";
 import { RolloutPlan, TrafficWeights } from "./rolloutPlan";
@@ -82,12 +83,10 @@ export async function runRollout(plan: RolloutPlan, policy: RolloutPolicy, io: R
 
 /** The report as the engine shows it: a line per window, each gate's measured value against its limit. */
 export function formatRolloutReport(report: RolloutReport): string {
-    const weights = (w: TrafficWeights) =>
-        `traffic ${JSON.stringify(w.traffic)}${Object.keys(w.mirrorTraffic).length ? `, mirror ${JSON.stringify(w.mirrorTraffic)}` : ""}`;
     const lines = [
         report.outcome === "promoted"
             ? `rollout of ${report.canary} (baseline ${report.baseline}): promoted in ${(report.durationMs / 1000).toFixed(1)} s`
-            : `rollout of ${report.canary} (baseline ${report.baseline}): ROLLED BACK to ${weights(report.restoredTo!)} (${report.restoreMs} ms after the failing verdict)`,
+            : `rollout of ${report.canary} (baseline ${report.baseline}): ROLLED BACK to ${describeWeights(report.restoredTo!)} (${report.restoreMs} ms after the failing verdict)`,
     ];
     for (const w of report.windows) {
         const checks = w.checks.map((c) => `${c.gate} ${c.measured ?? "no data"} ${c.passed ? "ok" : "FAILED"} (limit ${c.limit})`).join("; ");

@@ -1,6 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
-import { AzureCloud } from "../../lib/arm/clouds";
+import { ArmClient } from "../../lib/arm/armClient";
+import { AzureCloud, machineLearningApiVersion, resourceManagerScope, resourceManagerUrl } from "../../lib/arm/clouds";
 import { azureCredential } from "../../lib/azure/credential";
 import { endpointScoringCredential } from "../../lib/smoke/endpointCredential";
 import { Clock } from "../../lib/http/clock";
@@ -9,6 +10,7 @@ import { ScoringCredential } from "../../lib/smoke/scoringCredential";
 import { formatSmokeReport } from "../../lib/smoke/smokeReport";
 import { SmokeReport, runSmokeTest } from "../../lib/smoke/smokeTest";
 import { stableJson } from "../stableHash";
+import { ServedWeights, restoreServedWeights } from "./trafficRestore";
 
 export interface SmokeTestInputs {
     readonly scoringUri: string;
@@ -35,6 +37,12 @@ export interface SmokeTestInputs {
     readonly latencyBudgetMs: number;
     readonly timeoutSeconds: number;
     readonly load?: LoadCheckOptions;
+    /**
+     * Post-deploy test only: the live and mirror weights it runs under, as the traffic resource
+     * applied them. When a run fails after an update that changed them, the weights of the last
+     * passing run are put back.
+     */
+    readonly servedWeights?: ServedWeights;
 }
 
 /** What the state keeps of a run: a summary, never a credential or a prediction payload. */
@@ -53,12 +61,14 @@ export interface SmokeProviderHooks {
     readonly entraCredential?: TokenCredential;
     readonly clock?: Clock;
     readonly retryBaseMs?: number;
+    readonly pollIntervalMs?: number;
 }
 
 /**
  * Dynamic provider behind the post-deploy smoke test: it runs the smoke test when created and
  * whenever its inputs change (a deployment, its model or the traffic), and fails the update with
- * the readable report when the model does not answer correctly. The scoring credential is
+ * the readable report when the model does not answer correctly. A post-deploy run that fails after
+ * the update moved traffic first puts back the weights of its last passing run. The scoring credential is
  * obtained when it runs: the endpoint key (listKeys) or an AML token (token action) through
  * Resource Manager, or an Entra token; none is ever an input or part of the state.
  */
@@ -66,11 +76,11 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
     constructor(private readonly hooks: SmokeProviderHooks = {}) {}
 
     async create(inputs: SmokeTestInputs): Promise<pulumi.dynamic.CreateResult> {
-        return { id: `${inputs.endpointId}/smokeTest`, outs: await this.run(inputs) };
+        return { id: `${inputs.endpointId}/smokeTest`, outs: await this.run(inputs, undefined) };
     }
 
-    async update(_id: string, _olds: SmokeTestOutputs, news: SmokeTestInputs): Promise<pulumi.dynamic.UpdateResult> {
-        return { outs: await this.run(news) };
+    async update(_id: string, olds: SmokeTestOutputs, news: SmokeTestInputs): Promise<pulumi.dynamic.UpdateResult> {
+        return { outs: await this.run(news, olds) };
     }
 
     async diff(_id: string, olds: SmokeTestOutputs, news: SmokeTestInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -81,7 +91,8 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
     /** Nothing lives in Azure: deleting the test is forgetting it. */
     async delete(): Promise<void> {}
 
-    private async run(inputs: SmokeTestInputs): Promise<SmokeTestOutputs> {
+    /** Runs the test; a failure fails the update, after restoring traffic if this update moved it. */
+    private async run(inputs: SmokeTestInputs, lastPassing: SmokeTestOutputs | undefined): Promise<SmokeTestOutputs> {
         const report = await runSmokeTest({
             scoringUri: inputs.scoringUri,
             // Checked when the program read the file; parsing it again here would pull the schema
@@ -97,11 +108,28 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
             retryBaseMs: this.hooks.retryBaseMs,
             clock: this.hooks.clock,
         });
-        if (!report.passed) {
-            const what = inputs.throughRouting ? "post-deploy smoke test" : "pre-traffic probe (no traffic was changed)";
-            throw new Error(`${what} failed\n${formatSmokeReport(report)}`);
+        if (report.passed) return { ...inputs, lastRun: summary(report) };
+        if (!inputs.throughRouting) throw new Error(`pre-traffic probe (no traffic was changed) failed\n${formatSmokeReport(report)}`);
+        let traffic: string;
+        try {
+            traffic = await restoreServedWeights(this.armClient(inputs), inputs.endpointId, lastPassing?.servedWeights, inputs.servedWeights);
+        } catch (err) {
+            traffic = `restoring the weights of the last passing run FAILED: ${err instanceof Error ? err.message : String(err)}`;
         }
-        return { ...inputs, lastRun: summary(report) };
+        throw new Error(`post-deploy smoke test failed; ${traffic}\n${formatSmokeReport(report)}`);
+    }
+
+    private armClient(inputs: SmokeTestInputs): ArmClient {
+        return new ArmClient({
+            baseUrl: resourceManagerUrl(inputs.cloud),
+            scope: resourceManagerScope(inputs.cloud),
+            credential: this.hooks.armCredential ?? azureCredential(),
+            apiVersion: machineLearningApiVersion,
+            timeoutMs: inputs.timeoutSeconds * 1000,
+            pollIntervalMs: this.hooks.pollIntervalMs,
+            retryBaseMs: this.hooks.retryBaseMs,
+            clock: this.hooks.clock,
+        });
     }
 
     private scoringCredential(inputs: SmokeTestInputs): Promise<ScoringCredential> {

@@ -3,6 +3,7 @@ import { AzureCloud } from "../../lib/arm/clouds";
 import { LoadCheckOptions } from "../../lib/smoke/loadCheck";
 import { ScoringRequest } from "../../lib/smoke/scoringRequest";
 import { SmokeTestProvider } from "./smokeTestProvider";
+import { ServedWeights } from "./trafficRestore";
 
 const provider = new SmokeTestProvider();
 
@@ -23,7 +24,7 @@ export interface SmokeTestArgs {
 
 type RunSummary = pulumi.Output<{ passed: boolean; checks: { name: string; status?: number; latencyMs: number }[] }>;
 
-function providerInputs(args: SmokeTestArgs, throughRouting: boolean): pulumi.Inputs {
+function providerInputs(args: SmokeTestArgs, throughRouting: boolean, servedWeights?: pulumi.Input<ServedWeights>): pulumi.Inputs {
     return {
         scoringUri: args.scoringUri,
         endpointId: args.endpointId,
@@ -38,6 +39,7 @@ function providerInputs(args: SmokeTestArgs, throughRouting: boolean): pulumi.In
         latencyBudgetMs: args.latencyBudgetMs,
         timeoutSeconds: args.timeoutSeconds,
         load: throughRouting ? args.load : undefined,
+        servedWeights,
         lastRun: undefined,
     };
 }
@@ -57,16 +59,24 @@ export class PreTrafficProbe extends pulumi.dynamic.Resource {
     }
 }
 
+export interface PostDeploySmokeTestArgs extends SmokeTestArgs {
+    /** Whether the declared traffic sends any live request to a deployment. */
+    readonly anyLiveTraffic: boolean;
+    /** The live and mirror weights as the traffic resource applied them. */
+    readonly servedWeights: pulumi.Input<ServedWeights>;
+}
+
 /**
  * The smoke test after traffic is applied: each deployment by header, once through traffic
  * routing (when some deployment has live traffic), and the optional load check. Declare it
- * depending on the traffic resource. Runs again when a deployment, its model or the traffic changes.
+ * depending on the traffic resource. Runs again when a deployment, its model or the traffic
+ * changes; a failure after a traffic change puts back the weights of the last passing run.
  */
 export class PostDeploySmokeTest extends pulumi.dynamic.Resource {
     /** Summary of the last passing run. (`declare`: a class field would overwrite the base class's output.) */
     declare public readonly lastRun: RunSummary;
 
-    constructor(name: string, args: SmokeTestArgs & { readonly anyLiveTraffic: boolean }, opts?: pulumi.CustomResourceOptions) {
-        super(provider, name, providerInputs(args, args.anyLiveTraffic), opts, "azureml", "PostDeploySmokeTest");
+    constructor(name: string, args: PostDeploySmokeTestArgs, opts?: pulumi.CustomResourceOptions) {
+        super(provider, name, providerInputs(args, args.anyLiveTraffic, args.servedWeights), opts, "azureml", "PostDeploySmokeTest");
     }
 }

@@ -123,3 +123,46 @@ it("with onInconclusive: hold, an inconclusive step is watched again up to incon
     expect(windows.map((w) => /window (\d+)/.exec(w)![1])).toEqual(["1", "2", "3"]);
     expect(timeline().pop()).toMatchObject({ traffic: { blue: 50, green: 50 } });
 });
+
+describe("a model whose answers go wrong under load (the metrics see nothing: every answer is a 200)", () => {
+    const drifting = (c: Record<string, any>) => {
+        c.models.push({ name: "diabetes-classifier", version: 4, path: "tests/fixtures/models/diabetes-drifting", description: "Answers wrong once warm." });
+        c.onlineEndpoint.deployments.push({ ...c.onlineEndpoint.deployments[1], name: "amber", model: "diabetes-classifier:4" });
+        c.onlineEndpoint.traffic = { blue: 50, amber: 50 };
+        c.onlineEndpoint.mirrorTraffic = {};
+        c.onlineEndpoint.rollout = { ...rollout, mirrorPercent: undefined };
+    };
+    const lastPassing = { traffic: { blue: 50, green: 50 }, mirrorTraffic: {} };
+
+    it("passes every step's gates, fails the post-deploy smoke test, and traffic goes back to the last passing weights", async () => {
+        const before = timeline().length;
+        const failure = (await (await devWith(drifting)).up().then(
+            () => new Error("up succeeded"),
+            (err: Error) => err,
+        )) as Error;
+        expect(failure.message).toMatch(/post-deploy smoke test failed; traffic restored to traffic \{"blue":50,"green":50\}, the weights of the last passing run/);
+        expect(failure.message).toMatch(/FAIL {2}deployment amber/);
+        const amber = weightsOf("amber", before).filter((w, i, all) => i === 0 || w !== all[i - 1]);
+        process.stdout.write(`drifting model: amber's live weights over the update ${JSON.stringify(amber)}\n`);
+        // It climbed every step (its gates passed), then lost all of it to the smoke test.
+        expect(amber).toEqual([0, 10, 25, 50, 0]);
+        expect(timeline().pop()).toMatchObject(lastPassing);
+    });
+
+    it("the next preview shows the traffic to apply again, though the state already holds the declared weights", async () => {
+        const preview = await (await devWith(drifting)).preview({ diff: true });
+        expect(preview.stdout).toMatch(/~ .*pulumi-nodejs:dynamic\/azureml:OnlineEndpointTraffic/);
+        expect(timeline().pop()).toMatchObject(lastPassing);
+    });
+
+    it("putting the last passing config back converges, with no change left after", async () => {
+        const stack = await devWith((c) => {
+            c.onlineEndpoint.traffic = { blue: 50, green: 50 };
+            c.onlineEndpoint.mirrorTraffic = {};
+        });
+        await stack.up();
+        expect(timeline().pop()).toMatchObject(lastPassing);
+        const preview = await stack.preview();
+        expect(Object.keys(preview.changeSummary)).toEqual(["same"]);
+    });
+});

@@ -143,9 +143,10 @@ export class FakeArm extends LoopbackServer {
     }
 
     /** Changes made outside Pulumi, e.g. in the portal. */
-    setTrafficByHand(id: string, traffic: Record<string, number>): void {
+    setTrafficByHand(id: string, traffic: Record<string, number>, mirrorTraffic?: Record<string, number>): void {
         const endpoint = this.endpoint(id);
         endpoint.properties.traffic = lowerCaseNames(traffic);
+        if (mirrorTraffic) endpoint.properties.mirrorTraffic = lowerCaseNames(mirrorTraffic);
         this.recordTraffic(id, endpoint);
     }
 

@@ -1,0 +1,41 @@
+import { ArmClient } from "../../lib/arm/armClient";
+import { endpointPutBody } from "../endpointSettings/endpointSettingsProvider";
+import { describeWeights, sameWeights, wireWeights } from "../endpointSettings/trafficWire";
+
+/** An endpoint's live and mirror weights, as Azure keeps them. */
+export interface ServedWeights {
+    readonly traffic: Readonly<Record<string, number>>;
+    readonly mirrorTraffic: Readonly<Record<string, number>>;
+}
+
+export function sameServedWeights(a: ServedWeights | undefined, b: ServedWeights | undefined): boolean {
+    if (!a || !b) return a === b;
+    return sameWeights(a.traffic, b.traffic) && sameWeights(a.mirrorTraffic, b.mirrorTraffic);
+}
+
+/**
+ * What a failed post-deploy smoke test does to traffic: when this update moved the weights, put
+ * back the ones its last passing run was served under, so a model that answers wrong loses the
+ * traffic the update gave it. The traffic resource's state still holds the declared weights; its
+ * diff compares them with the live ones, so the next `up` sees the difference and applies them
+ * again (through the rollout, when one is configured).
+ *
+ * Returns the line that says what happened to traffic, for the failure message.
+ */
+export async function restoreServedWeights(
+    arm: ArmClient,
+    endpointId: string,
+    lastPassing: ServedWeights | undefined,
+    failedUnder: ServedWeights | undefined,
+): Promise<string> {
+    if (!lastPassing || !failedUnder) return "traffic left as it is: no earlier passing run to restore its weights";
+    if (sameServedWeights(lastPassing, failedUnder)) return "traffic left as it is: this update did not change it";
+    // Putting back "no traffic" would take a live endpoint down; the first weights ever served stay.
+    if (Object.keys(wireWeights(lastPassing.traffic)).length === 0) return "traffic left as it is: the last passing run had no live traffic";
+    const endpoint = await arm.get(endpointId);
+    const live = { traffic: wireWeights(endpoint.properties?.traffic), mirrorTraffic: wireWeights(endpoint.properties?.mirrorTraffic) };
+    // Something else moved traffic after the test started: do not overwrite it blindly.
+    if (!sameServedWeights(live, failedUnder)) return `traffic left as it is: it changed while the test ran (now ${describeWeights(live)})`;
+    await arm.putAndWait(endpointId, endpointPutBody(endpoint, { traffic: lastPassing.traffic, mirrorTraffic: lastPassing.mirrorTraffic }));
+    return `traffic restored to ${describeWeights(lastPassing)}, the weights of the last passing run (the next \`up\` applies the declared weights again)`;
+}
