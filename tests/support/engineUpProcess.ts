@@ -6,21 +6,25 @@ import * as path from "path";
 
 /**
  * `pulumi up` of the program's stack `<stack>` in the scratch project `<dir>` (its Pulumi.yaml and
- * stack file), into a fresh emulator, in a process of its own, as `npm run local` runs it: a
- * program that fails takes the path it takes for a user (the SDK's own handlers of unhandled
- * rejections, which a jest worker would report as test failures instead). Prints one JSON line:
- * the error, the resource types left in state, and the ARM operations the emulator saw.
- * Usage: ts-node engineUpProcess.ts <dir> <stack>
+ * stack file), in a process of its own, as `npm run local` runs it: a program that fails takes
+ * the path it takes for a user (the SDK's own handlers of unhandled rejections, which a jest
+ * worker would report as test failures instead), and the engine can be killed half-way.
+ *
+ * Azure is a fresh emulator, or with `--running-emulator` the one whose engine environment this
+ * process was started with (it outlives the engine, as Azure outlives a killed `pulumi up`).
+ * Prints one JSON line: the error, the resource types left in state, and the ARM operations a
+ * fresh emulator saw.
+ * Usage: ts-node engineUpProcess.ts <dir> <stack> [--running-emulator]
  */
-async function run(dir: string, stackName: string): Promise<void> {
-    const azure = await LocalAzure.start({ projectDir, name: `up-${stackName}`, progress: () => undefined });
+async function run(dir: string, stackName: string, runningEmulator: boolean): Promise<void> {
+    const azure = runningEmulator ? undefined : await LocalAzure.start({ projectDir, name: `up-${stackName}`, progress: () => undefined });
     try {
         const stack = await EngineStack.open({
             projectDir: dir,
             stack: stackName,
             stateDir: path.join(dir, "state"),
             program: async () => main(),
-            env: azure.engineEnvironment(),
+            env: azure?.engineEnvironment(),
         });
         const error = await stack.up().then(
             () => undefined,
@@ -28,13 +32,13 @@ async function run(dir: string, stackName: string): Promise<void> {
         );
         const state = await stack.stack.exportStack();
         const resources = (state.deployment.resources ?? []).map((r: { type: string }) => r.type);
-        process.stdout.write(`${JSON.stringify({ error, resources, armOperations: azure.arm.operations.length })}\n`);
+        process.stdout.write(`${JSON.stringify({ error, resources, armOperations: azure?.arm.operations.length })}\n`);
     } finally {
-        await azure.stop();
+        await azure?.stop();
     }
 }
 
-run(process.argv[2], process.argv[3]).catch((err) => {
+run(process.argv[2], process.argv[3], process.argv[4] === "--running-emulator").catch((err) => {
     process.stderr.write(`${(err as Error).stack}\n`);
     process.exit(1);
 });
