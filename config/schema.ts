@@ -121,6 +121,11 @@ export const rolloutSchema = z.strictObject({
     inconclusiveLimit: wholeNumber(1, 20).default(3),
     /** Failed windows tolerated in one rollout before it rolls back. */
     failureLimit: wholeNumber(0, 10).default(0),
+    /**
+     * Seconds Azure Monitor may take to make a window's requests readable (a few minutes on Azure):
+     * a window with too few requests at its end is read again until it has enough or this passes.
+     */
+    metricsDelaySeconds: wholeNumber(0, 900).default(180),
 });
 
 export const onlineEndpointSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import { planRollout } from "../components/rollout/rolloutPlan";
 import { judgeWindow } from "../components/rollout/rolloutGates";
-import { runRollout } from "../components/rollout/rolloutRunner";
+import { formatRolloutReport, runRollout } from "../components/rollout/rolloutRunner";
 import { metricsAnswer } from "../emulator/monitor/metricsApi";
 
 const weights = (traffic: Record<string, number>, mirrorTraffic: Record<string, number> = {}) => ({ traffic, mirrorTraffic });
@@ -62,7 +62,7 @@ describe("runRollout", () => {
         const plan = planRollout(weights({ blue: 100 }), weights({ blue: 50, green: 50 }), { steps: [10] })!;
         const report = await runRollout(
             plan,
-            { stepSeconds: 60, onInconclusive: "fail", inconclusiveLimit: 1, failureLimit: 1, maxErrorRate: 0.01, minRequests: 10 },
+            { stepSeconds: 60, onInconclusive: "fail", inconclusiveLimit: 1, failureLimit: 1, maxErrorRate: 0.01, minRequests: 10, metricsDelaySeconds: 0 },
             {
                 apply: async (w) => void applied.push(w.traffic),
                 measure: async (d) => (d === "green" ? { requests: 50, serverErrors: 5 } : { requests: 50, serverErrors: 0 }),
@@ -73,6 +73,35 @@ describe("runRollout", () => {
         expect(report.outcome).toBe("rolled back");
         expect(report.windows.map((w) => `${w.stage} ${w.window} ${w.verdict}`)).toEqual(["step 10% 1 failed", "step 10% 2 failed"]);
         expect(applied).toEqual([{ blue: 90, green: 10 }, { blue: 100 }]);
+    });
+});
+
+describe("runRollout with late metrics (Azure Monitor ingests a window's requests minutes after it ends)", () => {
+    const policy = { stepSeconds: 60, onInconclusive: "fail" as const, inconclusiveLimit: 1, failureLimit: 0, maxErrorRate: 0.01, minRequests: 10 };
+    /** A deployment's metrics as Azure Monitor shows them: each window's 40 requests readable 50 s after it ends. */
+    const lateMetrics = (clock: { now: () => number }) => async (_deployment: string, _from: Date, to: Date) => ({
+        requests: clock.now() - to.getTime() >= 50_000 ? 40 : 0,
+        serverErrors: 0,
+    });
+
+    it("reads a thin window again until its requests arrive, and judges it then", async () => {
+        let now = 0;
+        const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+        const plan = planRollout(weights({ blue: 100 }), weights({ blue: 50, green: 50 }), { steps: [] })!;
+        const report = await runRollout(plan, { ...policy, metricsDelaySeconds: 180 }, { apply: async () => undefined, measure: lateMetrics(clock), clock }, weights({ blue: 100 }));
+        expect(report.outcome).toBe("promoted");
+        // Read at the end, then every 15 s: the fourth read (60 s late) has them.
+        expect(report.windows.map((w) => [w.verdict, w.lateMs])).toEqual([["passed", 60_000]]);
+        expect(formatRolloutReport(report)).toContain("(metrics read 60 s after the window)");
+    });
+
+    it("calls a window inconclusive once metricsDelaySeconds have passed without enough requests", async () => {
+        let now = 0;
+        const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+        const plan = planRollout(weights({ blue: 100 }), weights({ blue: 50, green: 50 }), { steps: [] })!;
+        const report = await runRollout(plan, { ...policy, metricsDelaySeconds: 40 }, { apply: async () => undefined, measure: lateMetrics(clock), clock }, weights({ blue: 100 }));
+        expect(report.outcome).toBe("rolled back");
+        expect(report.windows.map((w) => [w.verdict, w.lateMs])).toEqual([["inconclusive", 40_000]]);
     });
 });
 

@@ -1,6 +1,6 @@
 import { describeWeights } from "../endpointSettings/trafficWire";
 import { Clock, systemClock } from "../../lib/http/clock";
-import { DeploymentWindow, GateCheck, RolloutGates, WindowVerdict, judgeWindow } from "./rolloutGates";
+import { DeploymentWindow, GateCheck, RolloutGates, WindowJudgement, WindowVerdict, judgeWindow } from "./rolloutGates";
 import { RolloutPlan, TrafficWeights } from "./rolloutPlan";
 
 export interface RolloutPolicy extends RolloutGates {
@@ -12,7 +12,16 @@ export interface RolloutPolicy extends RolloutGates {
     readonly inconclusiveLimit: number;
     /** Failed windows tolerated in one rollout; one more rolls it back. */
     readonly failureLimit: number;
+    /**
+     * Seconds the metrics of a window may arrive late (Azure Monitor ingests them in a few minutes):
+     * a window too thin to judge at its end is read again every `metricsPollSeconds` until it has
+     * `minRequests` or this much time has passed since it ended.
+     */
+    readonly metricsDelaySeconds: number;
 }
+
+/** How often a window's late metrics are read again. */
+export const metricsPollSeconds = 15;
 
 export interface RolloutIo {
     /** One traffic PUT of the endpoint (live and mirror weights). */
@@ -32,6 +41,8 @@ export interface WindowRecord {
     readonly canary: DeploymentWindow;
     /** When the window's verdict was known (ms since the rollout began). */
     readonly atMs: number;
+    /** How long after the window's end its metrics were read for the verdict (late ingestion). */
+    readonly lateMs: number;
 }
 
 export interface RolloutReport {
@@ -66,9 +77,8 @@ export async function runRollout(plan: RolloutPlan, policy: RolloutPolicy, io: R
             await clock.sleep(policy.stepSeconds * 1000);
             const to = new Date(clock.now());
             await load?.stop();
-            const [canary, baseline] = await Promise.all([io.measure(plan.canary, from, to), io.measure(plan.baseline, from, to)]);
-            const judged = judgeWindow(canary, baseline, policy);
-            windows.push({ stage: stage.label, window, verdict: judged.verdict, checks: judged.checks, canary, atMs: clock.now() - began });
+            const { canary, judged } = await judgeWhenReadable(plan, policy, io, from, to);
+            windows.push({ stage: stage.label, window, verdict: judged.verdict, checks: judged.checks, canary, atMs: clock.now() - began, lateMs: clock.now() - to.getTime() });
             if (judged.verdict === "passed") break;
             if (judged.verdict === "inconclusive" && policy.onInconclusive === "hold" && ++inconclusiveInARow <= policy.inconclusiveLimit) continue;
             if (++failures <= policy.failureLimit) continue;
@@ -81,6 +91,29 @@ export async function runRollout(plan: RolloutPlan, policy: RolloutPolicy, io: R
     return { canary: plan.canary, baseline: plan.baseline, outcome: "promoted", windows, durationMs: clock.now() - began };
 }
 
+/**
+ * The window judged on its metrics; while too few of its requests are readable, read again until
+ * they are or the allowed ingestion delay has passed. A window judged passed or failed is final:
+ * only "not enough data" can be an artefact of reading too early.
+ */
+async function judgeWhenReadable(
+    plan: RolloutPlan,
+    policy: RolloutPolicy,
+    io: RolloutIo,
+    from: Date,
+    to: Date,
+): Promise<{ canary: DeploymentWindow; judged: WindowJudgement }> {
+    const clock = io.clock ?? systemClock;
+    const giveUpAt = to.getTime() + policy.metricsDelaySeconds * 1000;
+    for (;;) {
+        const [canary, baseline] = await Promise.all([io.measure(plan.canary, from, to), io.measure(plan.baseline, from, to)]);
+        const judged = judgeWindow(canary, baseline, policy);
+        const wait = Math.min(metricsPollSeconds * 1000, giveUpAt - clock.now());
+        if (judged.verdict !== "inconclusive" || wait <= 0) return { canary, judged };
+        await clock.sleep(wait);
+    }
+}
+
 /** The report as the engine shows it: a line per window, each gate's measured value against its limit. */
 export function formatRolloutReport(report: RolloutReport): string {
     const lines = [
@@ -90,7 +123,8 @@ export function formatRolloutReport(report: RolloutReport): string {
     ];
     for (const w of report.windows) {
         const checks = w.checks.map((c) => `${c.gate} ${c.measured ?? "no data"} ${c.passed ? "ok" : "FAILED"} (limit ${c.limit})`).join("; ");
-        lines.push(`  ${w.stage.padEnd(14)} window ${w.window} at ${(w.atMs / 1000).toFixed(1)} s: ${w.verdict.padEnd(12)} ${checks}`);
+        const late = w.lateMs >= 1000 ? ` (metrics read ${(w.lateMs / 1000).toFixed(0)} s after the window)` : "";
+        lines.push(`  ${w.stage.padEnd(14)} window ${w.window} at ${(w.atMs / 1000).toFixed(1)} s: ${w.verdict.padEnd(12)} ${checks}${late}`);
     }
     return lines.join("\n");
 }

@@ -36,6 +36,12 @@ export interface OnlineDataPlaneOptions {
 export class OnlineDataPlane {
     private readonly endpoints = new Map<string, LiveEndpoint>();
     private arm?: ArmServer;
+    /**
+     * Azure Monitor's ingestion delay: a request shows in the metrics API this long after its
+     * answer ended. Azure takes a few minutes; 0 (the default) keeps everyday runs fast, and a
+     * test sets it to prove that a rollout waits for late metrics.
+     */
+    metricsDelayMs = 0;
 
     constructor(private readonly options: OnlineDataPlaneOptions) {}
 
@@ -55,7 +61,9 @@ export class OnlineDataPlane {
         // Azure Monitor's endpoint metrics, from what the endpoint's router really served.
         metrics: (resource, query) => {
             if (resource.id.type.toLowerCase() !== endpointType) return undefined;
-            return metricsAnswer(resource.id.id, query, this.endpoints.get(resource.id.key)?.router.requestLog ?? []);
+            const ingestedUpTo = Date.now() - this.metricsDelayMs;
+            const log = this.endpoints.get(resource.id.key)?.router.requestLog ?? [];
+            return metricsAnswer(resource.id.id, query, log.filter((request) => request.at <= ingestedUpTo));
         },
     };
 

@@ -90,7 +90,7 @@ it("an inconclusive window without synthetic load fails the rollout (onInconclus
         c.onlineEndpoint.mirrorTraffic = {};
         // Azure's 1-minute grain lets a window count the minute's earlier requests (the synthetic load
         // of the scenario before): a minRequests above any minute's load keeps the window inconclusive.
-        c.onlineEndpoint.rollout = { ...rollout, mirrorPercent: undefined, loadRequestsPerSecond: undefined, minRequests: 5000, onInconclusive: "fail" };
+        c.onlineEndpoint.rollout = { ...rollout, mirrorPercent: undefined, loadRequestsPerSecond: undefined, minRequests: 5000, metricsDelaySeconds: 0, onInconclusive: "fail" };
     });
     const failure = (await stack.up().then(
         () => new Error("up succeeded"),
@@ -105,7 +105,7 @@ it("with onInconclusive: hold, an inconclusive step is watched again up to incon
     const stack = await devWith((c) => {
         c.onlineEndpoint.traffic = { blue: 20, green: 80 };
         c.onlineEndpoint.mirrorTraffic = {};
-        c.onlineEndpoint.rollout = { ...rollout, mirrorPercent: undefined, loadRequestsPerSecond: undefined, minRequests: 5000, onInconclusive: "hold", inconclusiveLimit: 2 };
+        c.onlineEndpoint.rollout = { ...rollout, mirrorPercent: undefined, loadRequestsPerSecond: undefined, minRequests: 5000, metricsDelaySeconds: 0, onInconclusive: "hold", inconclusiveLimit: 2 };
     });
     const failure = (await stack.up().then(
         () => new Error("up succeeded"),
@@ -158,4 +158,26 @@ describe("a model whose answers go wrong under load (the metrics see nothing: ev
         const preview = await stack.preview();
         expect(Object.keys(preview.changeSummary)).toEqual(["same"]);
     });
+});
+
+it("with Azure Monitor's ingestion delay, a window read too early is read again until its requests arrive", async () => {
+    // The emulator's metrics now lag 8 s behind the router, as Azure Monitor's lag minutes behind Azure.
+    project.azure().dataPlane.metricsDelayMs = 8000;
+    try {
+        const up = await (
+            await devWith((c) => {
+                c.onlineEndpoint.traffic = { blue: 20, green: 80 };
+                c.onlineEndpoint.mirrorTraffic = {};
+                // 10 requests/s give the canary's 5 s window 50; the minute's earlier requests (smoke tests) are far fewer than 40.
+                c.onlineEndpoint.rollout = { ...rollout, steps: [60], mirrorPercent: undefined, minRequests: 40, loadRequestsPerSecond: 10, metricsDelaySeconds: 60 };
+            })
+        ).up();
+        const report = up.outputs.lastRollout.value as string[];
+        process.stdout.write(`late metrics (8 s ingestion delay):\n${report.join("\n")}\n`);
+        expect(report[0]).toMatch(/^rollout of green \(baseline blue\): promoted/);
+        expect(report[1]).toMatch(/^\s+step 60%\s+window 1 at [\d.]+ s: passed .*\(metrics read 1\d s after the window\)$/);
+        expect(timeline().pop()).toMatchObject({ traffic: { blue: 20, green: 80 } });
+    } finally {
+        project.azure().dataPlane.metricsDelayMs = 0;
+    }
 });
