@@ -114,7 +114,7 @@ async function judgeWhenReadable(
     }
 }
 
-/** The report as the engine shows it: a line per window, each gate's measured value against its limit. */
+/** The report as the engine shows it: per window, its verdict, then each gate's measured value against its limit. */
 export function formatRolloutReport(report: RolloutReport): string {
     const lines = [
         report.outcome === "promoted"
@@ -124,7 +124,8 @@ export function formatRolloutReport(report: RolloutReport): string {
     for (const w of report.windows) {
         const checks = w.checks.map((c) => `${c.gate} ${c.measured ?? "no data"} ${c.passed ? "ok" : "FAILED"} (limit ${c.limit})`).join("; ");
         const late = w.lateMs >= 1000 ? ` (metrics read ${(w.lateMs / 1000).toFixed(0)} s after the window)` : "";
-        lines.push(`  ${w.stage.padEnd(14)} window ${w.window} at ${(w.atMs / 1000).toFixed(1)} s: ${w.verdict.padEnd(12)} ${checks}${late}`);
+        // Two lines a window: the engine cuts an output string after 150 characters.
+        lines.push(`  ${w.stage.padEnd(14)} window ${w.window} at ${(w.atMs / 1000).toFixed(1)} s: ${w.verdict}${late}`, `      ${checks}`);
     }
     return lines.join("\n");
 }
