@@ -59,6 +59,7 @@ describe("runRollout", () => {
     it("restores the weights before the update after failures beyond failureLimit, and reports each window", async () => {
         let now = 0;
         const applied: unknown[] = [];
+        const progress: string[] = [];
         const plan = planRollout(weights({ blue: 100 }), weights({ blue: 50, green: 50 }), { steps: [10] })!;
         const report = await runRollout(
             plan,
@@ -66,10 +67,17 @@ describe("runRollout", () => {
             {
                 apply: async (w) => void applied.push(w.traffic),
                 measure: async (d) => (d === "green" ? { requests: 50, serverErrors: 5 } : { requests: 50, serverErrors: 0 }),
+                progress: (line) => void progress.push(line),
                 clock: { now: () => now, sleep: async (ms) => void (now += ms) },
             },
             weights({ blue: 100 }),
         );
+        expect(progress).toEqual([
+            'rollout of green: step 10%: traffic {"blue":90,"green":10}, watching for 60 s',
+            "rollout of green: step 10% window 1 at 60.0 s: failed; minRequests 50 ok (limit 10); maxErrorRate 0.1 FAILED (limit 0.01)",
+            "rollout of green: step 10% window 2 at 120.0 s: failed; minRequests 50 ok (limit 10); maxErrorRate 0.1 FAILED (limit 0.01)",
+            'rollout of green: rolling back to traffic {"blue":100}',
+        ]);
         expect(report.outcome).toBe("rolled back");
         expect(report.windows.map((w) => `${w.stage} ${w.window} ${w.verdict}`)).toEqual(["step 10% 1 failed", "step 10% 2 failed"]);
         expect(applied).toEqual([{ blue: 90, green: 10 }, { blue: 100 }]);

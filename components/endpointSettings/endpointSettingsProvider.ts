@@ -79,6 +79,8 @@ export interface ProviderTestHooks {
     readonly requestTimeoutMs?: number;
     readonly pollIntervalMs?: number;
     readonly retryBaseMs?: number;
+    /** Where a rollout's progress goes; default the plugin's stderr, which the engine displays. */
+    readonly progress?: (line: string) => void;
 }
 
 /**
@@ -94,13 +96,14 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
 
     async create(inputs: EndpointSettingsInputs): Promise<pulumi.dynamic.CreateResult> {
         const rolled = await this.rollOut(inputs, undefined);
-        const result = await this.apply(inputs, inputs.settings, inputs.tags, inputs.requiredDeployments);
+        // A rollout has already waited for every deployment it names.
+        const result = await this.apply(inputs, inputs.settings, inputs.tags, rolled ? [] : inputs.requiredDeployments);
         return { id: `${inputs.endpointId}/settings/${inputs.kind}`, outs: { ...inputs, ...result, ...rolled } };
     }
 
     async update(_id: string, olds: EndpointSettingsOutputs, news: EndpointSettingsInputs): Promise<pulumi.dynamic.UpdateResult> {
         const rolled = await this.rollOut(news, olds);
-        const result = await this.apply(news, news.settings, news.tags, news.requiredDeployments);
+        const result = await this.apply(news, news.settings, news.tags, rolled ? [] : news.requiredDeployments);
         return { outs: { ...news, ...result, ...rolled } };
     }
 
@@ -110,10 +113,14 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
      * gate puts back the weights applied before this update (or, for a new endpoint, the old
      * deployment alone) and fails the update with the report. The rollout starts from the live
      * weights, so one interrupted half-way continues from where it stopped on the next run.
+     * Undefined when no rollout is configured (the deployments were then not waited for).
      */
-    private async rollOut(news: EndpointSettingsInputs, olds: EndpointSettingsOutputs | undefined): Promise<Pick<EndpointSettingsOutputs, "lastRollout">> {
+    private async rollOut(
+        news: EndpointSettingsInputs,
+        olds: EndpointSettingsOutputs | undefined,
+    ): Promise<Pick<EndpointSettingsOutputs, "lastRollout"> | undefined> {
         const rollout = news.rollout;
-        if (news.kind !== "onlineTraffic" || !rollout?.enabled) return {};
+        if (news.kind !== "onlineTraffic" || !rollout?.enabled) return undefined;
         const arm = this.client(news);
         for (const deployment of news.requiredDeployments) await this.waitForDeployment(arm, news.endpointId, deployment);
         const endpoint = await arm.get(news.endpointId);
@@ -144,6 +151,8 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
                               clock: this.hooks.clock,
                           })
                     : undefined,
+            // A dynamic provider's output lines reach the engine's display as it runs.
+            progress: this.hooks.progress ?? ((line) => process.stderr.write(`${line}\n`)),
             clock: this.hooks.clock,
         }, restoreTo);
         const text = formatRolloutReport(report);

@@ -30,6 +30,8 @@ export interface RolloutIo {
     measure(deployment: string, from: Date, to: Date): Promise<DeploymentWindow>;
     /** Synthetic load on both deployments while a window is watched; absent: none. */
     startLoad?(canary: string, baseline: string): { stop(): Promise<void> };
+    /** Each stage applied and each window judged, as it happens (the engine's output, while the update runs). */
+    progress?(line: string): void;
     readonly clock?: Clock;
 }
 
@@ -68,8 +70,10 @@ export async function runRollout(plan: RolloutPlan, policy: RolloutPolicy, io: R
     const began = clock.now();
     const windows: WindowRecord[] = [];
     let failures = 0;
+    const progress = (line: string) => io.progress?.(`rollout of ${plan.canary}: ${line}`);
     for (const stage of plan.stages) {
         await io.apply(stage.weights);
+        progress(`${stage.label}: ${describeWeights(stage.weights)}, watching for ${policy.stepSeconds} s`);
         let inconclusiveInARow = 0;
         for (let window = 1; ; window++) {
             const load = io.startLoad?.(plan.canary, plan.baseline);
@@ -78,11 +82,14 @@ export async function runRollout(plan: RolloutPlan, policy: RolloutPolicy, io: R
             const to = new Date(clock.now());
             await load?.stop();
             const { canary, judged } = await judgeWhenReadable(plan, policy, io, from, to);
-            windows.push({ stage: stage.label, window, verdict: judged.verdict, checks: judged.checks, canary, atMs: clock.now() - began, lateMs: clock.now() - to.getTime() });
+            const record: WindowRecord = { stage: stage.label, window, verdict: judged.verdict, checks: judged.checks, canary, atMs: clock.now() - began, lateMs: clock.now() - to.getTime() };
+            windows.push(record);
+            progress(`${stage.label} ${windowVerdict(record)}; ${windowGates(record)}`);
             if (judged.verdict === "passed") break;
             if (judged.verdict === "inconclusive" && policy.onInconclusive === "hold" && ++inconclusiveInARow <= policy.inconclusiveLimit) continue;
             if (++failures <= policy.failureLimit) continue;
             const failedAt = clock.now();
+            progress(`rolling back to ${describeWeights(restoreTo)}`);
             await io.apply(restoreTo);
             const end = clock.now();
             return { canary: plan.canary, baseline: plan.baseline, outcome: "rolled back", windows, restoredTo: restoreTo, restoreMs: end - failedAt, durationMs: end - began };
@@ -121,11 +128,20 @@ export function formatRolloutReport(report: RolloutReport): string {
             ? `rollout of ${report.canary} (baseline ${report.baseline}): promoted in ${(report.durationMs / 1000).toFixed(1)} s`
             : `rollout of ${report.canary} (baseline ${report.baseline}): ROLLED BACK to ${describeWeights(report.restoredTo!)} (${report.restoreMs} ms after the failing verdict)`,
     ];
-    for (const w of report.windows) {
-        const checks = w.checks.map((c) => `${c.gate} ${c.measured ?? "no data"} ${c.passed ? "ok" : "FAILED"} (limit ${c.limit})`).join("; ");
-        const late = w.lateMs >= 1000 ? ` (metrics read ${(w.lateMs / 1000).toFixed(0)} s after the window)` : "";
-        // Two lines a window: the engine cuts an output string after 150 characters.
-        lines.push(`  ${w.stage.padEnd(14)} window ${w.window} at ${(w.atMs / 1000).toFixed(1)} s: ${w.verdict}${late}`, `      ${checks}`);
-    }
+    for (const w of report.windows) lines.push(...windowLines(w));
     return lines.join("\n");
+}
+
+/** A window in two lines, its verdict then its gates: the engine cuts an output string after 150 characters. */
+function windowLines(w: WindowRecord): [string, string] {
+    return [`  ${w.stage.padEnd(14)} ${windowVerdict(w)}`, `      ${windowGates(w)}`];
+}
+
+function windowVerdict(w: WindowRecord): string {
+    const late = w.lateMs >= 1000 ? ` (metrics read ${(w.lateMs / 1000).toFixed(0)} s after the window)` : "";
+    return `window ${w.window} at ${(w.atMs / 1000).toFixed(1)} s: ${w.verdict}${late}`;
+}
+
+function windowGates(w: WindowRecord): string {
+    return w.checks.map((c) => `${c.gate} ${c.measured ?? "no data"} ${c.passed ? "ok" : "FAILED"} (limit ${c.limit})`).join("; ");
 }

@@ -112,7 +112,7 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
         if (!inputs.throughRouting) throw new Error(`pre-traffic probe (no traffic was changed) failed\n${formatSmokeReport(report)}`);
         let traffic: string;
         try {
-            traffic = await restoreServedWeights(this.armClient(inputs), inputs.endpointId, lastPassing?.servedWeights, inputs.servedWeights);
+            traffic = await restoreServedWeights(this.armClient(inputs), inputs.endpointId, lastPassing?.servedWeights, inputs.servedWeights, this.hooks.clock);
         } catch (err) {
             traffic = `restoring the weights of the last passing run FAILED: ${err instanceof Error ? err.message : String(err)}`;
         }

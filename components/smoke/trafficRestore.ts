@@ -1,4 +1,5 @@
 import { ArmClient } from "../../lib/arm/armClient";
+import { Clock, systemClock } from "../../lib/http/clock";
 import { endpointPutBody } from "../endpointSettings/endpointSettingsProvider";
 import { describeWeights, sameWeights, wireWeights } from "../endpointSettings/trafficWire";
 
@@ -27,6 +28,7 @@ export async function restoreServedWeights(
     endpointId: string,
     lastPassing: ServedWeights | undefined,
     failedUnder: ServedWeights | undefined,
+    clock: Clock = systemClock,
 ): Promise<string> {
     if (!lastPassing || !failedUnder) return "traffic left as it is: no earlier passing run to restore its weights";
     if (sameServedWeights(lastPassing, failedUnder)) return "traffic left as it is: this update did not change it";
@@ -36,6 +38,8 @@ export async function restoreServedWeights(
     const live = { traffic: wireWeights(endpoint.properties?.traffic), mirrorTraffic: wireWeights(endpoint.properties?.mirrorTraffic) };
     // Something else moved traffic after the test started: do not overwrite it blindly.
     if (!sameServedWeights(live, failedUnder)) return `traffic left as it is: it changed while the test ran (now ${describeWeights(live)})`;
+    const began = clock.now();
     await arm.putAndWait(endpointId, endpointPutBody(endpoint, { traffic: lastPassing.traffic, mirrorTraffic: lastPassing.mirrorTraffic }));
-    return `traffic restored to ${describeWeights(lastPassing)}, the weights of the last passing run (the next \`up\` applies the declared weights again)`;
+    const took = clock.now() - began;
+    return `traffic restored to ${describeWeights(lastPassing)}, the weights of the last passing run, in ${took} ms (the next \`up\` applies the declared weights again)`;
 }

@@ -52,6 +52,9 @@ it("a healthy model climbs mirror, 10%, 25% to its declared 50%, each step judge
     const report = up.outputs.lastRollout.value as string[];
     process.stdout.write(`healthy rollout (4 stages of ${rollout.stepSeconds} s): up took ${seconds.toFixed(1)} s\n${report.join("\n")}\n`);
     expect(report[0]).toMatch(/^rollout of green \(baseline blue\): promoted/);
+    // While the update runs, each stage and window shows in the engine's output as it happens.
+    expect(up.stdout).toMatch(/rollout of green: step 10%: traffic \{"blue":90,"green":10\}, watching for 5 s/);
+    expect(up.stdout).toMatch(/rollout of green: declared 50% window 1 at [\d.]+ s: passed; minRequests \d+ ok/);
     const headers = report.filter((line) => /window \d+ at/.test(line));
     expect(headers.map((line) => line.trim().split(/\s+/).slice(0, 2).join(" "))).toEqual(["mirror 10%", "step 10%", "step 25%", "declared 50%"]);
     // Each window: its verdict, then its gates on a line of their own (the engine cuts output strings at 150 characters).
@@ -61,6 +64,16 @@ it("a healthy model climbs mirror, 10%, 25% to its declared 50%, each step judge
     const green = weightsOf("green", before).filter((w, i, all) => i === 0 || w !== all[i - 1]);
     expect(green).toEqual([0, 10, 25, 50]);
     expect(timeline().pop()).toMatchObject({ traffic: { blue: 50, green: 50 }, mirrorTraffic: {} });
+});
+
+it("a preview right after the rollout shows no changes (the live weights are the declared ones)", async () => {
+    const preview = await (
+        await devWith((c) => {
+            c.onlineEndpoint.traffic = { blue: 50, green: 50 };
+            c.onlineEndpoint.mirrorTraffic = {};
+        })
+    ).preview({ expectNoChanges: true });
+    expect(Object.keys(preview.changeSummary)).toEqual(["same"]);
 });
 
 it("a model failing on a share of requests is stopped at the first step, traffic restored, the up fails with the report", async () => {
@@ -115,7 +128,9 @@ it("with onInconclusive: hold, an inconclusive step is watched again up to incon
         (err: Error) => err,
     )) as Error;
     // The engine prints the report in the diagnostics and again in the summary: each window once.
-    const windows = [...new Set(failure.message.match(/declared 80%\s+window \d+ at [\d.]+ s: inconclusive/g) ?? [])];
+    // (The report pads the stage's name; the progress lines printed while it ran do not.)
+    const windows = [...new Set(failure.message.match(/declared 80% {2,}window \d+ at [\d.]+ s: inconclusive/g) ?? [])];
+    expect(failure.message).toMatch(/rollout of green: declared 80% window 3 at [\d.]+ s: inconclusive/);
     expect(windows.map((w) => /window (\d+)/.exec(w)![1])).toEqual(["1", "2", "3"]);
     expect(timeline().pop()).toMatchObject({ traffic: { blue: 50, green: 50 } });
 });
@@ -139,7 +154,8 @@ describe("a model whose answers go wrong under load (the metrics see nothing: ev
         expect(failure.message).toMatch(/post-deploy smoke test failed; traffic restored to traffic \{"blue":50,"green":50\}, the weights of the last passing run/);
         expect(failure.message).toMatch(/FAIL {2}deployment amber/);
         const amber = weightsOf("amber", before).filter((w, i, all) => i === 0 || w !== all[i - 1]);
-        process.stdout.write(`drifting model: amber's live weights over the update ${JSON.stringify(amber)}\n`);
+        const restoreMs = /the weights of the last passing run, in (\d+) ms/.exec(failure.message)?.[1];
+        process.stdout.write(`drifting model: amber's live weights over the update ${JSON.stringify(amber)}; traffic restored in ${restoreMs} ms\n`);
         // It climbed every step (its gates passed), then lost all of it to the smoke test.
         expect(amber).toEqual([10, 25, 50, 0]);
         expect(timeline().pop()).toMatchObject(lastPassing);
