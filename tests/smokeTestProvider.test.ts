@@ -1,5 +1,5 @@
 import { SmokeTestInputs, SmokeTestOutputs, SmokeTestProvider } from "../components/smoke/smokeTestProvider";
-import { ServedWeights } from "../components/smoke/trafficRestore";
+import { TrafficWeights } from "../components/endpointSettings/trafficWire";
 import { armEndpointVariable } from "../lib/arm/clouds";
 import { readScoringRequest } from "../lib/smoke/scoringRequest";
 import { FakeArm } from "./support/fakeArm";
@@ -110,7 +110,7 @@ describe("post-deploy smoke test provider", () => {
     });
 
     describe("when it fails after an update moved traffic", () => {
-        const before: ServedWeights = { traffic: { blue: 100 }, mirrorTraffic: {} };
+        const before: TrafficWeights = { traffic: { blue: 100 }, mirrorTraffic: {} };
         const after = { traffic: { blue: 50, green: 50 }, mirrorTraffic: {} };
         const restoring = () => new SmokeTestProvider({ armCredential: new FixedCredential(), retryBaseMs: 20, clock: new FakeClock() });
         const lastPassing = async (served = before) => {

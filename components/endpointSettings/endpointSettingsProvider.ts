@@ -6,11 +6,11 @@ import { armError, isArmError } from "../../lib/arm/armError";
 import { AzureCloud, machineLearningApiVersion, resourceManagerScope, resourceManagerUrl } from "../../lib/arm/clouds";
 import { Clock } from "../../lib/http/clock";
 import { stableJson } from "../stableHash";
-import { sameWeights, weightProperties, wireWeights } from "./trafficWire";
+import { sameTrafficWeights, sameWeights, weightProperties, weightsOf, wireWeights } from "./trafficWire";
 import { deploymentWindow, metricsApiVersion } from "../../lib/monitor/endpointMetrics";
 import { endpointScoringCredential } from "../../lib/smoke/endpointCredential";
 import { ScoringCredential } from "../../lib/smoke/scoringCredential";
-import { TrafficWeights, RolloutSteps, planRollout } from "../rollout/rolloutPlan";
+import { RolloutSteps, planRollout } from "../rollout/rolloutPlan";
 import { RolloutPolicy, formatRolloutReport, runRollout } from "../rollout/rolloutRunner";
 import { startSyntheticLoad } from "../rollout/syntheticLoad";
 
@@ -224,9 +224,7 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
             if (isArmError(err) && err.status === 404) return false;
             throw new Error(`reading the live traffic of endpoint ${news.endpointId.split("/").pop()} to compare it with the declared weights: ${String(err)}`);
         }
-        const live = weightsOf(endpoint.properties ?? {});
-        const declared = weightsOf(news.settings);
-        return !sameWeights(live.traffic, declared.traffic) || !sameWeights(live.mirrorTraffic, declared.mirrorTraffic);
+        return !sameTrafficWeights(weightsOf(endpoint.properties ?? {}), weightsOf(news.settings));
     }
 
     private async apply(
@@ -315,14 +313,6 @@ export function endpointPutBody(
         }
     }
     return body;
-}
-
-/** The live and mirror weights of an endpoint's properties (or of settings), as Azure keeps them. */
-function weightsOf(properties: Record<string, unknown>): TrafficWeights {
-    return {
-        traffic: wireWeights(properties.traffic),
-        mirrorTraffic: wireWeights(properties.mirrorTraffic),
-    };
 }
 
 /** Whether the endpoint was modified after this resource last applied its settings. */

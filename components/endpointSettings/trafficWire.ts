@@ -25,8 +25,26 @@ export function sameWeights(a: unknown, b: unknown): boolean {
 /** Endpoint properties whose values are weight maps. */
 export const weightProperties: readonly string[] = ["traffic", "mirrorTraffic"];
 
+/** An endpoint's live and mirror weights. */
+export interface TrafficWeights {
+    /** Percent of live traffic per deployment. */
+    readonly traffic: Weights;
+    /** Percent of live traffic copied to a deployment. */
+    readonly mirrorTraffic: Weights;
+}
+
+/** The live and mirror weights of an endpoint's properties (or of settings), as Azure keeps them. */
+export function weightsOf(properties: { readonly traffic?: unknown; readonly mirrorTraffic?: unknown }): TrafficWeights {
+    return { traffic: wireWeights(properties.traffic), mirrorTraffic: wireWeights(properties.mirrorTraffic) };
+}
+
+/** Whether both the live and the mirror weights route the same. */
+export function sameTrafficWeights(a: TrafficWeights, b: TrafficWeights): boolean {
+    return sameWeights(a.traffic, b.traffic) && sameWeights(a.mirrorTraffic, b.mirrorTraffic);
+}
+
 /** The live and mirror weights, as a line of a report: `traffic {"blue":90,"green":10}, mirror {"green":10}`. */
-export function describeWeights(weights: { readonly traffic: Weights; readonly mirrorTraffic: Weights }): string {
+export function describeWeights(weights: TrafficWeights): string {
     const mirror = wireWeights(weights.mirrorTraffic);
     return `traffic ${JSON.stringify(wireWeights(weights.traffic))}${Object.keys(mirror).length ? `, mirror ${JSON.stringify(mirror)}` : ""}`;
 }

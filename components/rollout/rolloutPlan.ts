@@ -1,15 +1,9 @@
-import { wireWeights } from "../endpointSettings/trafficWire";
+import { TrafficWeights, weightsOf, wireWeights } from "../endpointSettings/trafficWire";
 
 /**
  * The stages of a progressive rollout, computed from the weights live now and the declared ones.
  * Pure arithmetic: rolloutRunner.ts applies the stages and judges each.
  */
-export interface TrafficWeights {
-    /** Percent of live traffic per deployment (no zero entries, lower-case names). */
-    readonly traffic: Readonly<Record<string, number>>;
-    readonly mirrorTraffic: Readonly<Record<string, number>>;
-}
-
 export interface RolloutStage {
     /** "mirror 10%", "step 10%", "declared 100%": for reports. */
     readonly label: string;
@@ -39,8 +33,8 @@ export interface RolloutSteps {
  * endpoint gets its first live traffic with a single deployment (nothing to compare or fall back to).
  */
 export function planRollout(live: TrafficWeights, declared: TrafficWeights, options: RolloutSteps): RolloutPlan | undefined {
-    const target = { traffic: wireWeights(declared.traffic), mirrorTraffic: wireWeights(declared.mirrorTraffic) };
-    let start: TrafficWeights = { traffic: wireWeights(live.traffic), mirrorTraffic: wireWeights(live.mirrorTraffic) };
+    const target = weightsOf(declared);
+    let start: TrafficWeights = weightsOf(live);
     if (Object.keys(start.traffic).length === 0) {
         // A new endpoint: the deployment with the smallest declared share is the new one; the
         // one with the largest takes everything until the new one has proven itself.

@@ -1,7 +1,7 @@
-import { describeWeights } from "../endpointSettings/trafficWire";
+import { TrafficWeights, describeWeights } from "../endpointSettings/trafficWire";
 import { Clock, systemClock } from "../../lib/http/clock";
 import { DeploymentWindow, GateCheck, RolloutGates, WindowJudgement, WindowVerdict, judgeWindow } from "./rolloutGates";
-import { RolloutPlan, TrafficWeights } from "./rolloutPlan";
+import { RolloutPlan } from "./rolloutPlan";
 
 export interface RolloutPolicy extends RolloutGates {
     /** Seconds each window is watched. */

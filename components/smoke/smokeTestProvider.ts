@@ -10,7 +10,8 @@ import { ScoringCredential } from "../../lib/smoke/scoringCredential";
 import { formatSmokeReport } from "../../lib/smoke/smokeReport";
 import { SmokeReport, runSmokeTest } from "../../lib/smoke/smokeTest";
 import { stableJson } from "../stableHash";
-import { ServedWeights, restoreServedWeights } from "./trafficRestore";
+import { TrafficWeights } from "../endpointSettings/trafficWire";
+import { restoreServedWeights } from "./trafficRestore";
 
 export interface SmokeTestInputs {
     readonly scoringUri: string;
@@ -42,7 +43,7 @@ export interface SmokeTestInputs {
      * applied them. When a run fails after an update that changed them, the weights of the last
      * passing run are put back.
      */
-    readonly servedWeights?: ServedWeights;
+    readonly servedWeights?: TrafficWeights;
 }
 
 /** What the state keeps of a run: a summary, never a credential or a prediction payload. */

@@ -3,7 +3,7 @@ import { AzureCloud } from "../../lib/arm/clouds";
 import { LoadCheckOptions } from "../../lib/smoke/loadCheck";
 import { ScoringRequest } from "../../lib/smoke/scoringRequest";
 import { SmokeTestProvider } from "./smokeTestProvider";
-import { ServedWeights } from "./trafficRestore";
+import { TrafficWeights } from "../endpointSettings/trafficWire";
 
 const provider = new SmokeTestProvider();
 
@@ -24,7 +24,7 @@ export interface SmokeTestArgs {
 
 type RunSummary = pulumi.Output<{ passed: boolean; checks: { name: string; status?: number; latencyMs: number }[] }>;
 
-function providerInputs(args: SmokeTestArgs, throughRouting: boolean, servedWeights?: pulumi.Input<ServedWeights>): pulumi.Inputs {
+function providerInputs(args: SmokeTestArgs, throughRouting: boolean, servedWeights?: pulumi.Input<TrafficWeights>): pulumi.Inputs {
     return {
         scoringUri: args.scoringUri,
         endpointId: args.endpointId,
@@ -63,7 +63,7 @@ export interface PostDeploySmokeTestArgs extends SmokeTestArgs {
     /** Whether the declared traffic sends any live request to a deployment. */
     readonly anyLiveTraffic: boolean;
     /** The live and mirror weights as the traffic resource applied them. */
-    readonly servedWeights: pulumi.Input<ServedWeights>;
+    readonly servedWeights: pulumi.Input<TrafficWeights>;
 }
 
 /**

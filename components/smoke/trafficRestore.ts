@@ -1,18 +1,7 @@
 import { ArmClient } from "../../lib/arm/armClient";
 import { Clock, systemClock } from "../../lib/http/clock";
 import { endpointPutBody } from "../endpointSettings/endpointSettingsProvider";
-import { describeWeights, sameWeights, wireWeights } from "../endpointSettings/trafficWire";
-
-/** An endpoint's live and mirror weights, as Azure keeps them. */
-export interface ServedWeights {
-    readonly traffic: Readonly<Record<string, number>>;
-    readonly mirrorTraffic: Readonly<Record<string, number>>;
-}
-
-export function sameServedWeights(a: ServedWeights | undefined, b: ServedWeights | undefined): boolean {
-    if (!a || !b) return a === b;
-    return sameWeights(a.traffic, b.traffic) && sameWeights(a.mirrorTraffic, b.mirrorTraffic);
-}
+import { TrafficWeights, describeWeights, sameTrafficWeights, weightsOf, wireWeights } from "../endpointSettings/trafficWire";
 
 /**
  * What a failed post-deploy smoke test does to traffic: when this update moved the weights, put
@@ -26,18 +15,18 @@ export function sameServedWeights(a: ServedWeights | undefined, b: ServedWeights
 export async function restoreServedWeights(
     arm: ArmClient,
     endpointId: string,
-    lastPassing: ServedWeights | undefined,
-    failedUnder: ServedWeights | undefined,
+    lastPassing: TrafficWeights | undefined,
+    failedUnder: TrafficWeights | undefined,
     clock: Clock = systemClock,
 ): Promise<string> {
     if (!lastPassing || !failedUnder) return "traffic left as it is: no earlier passing run to restore its weights";
-    if (sameServedWeights(lastPassing, failedUnder)) return "traffic left as it is: this update did not change it";
+    if (sameTrafficWeights(lastPassing, failedUnder)) return "traffic left as it is: this update did not change it";
     // Putting back "no traffic" would take a live endpoint down; the first weights ever served stay.
     if (Object.keys(wireWeights(lastPassing.traffic)).length === 0) return "traffic left as it is: the last passing run had no live traffic";
     const endpoint = await arm.get(endpointId);
-    const live = { traffic: wireWeights(endpoint.properties?.traffic), mirrorTraffic: wireWeights(endpoint.properties?.mirrorTraffic) };
+    const live = weightsOf(endpoint.properties ?? {});
     // Something else moved traffic after the test started: do not overwrite it blindly.
-    if (!sameServedWeights(live, failedUnder)) return `traffic left as it is: it changed while the test ran (now ${describeWeights(live)})`;
+    if (!sameTrafficWeights(live, failedUnder)) return `traffic left as it is: it changed while the test ran (now ${describeWeights(live)})`;
     const began = clock.now();
     await arm.putAndWait(endpointId, endpointPutBody(endpoint, { traffic: lastPassing.traffic, mirrorTraffic: lastPassing.mirrorTraffic }));
     const took = clock.now() - began;
