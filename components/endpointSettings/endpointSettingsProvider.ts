@@ -1,9 +1,9 @@
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
-import { ArmClient } from "../../lib/arm/armClient";
+import { ArmClient, armClientFor } from "../../lib/arm/armClient";
 import { azureCredential } from "../../lib/azure/credential";
 import { armError, isArmError } from "../../lib/arm/armError";
-import { AzureCloud, machineLearningApiVersion, resourceManagerScope, resourceManagerUrl } from "../../lib/arm/clouds";
+import { AzureCloud } from "../../lib/arm/clouds";
 import { Clock } from "../../lib/http/clock";
 import { stableJson } from "../stableHash";
 import { sameTrafficWeights, sameWeights, weightProperties, weightsOf, wireWeights } from "./trafficWire";
@@ -271,10 +271,8 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
         }
     }
 
-    private client(target: EndpointSettingsInputs, apiVersion = machineLearningApiVersion): ArmClient {
-        return new ArmClient({
-            baseUrl: resourceManagerUrl(target.cloud),
-            scope: resourceManagerScope(target.cloud),
+    private client(target: EndpointSettingsInputs, apiVersion?: string): ArmClient {
+        return armClientFor(target.cloud, {
             credential: this.hooks.credential ?? azureCredential(),
             apiVersion,
             timeoutMs: target.timeoutSeconds * 1000,

@@ -1,7 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
-import { ArmClient } from "../../lib/arm/armClient";
-import { AzureCloud, machineLearningApiVersion, resourceManagerScope, resourceManagerUrl } from "../../lib/arm/clouds";
+import { armClientFor } from "../../lib/arm/armClient";
+import { AzureCloud } from "../../lib/arm/clouds";
 import { azureCredential } from "../../lib/azure/credential";
 import { endpointScoringCredential } from "../../lib/smoke/endpointCredential";
 import { Clock } from "../../lib/http/clock";
@@ -113,24 +113,18 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
         if (!inputs.throughRouting) throw new Error(`pre-traffic probe (no traffic was changed) failed\n${formatSmokeReport(report)}`);
         let traffic: string;
         try {
-            traffic = await restoreServedWeights(this.armClient(inputs), inputs.endpointId, lastPassing?.servedWeights, inputs.servedWeights, this.hooks.clock);
+            const arm = armClientFor(inputs.cloud, {
+                credential: this.hooks.armCredential ?? azureCredential(),
+                timeoutMs: inputs.timeoutSeconds * 1000,
+                pollIntervalMs: this.hooks.pollIntervalMs,
+                retryBaseMs: this.hooks.retryBaseMs,
+                clock: this.hooks.clock,
+            });
+            traffic = await restoreServedWeights(arm, inputs.endpointId, lastPassing?.servedWeights, inputs.servedWeights, this.hooks.clock);
         } catch (err) {
             traffic = `restoring the weights of the last passing run FAILED: ${err instanceof Error ? err.message : String(err)}`;
         }
         throw new Error(`post-deploy smoke test failed; ${traffic}\n${formatSmokeReport(report)}`);
-    }
-
-    private armClient(inputs: SmokeTestInputs): ArmClient {
-        return new ArmClient({
-            baseUrl: resourceManagerUrl(inputs.cloud),
-            scope: resourceManagerScope(inputs.cloud),
-            credential: this.hooks.armCredential ?? azureCredential(),
-            apiVersion: machineLearningApiVersion,
-            timeoutMs: inputs.timeoutSeconds * 1000,
-            pollIntervalMs: this.hooks.pollIntervalMs,
-            retryBaseMs: this.hooks.retryBaseMs,
-            clock: this.hooks.clock,
-        });
     }
 
     private scoringCredential(inputs: SmokeTestInputs): Promise<ScoringCredential> {

@@ -4,6 +4,7 @@ import { Clock, systemClock } from "../http/clock";
 import { retryAfterMs } from "../http/retryAfter";
 import { retryingRequest } from "../http/retryingRequest";
 import { ArmError, armError, azureErrorText, isArmError } from "./armError";
+import { AzureCloud, machineLearningApiVersion, resourceManagerScope, resourceManagerUrl } from "./clouds";
 
 export interface ArmClientOptions {
     /** Resource Manager URL, e.g. https://management.azure.com (see clouds.ts). */
@@ -173,4 +174,17 @@ function header(response: AxiosResponse, name: string): string | undefined {
 /** The path of a URL without its query, for messages. */
 function displayPath(url: string): string {
     return new URL(url).pathname;
+}
+
+/** A client for a cloud's Resource Manager (its URL and token scope), Azure ML's API version unless told. */
+export function armClientFor(
+    cloud: AzureCloud,
+    options: Omit<ArmClientOptions, "baseUrl" | "scope" | "apiVersion"> & { readonly apiVersion?: string },
+): ArmClient {
+    return new ArmClient({
+        ...options,
+        baseUrl: resourceManagerUrl(cloud),
+        scope: resourceManagerScope(cloud),
+        apiVersion: options.apiVersion ?? machineLearningApiVersion,
+    });
 }

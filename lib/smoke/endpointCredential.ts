@@ -1,6 +1,6 @@
 import type { TokenCredential } from "@azure/identity";
-import { ArmClient } from "../arm/armClient";
-import { AzureCloud, machineLearningApiVersion, resourceManagerScope, resourceManagerUrl } from "../arm/clouds";
+import { armClientFor } from "../arm/armClient";
+import { AzureCloud } from "../arm/clouds";
 import { Clock } from "../http/clock";
 import { ScoringCredential, entraCredential, staticCredential } from "./scoringCredential";
 
@@ -18,11 +18,8 @@ export async function endpointScoringCredential(options: {
     readonly clock?: Clock;
 }): Promise<ScoringCredential> {
     if (options.authMode === "AADToken") return entraCredential(options.azure, options.cloud);
-    const arm = new ArmClient({
-        baseUrl: resourceManagerUrl(options.cloud),
-        scope: resourceManagerScope(options.cloud),
+    const arm = armClientFor(options.cloud, {
         credential: options.azure,
-        apiVersion: machineLearningApiVersion,
         timeoutMs: 120_000,
         clock: options.clock,
     });

@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import type * as provider from "@pulumi/pulumi/provider";
-import { ArmClient } from "../../../lib/arm/armClient";
+import { ArmClient, armClientFor } from "../../../lib/arm/armClient";
 import { isArmError } from "../../../lib/arm/armError";
-import { machineLearningApiVersion, resourceManagerScope, resourceManagerUrl } from "../../../lib/arm/clouds";
+import { resourceManagerScope, resourceManagerUrl } from "../../../lib/arm/clouds";
 import { azureCredential } from "../../../lib/azure/credential";
 import { armIdOf, outputsOf, requestBody, resourceTypes } from "../../../lib/azure/azureNativeTypes";
 
@@ -29,11 +29,8 @@ function typeOf(urn: string): string {
 }
 
 function client(timeoutMs = 30 * 60_000): ArmClient {
-    return new ArmClient({
-        baseUrl: resourceManagerUrl("public"),
-        scope: resourceManagerScope("public"),
+    return armClientFor("public", {
         credential: azureCredential(),
-        apiVersion: machineLearningApiVersion,
         timeoutMs,
         pollIntervalMs: 200,
         retryBaseMs: 500,
