@@ -86,17 +86,17 @@ describe("runRollout", () => {
 
 describe("runRollout with late metrics (Azure Monitor ingests a window's requests minutes after it ends)", () => {
     const policy = { stepSeconds: 60, onInconclusive: "fail" as const, inconclusiveLimit: 1, failureLimit: 0, maxErrorRate: 0.01, minRequests: 10 };
-    /** A deployment's metrics as Azure Monitor shows them: each window's 40 requests readable 50 s after it ends. */
-    const lateMetrics = (clock: { now: () => number }) => async (_deployment: string, _from: Date, to: Date) => ({
-        requests: clock.now() - to.getTime() >= 50_000 ? 40 : 0,
-        serverErrors: 0,
-    });
-
-    it("reads a thin window again until its requests arrive, and judges it then", async () => {
+    /** green's first rollout to 50%, on a deployment whose window's 40 requests become readable 50 s after it ends. */
+    const rolloutWithLateMetrics = (metricsDelaySeconds: number) => {
         let now = 0;
         const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+        const measure = async (_deployment: string, _from: Date, to: Date) => ({ requests: clock.now() - to.getTime() >= 50_000 ? 40 : 0, serverErrors: 0 });
         const plan = planRollout(weights({ blue: 100 }), weights({ blue: 50, green: 50 }), { steps: [] })!;
-        const report = await runRollout(plan, { ...policy, metricsDelaySeconds: 180 }, { apply: async () => undefined, measure: lateMetrics(clock), clock }, weights({ blue: 100 }));
+        return runRollout(plan, { ...policy, metricsDelaySeconds }, { apply: async () => undefined, measure, clock }, weights({ blue: 100 }));
+    };
+
+    it("reads a thin window again until its requests arrive, and judges it then", async () => {
+        const report = await rolloutWithLateMetrics(180);
         expect(report.outcome).toBe("promoted");
         // Read at the end, then every 15 s: the fourth read (60 s late) has them.
         expect(report.windows.map((w) => [w.verdict, w.lateMs])).toEqual([["passed", 60_000]]);
@@ -104,10 +104,7 @@ describe("runRollout with late metrics (Azure Monitor ingests a window's request
     });
 
     it("calls a window inconclusive once metricsDelaySeconds have passed without enough requests", async () => {
-        let now = 0;
-        const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
-        const plan = planRollout(weights({ blue: 100 }), weights({ blue: 50, green: 50 }), { steps: [] })!;
-        const report = await runRollout(plan, { ...policy, metricsDelaySeconds: 40 }, { apply: async () => undefined, measure: lateMetrics(clock), clock }, weights({ blue: 100 }));
+        const report = await rolloutWithLateMetrics(40);
         expect(report.outcome).toBe("rolled back");
         expect(report.windows.map((w) => [w.verdict, w.lateMs])).toEqual([["inconclusive", 40_000]]);
     });
