@@ -137,8 +137,10 @@ export function buildPlatform(
     let preTrafficProbe: PreTrafficProbe | undefined;
     const onlineEndpoint =
         online &&
-        new OnlineEndpoint("online", {
+        // Named after the endpoint: a renamed endpoint is a new one beside the old (see OnlineEndpoint).
+        new OnlineEndpoint(`online-${online.name}`, {
             ...inWorkspace,
+            workspaceId: workspace.workspaceId,
             location: config.location,
             endpointName: suffix.apply((s) => endpointName(online.name, s)),
             authMode: online.authMode,
@@ -178,8 +180,9 @@ export function buildPlatform(
     const batch = config.batchEndpoint;
     const batchEndpoint =
         batch &&
-        new BatchEndpoint("batch-scoring", {
+        new BatchEndpoint(`batch-${batch.name}`, {
             ...inWorkspace,
+            workspaceId: workspace.workspaceId,
             location: config.location,
             endpointName: suffix.apply((s) => endpointName(batch.name, s)),
             deployments: batch.deployments.map((d) => ({

@@ -10,7 +10,7 @@ import { committedStacks, projectDir, projectValues, stackConfigObject, stackCon
 const stacksWithBatch = committedStacks.filter((stack) => stackConfigObject(stack).batchEndpoint !== undefined);
 
 const t = {
-    endpoint: "azure-native:machinelearningservices:BatchEndpoint",
+    endpoint: "pulumi-nodejs:dynamic/azureml:BatchEndpoint",
     deployment: "azure-native:machinelearningservices:BatchDeployment",
     default: "pulumi-nodejs:dynamic/azureml:BatchEndpointDefault",
     compute: "azure-native:machinelearningservices:Compute",
@@ -24,7 +24,7 @@ describe("BatchEndpoint in the program", () => {
         const { mocks, outputs } = await runProgram(stackConfigValues(stack), stack);
         const endpoint = mocks.one(t.endpoint);
         expect(endpoint.inputs.properties).toEqual({ authMode: "AADToken" });
-        expect(mocks.optionsOf("batch-scoring-endpoint").ignoreChanges).toEqual(["tags", "properties.defaults"]);
+        expect(endpoint.inputs.endpointId).toMatch(/\/workspaces\/[^/]+\/batchEndpoints\/diabetes-batch-k3x9q2$/);
 
         const deployment = mocks.one(t.deployment).inputs;
         const versions = Object.fromEntries(
@@ -49,9 +49,9 @@ describe("BatchEndpoint in the program", () => {
             kind: "batchDefault",
             settings: { defaults: { deploymentName: "classifier-v2" } },
             requiredDeployments: ["classifier-v2"],
-            endpointId: endpoint.id,
+            endpointId: endpoint.inputs.endpointId,
         });
-        expect(mocks.optionsOf("batch-scoring-default").dependsOn.sort()).toEqual(["batch-scoring-classifier-v2", "batch-scoring-endpoint"]);
+        expect(mocks.optionsOf("batch-diabetes-batch-default").dependsOn.sort()).toEqual(["batch-diabetes-batch-classifier-v2", "batch-diabetes-batch-endpoint"]);
         expect(outputs.batchScoringUri).toBe("https://diabetes-batch-k3x9q2.westeurope.inference.ml.azure.com/jobs");
     });
 

@@ -1,9 +1,8 @@
+import { endpointPutBody } from "../components/endpoint/endpointPutBody";
 import {
     EndpointSettingsInputs,
     EndpointSettingsOutputs,
     EndpointSettingsProvider,
-    endpointPutBody,
-    modifiedSince,
     sameSettings,
 } from "../components/endpointSettings/endpointSettingsProvider";
 import { armEndpointVariable } from "../lib/arm/clouds";
@@ -13,18 +12,14 @@ import { FailingCredential, FakeClock, FixedCredential } from "./support/fakes";
 const endpointId =
     "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/diabetes-abc123";
 
-/** The inputs the online traffic resource gives the provider: traffic with the endpoint's other mutable settings. */
-function inputs(
-    traffic: Record<string, number>,
-    mirrorTraffic: Record<string, number> = {},
-    endpoint: { tags?: Record<string, string>; authMode?: string; publicNetworkAccess?: string } = {},
-): EndpointSettingsInputs {
+/** The inputs the online traffic resource gives the provider: the live and mirror weights. */
+function inputs(traffic: Record<string, number>, mirrorTraffic: Record<string, number> = {}): EndpointSettingsInputs {
     return {
         endpointId,
         cloud: "public",
         kind: "onlineTraffic",
-        settings: { traffic, mirrorTraffic, authMode: endpoint.authMode ?? "Key", publicNetworkAccess: endpoint.publicNetworkAccess ?? "Enabled" },
-        tags: endpoint.tags ?? { stack: "test" },
+        settings: { traffic, mirrorTraffic },
+        authMode: "Key",
         requiredDeployments: [...new Set([...Object.keys(traffic), ...Object.keys(mirrorTraffic)])].sort(),
         timeoutSeconds: 600,
     };
@@ -60,7 +55,7 @@ describe("online traffic provider against a local Resource Manager", () => {
 
         expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100 });
         expect(arm.endpoint(endpointId).properties.mirrorTraffic).toEqual({ green: 10 });
-        expect(created.outs.applied).toEqual({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 }, authMode: "Key", publicNetworkAccess: "Enabled" });
+        expect(created.outs.applied).toEqual({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 } });
         const methods = arm.requests.map((r) => `${r.method} ${r.path.startsWith("/operations") ? "operation" : r.path.split("/").slice(-2).join("/")}`);
         expect(methods).toEqual([
             "GET deployments/blue",
@@ -75,7 +70,7 @@ describe("online traffic provider against a local Resource Manager", () => {
         // The operation said Retry-After: 1 on every answer.
         expect(clock.sleeps).toEqual([1000, 1000, 1000]);
         // Read-only fields are not sent back; the rest of the endpoint is.
-        expect(puts()[0].body).toMatchObject({ location: "westeurope", tags: { stack: "test" }, identity: { type: "SystemAssigned" } });
+        expect(puts()[0].body).toMatchObject({ location: "westeurope", identity: { type: "SystemAssigned" } });
         expect(puts()[0].body.properties).not.toHaveProperty("scoringUri");
         expect(puts()[0].body).not.toHaveProperty("systemData");
     });
@@ -161,15 +156,13 @@ describe("online traffic provider against a local Resource Manager", () => {
         expect(read).toEqual({});
     });
 
-    it("diffs: no change when nothing changed, zero weights and key order aside; a change when traffic or another owned setting changes", async () => {
+    it("diffs: no change when nothing changed, zero weights and key order aside; a change when traffic changes", async () => {
         const created = await provider.create(inputs({ blue: 100, green: 0 }));
         const olds = created.outs as EndpointSettingsOutputs;
         expect((await provider.diff(created.id, olds, inputs({ blue: 100, green: 0 }))).changes).toBe(false);
         expect((await provider.diff(created.id, olds, inputs({ green: 0, blue: 100 }))).changes).toBe(false);
         expect((await provider.diff(created.id, olds, inputs({ blue: 90, green: 10 }))).changes).toBe(true);
-        expect((await provider.diff(created.id, olds, inputs({ blue: 100, green: 0 }, {}, { tags: { stack: "other" } }))).changes).toBe(true);
-        expect((await provider.diff(created.id, olds, inputs({ blue: 100, green: 0 }, {}, { authMode: "AADToken" }))).changes).toBe(true);
-        expect((await provider.diff(created.id, olds, inputs({ blue: 100, green: 0 }, {}, { publicNetworkAccess: "Disabled" }))).changes).toBe(true);
+        expect((await provider.diff(created.id, olds, inputs({ blue: 100, green: 0 }, { green: 10 }))).changes).toBe(true);
         expect((await provider.diff(created.id, olds, inputs({ blue: 100, green: 0 }))).replaces).toEqual([]);
     });
 
@@ -185,22 +178,11 @@ describe("online traffic provider against a local Resource Manager", () => {
         expect((await provider.diff(created.id, created.outs as EndpointSettingsOutputs, inputs({ Blue: 100 }))).changes).toBe(false);
     });
 
-    it("applies a tag and network access change in the PUT that carries the current traffic: live traffic at every moment", async () => {
-        const created = await provider.create(inputs({ blue: 100, green: 0 }, { green: 10 }));
-        const before = arm.timelineOf(endpointId).length;
-        const changed = inputs({ blue: 100, green: 0 }, { green: 10 }, { tags: { stack: "test", owner: "ml" }, publicNetworkAccess: "Disabled" });
-        expect((await provider.diff(created.id, created.outs as EndpointSettingsOutputs, changed)).changes).toBe(true);
-        await provider.update(created.id, created.outs, changed);
-
-        expect(puts()).toHaveLength(2);
-        expect(puts()[1].body).toMatchObject({
-            tags: { stack: "test", owner: "ml" },
-            properties: { publicNetworkAccess: "Disabled", traffic: { blue: 100 }, mirrorTraffic: { green: 10 } },
-        });
-        const during = arm.timelineOf(endpointId).slice(before - 1);
-        expect(during.length).toBeGreaterThan(1);
-        for (const moment of during) expect(moment).toMatchObject({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 } });
-        expect(arm.endpoint(endpointId).tags).toEqual({ stack: "test", owner: "ml" });
+    it("leaves the endpoint's tags, auth mode and network access as Azure has them: they belong to the endpoint's resource", async () => {
+        const tagged = { ...arm.endpoint(endpointId), tags: { owner: "ml" } };
+        Object.assign(arm.endpoint(endpointId), tagged);
+        await provider.create(inputs({ blue: 100, green: 0 }, { green: 10 }));
+        expect(puts()[0].body).toMatchObject({ tags: { owner: "ml" }, properties: { authMode: "Key", traffic: { blue: 100 }, mirrorTraffic: { green: 10 } } });
     });
 
     it("sends back what Azure returned beside the owned settings (kind, sku, identity, compute, properties.properties)", async () => {
@@ -227,20 +209,6 @@ describe("online traffic provider against a local Resource Manager", () => {
         // The replaced resource's delete then takes the old endpoint's traffic off its deployments.
         await provider.delete(created.id, created.outs as EndpointSettingsOutputs);
         expect(arm.endpoint(endpointId).properties.traffic).toEqual({});
-    });
-
-    it("applies again when something else modified the endpoint after its last apply, and not for its own PUT", async () => {
-        const created = await provider.create(inputs({ blue: 100, green: 0 }));
-        const olds = created.outs as EndpointSettingsOutputs;
-        expect(olds.appliedAt).toBe(arm.endpoint(endpointId).lastModifiedAt);
-        // A refresh shows the endpoint as last modified by this resource's own PUT: nothing to do.
-        expect((await provider.diff(created.id, olds, { ...inputs({ blue: 100, green: 0 }), endpointModifiedAt: olds.appliedAt })).changes).toBe(false);
-        // A PUT by something else (a script, the portal) resets traffic; the endpoint's state shows it modified.
-        arm.updateEndpointWithoutTraffic(endpointId, { authMode: "Key", publicNetworkAccess: "Enabled" });
-        const news = { ...inputs({ blue: 100, green: 0 }), endpointModifiedAt: arm.endpoint(endpointId).lastModifiedAt };
-        expect((await provider.diff(created.id, olds, news)).changes).toBe(true);
-        await provider.update(created.id, olds, news);
-        expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100 });
     });
 
     it("retries 409 (endpoint busy with another operation) until it succeeds", async () => {
@@ -352,15 +320,6 @@ describe("online traffic provider against a hung server", () => {
     });
 });
 
-describe("endpoint modified since the last apply", () => {
-    it("compares Azure's timestamps, and says no when either is unknown", () => {
-        expect(modifiedSince("2026-11-01T00:00:02Z", "2026-11-01T00:00:01Z")).toBe(true);
-        expect(modifiedSince("2026-11-01T00:00:01Z", "2026-11-01T00:00:01Z")).toBe(false);
-        expect(modifiedSince(undefined, "2026-11-01T00:00:01Z")).toBe(false);
-        expect(modifiedSince("2026-11-01T00:00:01Z", undefined)).toBe(false);
-    });
-});
-
 describe("endpoint PUT body", () => {
     it("keeps what the endpoint has, drops read-only fields, and lays the settings over its properties", () => {
         const body = endpointPutBody(
@@ -401,6 +360,5 @@ describe("endpoint PUT body", () => {
         expect(sameSettings({ traffic: { Blue: 100 } }, { traffic: { blue: 100 } })).toBe(true);
         expect(sameSettings({ traffic: { blue: 100 } }, { traffic: { green: 100 } })).toBe(false);
         expect(sameSettings({ defaults: { deploymentName: "a" } }, { defaults: { deploymentName: "b" } })).toBe(false);
-        expect(sameSettings({ authMode: "Key" }, { authMode: "AADToken" })).toBe(false);
     });
 });

@@ -2,22 +2,11 @@ import { runProgram } from "./support/program";
 import { projectValues, stackConfigObject, stackConfigValues } from "./support/stackFile";
 
 const t = {
-    endpoint: "azure-native:machinelearningservices:OnlineEndpoint",
+    endpoint: "pulumi-nodejs:dynamic/azureml:OnlineEndpoint",
     deployment: "azure-native:machinelearningservices:OnlineDeployment",
     traffic: "pulumi-nodejs:dynamic/azureml:OnlineEndpointTraffic",
     modelVersion: "azure-native:machinelearningservices:ModelVersion",
 };
-
-/** A copy of `value` without the dotted paths given (as in `ignoreChanges`). */
-function withoutPaths(value: Record<string, any>, paths: readonly string[]): Record<string, any> {
-    const copy = structuredClone(value);
-    for (const dotted of paths) {
-        const keys = dotted.split(".");
-        const parent = keys.slice(0, -1).reduce<Record<string, any> | undefined>((node, key) => node?.[key], copy);
-        if (parent) delete parent[keys[keys.length - 1]];
-    }
-    return copy;
-}
 
 describe("OnlineEndpoint in the program", () => {
     it.each(["dev", "prod"])("declares %s's endpoint without traffic, blue and green, and the traffic resource after them", async (stack) => {
@@ -25,7 +14,7 @@ describe("OnlineEndpoint in the program", () => {
         const endpoint = mocks.one(t.endpoint);
         expect(endpoint.inputs.properties).not.toHaveProperty("traffic");
         expect(endpoint.inputs.properties).not.toHaveProperty("mirrorTraffic");
-        expect(endpoint.inputs.identity).toEqual({ type: "SystemAssigned" });
+        expect(endpoint.inputs.endpointId).toMatch(/\/workspaces\/[^/]+\/onlineEndpoints\/diabetes-k3x9q2$/);
 
         const deployments = mocks.ofType(t.deployment);
         expect(deployments.map((d) => d.inputs.deploymentName).sort()).toEqual(["blue", "green"]);
@@ -36,16 +25,8 @@ describe("OnlineEndpoint in the program", () => {
             expect(deployment.inputs.properties).not.toHaveProperty("environmentId");
         }
 
-        const traffic = mocks.optionsOf("online-traffic");
-        expect(traffic.dependsOn.sort()).toEqual(["online-blue", "online-endpoint", "online-green", "online-pre-traffic-probe"]);
-        // Every mutable setting belongs to the traffic resource: azure-native never PUTs the endpoint again.
-        expect(mocks.optionsOf("online-endpoint").ignoreChanges).toEqual([
-            "tags",
-            "properties.traffic",
-            "properties.mirrorTraffic",
-            "properties.authMode",
-            "properties.publicNetworkAccess",
-        ]);
+        const traffic = mocks.optionsOf("online-diabetes-traffic");
+        expect(traffic.dependsOn.sort()).toEqual(["online-diabetes-blue", "online-diabetes-endpoint", "online-diabetes-green", "online-pre-traffic-probe"]);
     });
 
     it("serves each deployment's model version and carries its request settings and probes", async () => {
@@ -80,35 +61,27 @@ describe("OnlineEndpoint in the program", () => {
         expect(traffic).toMatchObject({
             kind: "onlineTraffic",
             cloud: "public",
-            settings: { traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 10 }, authMode: "Key", publicNetworkAccess: "Enabled" },
-            tags: mocks.one(t.endpoint).inputs.tags,
+            settings: { traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 10 } },
+            authMode: "Key",
             requiredDeployments: ["blue", "green"],
-            endpointId: mocks.one(t.endpoint).id,
+            endpointId: mocks.one(t.endpoint).inputs.endpointId,
         });
         const { __provider, ...rest } = traffic;
         expect(typeof __provider).toBe("string");
         expect(JSON.stringify(rest)).not.toMatch(/accessToken|primaryKey|secondaryKey|secret|password|offline-placeholder/i);
     });
 
-    // azure-native's PUT of an endpoint carries no traffic: were it ever sent after creation, the
-    // endpoint would have no live traffic until the traffic resource's own PUT ended.
-    it("changes nothing azure-native would PUT when tags, auth mode or network access change: the traffic resource carries them", async () => {
-        const declared = async (config: Record<string, unknown>) => {
-            const { mocks } = await runProgram(projectValues(config), "dev");
-            const ignored = mocks.optionsOf("online-endpoint").ignoreChanges as string[];
-            return { endpoint: withoutPaths(mocks.one(t.endpoint).inputs, ignored), traffic: mocks.one(t.traffic).inputs };
-        };
-        const dev = stackConfigObject("dev") as Record<string, any>;
-        const changed = structuredClone(dev);
-        changed.tags = { ...changed.tags, costCenter: "42" };
-        changed.onlineEndpoint.authMode = "AMLToken";
-        changed.onlineEndpoint.publicNetworkAccess = "Disabled";
-        changed.smokeTest.enabled = false;
-        const before = await declared(dev);
-        const after = await declared(changed);
-        expect(after.endpoint).toEqual(before.endpoint);
-        expect(after.traffic.tags).toMatchObject({ costCenter: "42" });
-        expect(after.traffic.settings).toMatchObject({ authMode: "AMLToken", publicNetworkAccess: "Disabled", traffic: before.traffic.settings.traffic });
+    it("names the endpoint's resources after the endpoint: a renamed endpoint is a new one beside the old", async () => {
+        const dev = structuredClone(stackConfigObject("dev")) as Record<string, any>;
+        dev.onlineEndpoint.name = "diabetes2";
+        const { mocks } = await runProgram(projectValues(dev), "dev");
+        expect(mocks.resources.map((r) => r.name).filter((n) => n.startsWith("online-diabetes2-")).sort()).toEqual([
+            "online-diabetes2-blue",
+            "online-diabetes2-endpoint",
+            "online-diabetes2-green",
+            "online-diabetes2-traffic",
+        ]);
+        expect(mocks.one(t.endpoint).inputs.endpointId).toMatch(/\/onlineEndpoints\/diabetes2-k3x9q2$/);
     });
 
     it("removing green from config drops its deployment and its traffic in the same run", async () => {
@@ -118,8 +91,8 @@ describe("OnlineEndpoint in the program", () => {
         dev.onlineEndpoint.mirrorTraffic = {};
         const { mocks } = await runProgram(projectValues(dev), "dev");
         expect(mocks.ofType(t.deployment).map((d) => d.inputs.deploymentName)).toEqual(["blue"]);
-        expect(mocks.one(t.traffic).inputs.settings).toEqual({ traffic: { blue: 100 }, mirrorTraffic: {}, authMode: "Key", publicNetworkAccess: "Enabled" });
-        expect(mocks.optionsOf("online-traffic").dependsOn.sort()).toEqual(["online-blue", "online-endpoint", "online-pre-traffic-probe"]);
+        expect(mocks.one(t.traffic).inputs.settings).toEqual({ traffic: { blue: 100 }, mirrorTraffic: {} });
+        expect(mocks.optionsOf("online-diabetes-traffic").dependsOn.sort()).toEqual(["online-diabetes-blue", "online-diabetes-endpoint", "online-pre-traffic-probe"]);
     });
 
     it("keeps deployments' names and resources when the deployment list is reordered", async () => {
@@ -165,7 +138,7 @@ describe("PostDeploySmokeTest in the program", () => {
 
     it.each(["dev", "prod"])("runs after the traffic resource in %s, with no credential in its inputs", async (stack) => {
         const { mocks } = await runProgram(stackConfigValues(stack), stack);
-        expect(mocks.optionsOf("online-smoke-test").dependsOn).toEqual(["online-traffic"]);
+        expect(mocks.optionsOf("online-smoke-test").dependsOn).toEqual(["online-diabetes-traffic"]);
         const smoke = mocks.one(smokeType).inputs;
         expect(smoke).toMatchObject({
             scoringUri: "https://diabetes-k3x9q2.westeurope.inference.ml.azure.com/score",
@@ -200,8 +173,8 @@ describe("PostDeploySmokeTest in the program", () => {
         const probe = mocks.one("pulumi-nodejs:dynamic/azureml:PreTrafficProbe").inputs;
         expect(probe).toMatchObject({ deployments: ["blue", "green"], throughRouting: false });
         expect(probe.load).toBeUndefined();
-        expect(mocks.optionsOf("online-pre-traffic-probe").dependsOn.sort()).toEqual(["online-blue", "online-green"]);
-        expect(mocks.optionsOf("online-traffic").dependsOn).toContain("online-pre-traffic-probe");
+        expect(mocks.optionsOf("online-pre-traffic-probe").dependsOn.sort()).toEqual(["online-diabetes-blue", "online-diabetes-green"]);
+        expect(mocks.optionsOf("online-diabetes-traffic").dependsOn).toContain("online-pre-traffic-probe");
         expect(mocks.one(smokeType).inputs).toMatchObject({ throughRouting: true, load: { requests: 100 } });
     });
 
@@ -220,7 +193,7 @@ describe("PostDeploySmokeTest in the program", () => {
         const { mocks, outputs } = await runProgram(projectValues(dev), "dev");
         expect(mocks.ofType(smokeType)).toHaveLength(0);
         expect(mocks.ofType("pulumi-nodejs:dynamic/azureml:PreTrafficProbe")).toHaveLength(0);
-        expect(mocks.optionsOf("online-traffic").dependsOn.sort()).toEqual(["online-blue", "online-endpoint", "online-green"]);
+        expect(mocks.optionsOf("online-diabetes-traffic").dependsOn.sort()).toEqual(["online-diabetes-blue", "online-diabetes-endpoint", "online-diabetes-green"]);
         expect(outputs).not.toHaveProperty("smokeTest");
     });
 });

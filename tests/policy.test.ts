@@ -57,6 +57,7 @@ describe("policy pack: each policy rejects a violating resource and accepts a co
         [mirrorTrafficLimits, types.onlineTraffic, { settings: { traffic: { blue: 100 }, mirrorTraffic: {} } }, { settings: { traffic: { blue: 90, green: 10 }, mirrorTraffic: { green: 10 } } }, /both live traffic/],
         [productionInstanceCount, types.onlineDeployment, deployment(3), deployment(1), /runs 1 instance\(s\); production needs at least 3/],
         [productionNoKeyAuth, types.onlineEndpoint, { properties: { authMode: "AADToken" } }, { properties: { authMode: "Key" } }, /uses Key authentication/],
+        [productionNoKeyAuth, types.platformOnlineEndpoint, { properties: { authMode: "AMLToken" } }, { properties: { authMode: "Key" } }, /uses Key authentication/],
         [storageSecureTransport, types.storageAccount, { enableHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_2", allowBlobPublicAccess: false }, { enableHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_0", allowBlobPublicAccess: true }, /TLS1_0.*TLS1_2/],
         [keyVaultRbac, types.keyVault, { properties: { enableRbacAuthorization: true } }, { properties: { enableRbacAuthorization: false } }, /enableRbacAuthorization must be true/],
         [keyVaultPurgeProtection, types.keyVault, { properties: { enablePurgeProtection: true, enableSoftDelete: true } }, { properties: {} }, /enablePurgeProtection must be true/],

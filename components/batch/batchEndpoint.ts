@@ -2,7 +2,8 @@ import * as machinelearningservices from "@pulumi/azure-native/machinelearningse
 import * as pulumi from "@pulumi/pulumi";
 import { AzureCloud } from "../../lib/arm/clouds";
 import { isoSeconds } from "../compute/computeCluster";
-import { BatchEndpointDefault, batchEndpointOwnedInputs } from "../endpointSettings/batchEndpointDefault";
+import { AzureMlEndpoint } from "../endpoint/azureMlEndpoint";
+import { BatchEndpointDefault } from "../endpointSettings/batchEndpointDefault";
 import { declareInSequence } from "../sequence";
 
 export interface BatchDeploymentSpec {
@@ -27,6 +28,8 @@ export interface BatchDeploymentSpec {
 }
 
 export interface BatchEndpointArgs {
+    /** ARM id of the workspace. */
+    readonly workspaceId: pulumi.Input<string>;
     readonly workspaceName: pulumi.Input<string>;
     readonly resourceGroupName: pulumi.Input<string>;
     readonly location: string;
@@ -42,10 +45,13 @@ export interface BatchEndpointArgs {
 
 /**
  * A batch endpoint with model deployments on the compute cluster, in the order Azure demands:
- * 1. the endpoint (Entra auth, the only mode batch endpoints take), declared without defaults;
+ * 1. the endpoint (Entra auth, the only mode batch endpoints take), owned by this program's own
+ *    resource (components/endpoint/): created without defaults, updated by GET-merge-PUT, so no
+ *    update, azure-native upgrade or refresh clears its default deployment;
  * 2. the deployments, one after another;
- * 3. the default deployment, by a `BatchEndpointDefault` resource depending on every deployment,
- *    re-applied whenever the endpoint is updated.
+ * 3. the default deployment, by a `BatchEndpointDefault` resource depending on every deployment.
+ * Named after the endpoint (`batch-<endpoint name in config>`), so a rename is a new endpoint beside
+ * the old one, which keeps its default until the end of the update.
  */
 export class BatchEndpoint extends pulumi.ComponentResource {
     public readonly endpointName: pulumi.Output<string>;
@@ -61,19 +67,19 @@ export class BatchEndpoint extends pulumi.ComponentResource {
         const tags = { ...args.tags };
         const authMode = "AADToken";
 
-        const endpoint = new machinelearningservices.BatchEndpoint(
+        const endpoint = new AzureMlEndpoint(
             `${name}-endpoint`,
+            "batch",
             {
-                ...inWorkspace,
+                workspaceId: args.workspaceId,
                 endpointName: args.endpointName,
                 location: args.location,
-                identity: { type: machinelearningservices.ManagedServiceIdentityType.SystemAssigned },
+                cloud: args.cloud,
                 properties: { authMode },
                 tags,
+                timeoutSeconds: args.defaultTimeoutSeconds,
             },
-            // Created once: a later PUT by this resource would clear the default. The default and the
-            // tags belong to the BatchEndpointDefault resource, which PUTs them together.
-            { parent: this, ignoreChanges: batchEndpointOwnedInputs },
+            { parent: this },
         );
 
         const deployments = declareInSequence(
@@ -113,19 +119,17 @@ export class BatchEndpoint extends pulumi.ComponentResource {
         this.defaultResource = new BatchEndpointDefault(
             `${name}-default`,
             {
-                endpointId: endpoint.id,
+                endpointId: endpoint.endpointId,
                 cloud: args.cloud,
                 deploymentName: args.defaultDeployment,
-                tags,
-                endpointModifiedAt: endpoint.systemData.apply((data) => data?.lastModifiedAt),
                 timeoutSeconds: args.defaultTimeoutSeconds,
             },
             { parent: this, dependsOn: [endpoint, ...deployments] },
         );
 
         this.endpointName = endpoint.name;
-        this.endpointId = endpoint.id;
-        this.scoringUri = endpoint.properties.apply((p) => p.scoringUri ?? "");
+        this.endpointId = endpoint.endpointId;
+        this.scoringUri = endpoint.scoringUri;
         this.deploymentNames = args.deployments.map((d) => d.name).sort();
         this.registerOutputs({ endpointName: this.endpointName, scoringUri: this.scoringUri });
     }

@@ -1,11 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EndpointSettingsProvider } from "./endpointSettingsProvider";
-import { EndpointSettingsTarget, settingsOwnedInputs, settingsResourceInputs } from "./settingsResourceArgs";
+import { EndpointSettingsTarget, settingsResourceInputs } from "./settingsResourceArgs";
 
 const provider = new EndpointSettingsProvider();
-
-/** What the batch endpoint's own resource must ignore changes of: this resource applies them. */
-export const batchEndpointOwnedInputs = settingsOwnedInputs(["defaults"]);
 
 export interface BatchEndpointDefaultArgs extends EndpointSettingsTarget {
     /** The deployment jobs go to when they name none. */
@@ -14,8 +11,8 @@ export interface BatchEndpointDefaultArgs extends EndpointSettingsTarget {
 
 /**
  * A batch endpoint's default deployment, set once that deployment exists, by the same provider
- * as online traffic (GET, PUT with `defaults.deploymentName` and the endpoint's tags, follow the
- * operation), and unset when deleted so that the deployment can go.
+ * as online traffic (GET, PUT with `defaults.deploymentName` and the rest as Azure has it, follow
+ * the operation), and unset when deleted so that the deployment can go.
  */
 export class BatchEndpointDefault extends pulumi.dynamic.Resource {
     /** The defaults as Azure reports them. (`declare`: a class field would overwrite the base class's output.) */

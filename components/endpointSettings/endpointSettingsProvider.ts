@@ -6,7 +6,8 @@ import { armError, isArmError } from "../../lib/arm/armError";
 import { AzureCloud } from "../../lib/arm/clouds";
 import { Clock } from "../../lib/http/clock";
 import { stableJson } from "../stableHash";
-import { sameTrafficWeights, sameWeights, weightProperties, weightsOf, wireWeights } from "./trafficWire";
+import { sameTrafficWeights, sameWeights, weightProperties, weightsOf } from "./trafficWire";
+import { endpointPutBody } from "../endpoint/endpointPutBody";
 import { deploymentWindow, metricsApiVersion } from "../../lib/monitor/endpointMetrics";
 import { endpointScoringCredential } from "../../lib/smoke/endpointCredential";
 import { ScoringCredential } from "../../lib/smoke/scoringCredential";
@@ -16,10 +17,9 @@ import { startSyntheticLoad } from "../rollout/syntheticLoad";
 
 /**
  * Which endpoint settings a resource owns. Both kinds can only name deployments that exist and
- * change only through a full PUT of the endpoint, so they share this one provider. Each also owns
- * the endpoint's other mutable settings (tags, auth mode, network access): every PUT of an
- * endpoint replaces all of them, so one resource sends them together, and the endpoint's own
- * resource never PUTs it again after creating it (its mutable inputs are `ignoreChanges`).
+ * change only through a full PUT of the endpoint, so they share this one provider. Everything else
+ * about the endpoint (tags, auth mode, network access) belongs to the endpoint's own resource
+ * (components/endpoint/); both PUT by GET-merge-PUT, so each carries what the other set.
  */
 export type SettingsKind = "onlineTraffic" | "batchDefault";
 
@@ -30,17 +30,10 @@ export interface EndpointSettingsInputs {
     readonly kind: SettingsKind;
     /** Keys of the endpoint's `properties` to set, e.g. `{ traffic, mirrorTraffic, authMode }`. */
     readonly settings: Record<string, unknown>;
-    /** The endpoint's tags, sent in the same PUT (a PUT replaces them); absent: left as they are. */
-    readonly tags?: Record<string, string>;
     /** Deployments the settings name; each must exist (and have finished provisioning) first. */
     readonly requiredDeployments: string[];
-    /**
-     * When Azure last modified the endpoint, as the endpoint's own Pulumi state last saw it
-     * (`systemData.lastModifiedAt`). Later than this resource's last apply means something else
-     * PUT the endpoint since (a refresh-then-update restoring a tag edited in the portal, say),
-     * which reset these settings: apply them again.
-     */
-    readonly endpointModifiedAt?: string;
+    /** The endpoint's auth mode: how a rollout's synthetic load authenticates. */
+    readonly authMode?: "Key" | "AMLToken" | "AADToken";
     /** Everything one apply does (retries, waits, the long-running PUT) ends within this. */
     readonly timeoutSeconds: number;
     /** Online traffic only: roll a raised weight out in steps (see components/rollout/). */
@@ -56,10 +49,6 @@ export interface RolloutSettings extends RolloutPolicy, RolloutSteps {
 export interface EndpointSettingsOutputs extends EndpointSettingsInputs {
     /** The settings as Azure reports them after the last apply or refresh. */
     readonly applied: Record<string, unknown>;
-    /** The endpoint's tags as Azure reports them after the last apply or refresh. */
-    readonly appliedTags?: Record<string, string>;
-    /** The endpoint's `systemData.lastModifiedAt` right after this resource's last PUT. */
-    readonly appliedAt?: string;
     /** The last rollout's report, a line per window; absent: the last change needed none. */
     readonly lastRollout?: string[];
 }
@@ -69,9 +58,6 @@ const resetSettings: Record<SettingsKind, Record<string, unknown>> = {
     onlineTraffic: { traffic: {}, mirrorTraffic: {} },
     batchDefault: { defaults: { deploymentName: null } },
 };
-
-/** Read-only endpoint properties that a PUT must not send back. */
-const readOnlyProperties = ["provisioningState", "scoringUri", "swaggerUri"];
 
 export interface ProviderTestHooks {
     readonly credential?: TokenCredential;
@@ -97,13 +83,13 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
     async create(inputs: EndpointSettingsInputs): Promise<pulumi.dynamic.CreateResult> {
         const rolled = await this.rollOut(inputs, undefined);
         // A rollout has already waited for every deployment it names.
-        const result = await this.apply(inputs, inputs.settings, inputs.tags, rolled ? [] : inputs.requiredDeployments);
+        const result = await this.apply(inputs, inputs.settings, rolled ? [] : inputs.requiredDeployments);
         return { id: `${inputs.endpointId}/settings/${inputs.kind}`, outs: { ...inputs, ...result, ...rolled } };
     }
 
     async update(_id: string, olds: EndpointSettingsOutputs, news: EndpointSettingsInputs): Promise<pulumi.dynamic.UpdateResult> {
         const rolled = await this.rollOut(news, olds);
-        const result = await this.apply(news, news.settings, news.tags, rolled ? [] : news.requiredDeployments);
+        const result = await this.apply(news, news.settings, rolled ? [] : news.requiredDeployments);
         return { outs: { ...news, ...result, ...rolled } };
     }
 
@@ -136,7 +122,7 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
             apply: async (weights) => {
                 const stepArm = this.client(news);
                 const current = await stepArm.get(news.endpointId);
-                await stepArm.putAndWait(news.endpointId, endpointPutBody(current, { ...news.settings, ...weights }, news.tags));
+                await stepArm.putAndWait(news.endpointId, endpointPutBody(current, { ...news.settings, ...weights }));
             },
             measure: (deployment, from, to) => deploymentWindow(this.client(news, metricsApiVersion), news.endpointId, deployment, from, to),
             startLoad:
@@ -162,7 +148,7 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
 
     private scoringCredential(target: EndpointSettingsInputs): Promise<ScoringCredential> {
         return endpointScoringCredential({
-            authMode: (target.settings.authMode as "Key" | "AMLToken" | "AADToken" | undefined) ?? "Key",
+            authMode: target.authMode ?? "Key",
             endpointId: target.endpointId,
             cloud: target.cloud,
             azure: this.hooks.credential ?? azureCredential(),
@@ -173,7 +159,7 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
     /** Takes every deployment out of the settings, so deleting deployments afterwards succeeds. */
     async delete(_id: string, olds: EndpointSettingsOutputs): Promise<void> {
         try {
-            await this.apply(olds, resetSettings[olds.kind], undefined, []);
+            await this.apply(olds, resetSettings[olds.kind], []);
         } catch (err) {
             // An endpoint already gone has no settings left to clear.
             if (isArmError(err) && err.status === 404) return;
@@ -199,12 +185,10 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
         const changed =
             replaces.length > 0 ||
             olds.timeoutSeconds !== news.timeoutSeconds ||
+            olds.authMode !== news.authMode ||
             !sameSettings(news.settings, olds.settings) ||
-            !sameTags(news.tags, olds.tags) ||
             // Drift: what Azure reported at the last apply or refresh differs from what is wanted.
-            !sameSettings(news.settings, olds.applied ?? {}) ||
-            (news.tags !== undefined && !sameTags(news.tags, olds.appliedTags)) ||
-            modifiedSince(news.endpointModifiedAt, olds.appliedAt);
+            !sameSettings(news.settings, olds.applied ?? {});
         return { changes: changed || (await this.liveWeightsDiffer(news)), replaces, deleteBeforeReplace: false };
     }
 
@@ -230,15 +214,13 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
     private async apply(
         target: EndpointSettingsInputs,
         settings: Record<string, unknown>,
-        tags: Record<string, string> | undefined,
         requiredDeployments: readonly string[],
-    ): Promise<Pick<EndpointSettingsOutputs, "applied" | "appliedTags" | "appliedAt">> {
+    ): Promise<Pick<EndpointSettingsOutputs, "applied">> {
         const arm = this.client(target);
         for (const deployment of requiredDeployments) await this.waitForDeployment(arm, target.endpointId, deployment);
         const endpoint = await arm.get(target.endpointId);
-        const updated = await arm.putAndWait(target.endpointId, endpointPutBody(endpoint, settings, tags));
-        const appliedAt = updated.systemData?.lastModifiedAt;
-        return { ...appliedState(updated, settings), ...(typeof appliedAt === "string" ? { appliedAt } : {}) };
+        const updated = await arm.putAndWait(target.endpointId, endpointPutBody(endpoint, settings));
+        return appliedState(updated, settings);
     }
 
     /**
@@ -284,49 +266,12 @@ export class EndpointSettingsProvider implements pulumi.dynamic.ResourceProvider
     }
 }
 
-/**
- * The endpoint as Azure returned it, minus read-only fields, with `settings` laid over its
- * properties (weight maps in Azure's form) and `tags` (when given) replacing its tags. Everything
- * else the GET returned (kind, sku, identity, compute, properties.properties, the current traffic
- * when `settings` does not set it) goes back unchanged: a PUT replaces the whole endpoint.
- */
-export function endpointPutBody(
-    endpoint: Record<string, any>,
-    settings: Record<string, unknown>,
-    tags?: Record<string, string>,
-): Record<string, unknown> {
-    const properties: Record<string, unknown> = { ...(endpoint.properties ?? {}), ...settings };
-    for (const key of readOnlyProperties) delete properties[key];
-    for (const key of weightProperties) if (key in properties) properties[key] = wireWeights(properties[key]);
-    const body: Record<string, unknown> = { location: endpoint.location, properties };
-    if (tags ?? endpoint.tags) body.tags = { ...(tags ?? endpoint.tags) };
-    if (endpoint.kind) body.kind = endpoint.kind;
-    if (endpoint.sku) body.sku = endpoint.sku;
-    if (endpoint.identity?.type) {
-        body.identity = { type: endpoint.identity.type };
-        if (endpoint.identity.userAssignedIdentities) {
-            (body.identity as Record<string, unknown>).userAssignedIdentities = Object.fromEntries(
-                Object.keys(endpoint.identity.userAssignedIdentities).map((id) => [id, {}]),
-            );
-        }
-    }
-    return body;
-}
-
-/** Whether the endpoint was modified after this resource last applied its settings. */
-export function modifiedSince(endpointModifiedAt: string | undefined, appliedAt: string | undefined): boolean {
-    if (!endpointModifiedAt || !appliedAt) return false;
-    const modified = Date.parse(endpointModifiedAt);
-    const applied = Date.parse(appliedAt);
-    return !Number.isNaN(modified) && !Number.isNaN(applied) && modified > applied;
-}
-
-/** The owned settings and the tags as the endpoint has them. */
-function appliedState(endpoint: Record<string, any>, settings: Record<string, unknown>): Pick<EndpointSettingsOutputs, "applied" | "appliedTags"> {
+/** The owned settings as the endpoint has them. */
+function appliedState(endpoint: Record<string, any>, settings: Record<string, unknown>): Pick<EndpointSettingsOutputs, "applied"> {
     const applied = Object.fromEntries(
         Object.keys(settings).map((key) => [key, endpoint.properties?.[key] ?? (weightProperties.includes(key) ? {} : null)]),
     );
-    return { applied, appliedTags: { ...(endpoint.tags ?? {}) } };
+    return { applied };
 }
 
 /**
@@ -338,8 +283,4 @@ export function sameSettings(a: Record<string, unknown>, b: Record<string, unkno
     return keys.every((key) =>
         weightProperties.includes(key) ? sameWeights(a[key], b[key]) : stableJson(a[key] ?? null) === stableJson(b[key] ?? null),
     );
-}
-
-function sameTags(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
-    return stableJson(a ?? {}) === stableJson(b ?? {});
 }

@@ -3,7 +3,8 @@ import * as machinelearningservices from "@pulumi/azure-native/machinelearningse
 import * as pulumi from "@pulumi/pulumi";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { AzureCloud } from "../../lib/arm/clouds";
-import { AppliedOnlineSettings, OnlineEndpointTraffic, onlineEndpointOwnedInputs } from "../endpointSettings/onlineEndpointTraffic";
+import { AzureMlEndpoint } from "../endpoint/azureMlEndpoint";
+import { AppliedOnlineSettings, OnlineEndpointTraffic } from "../endpointSettings/onlineEndpointTraffic";
 import { isoSeconds } from "../compute/computeCluster";
 import { stableHash } from "../stableHash";
 import { declareInSequence } from "../sequence";
@@ -34,6 +35,8 @@ export interface OnlineDeploymentSpec {
 }
 
 export interface OnlineEndpointArgs {
+    /** ARM id of the workspace. */
+    readonly workspaceId: pulumi.Input<string>;
     readonly workspaceName: pulumi.Input<string>;
     readonly resourceGroupName: pulumi.Input<string>;
     readonly location: string;
@@ -47,7 +50,7 @@ export interface OnlineEndpointArgs {
     /** Percent of traffic mirrored to a deployment without live traffic (at most 50). */
     readonly mirrorTraffic: Readonly<Record<string, number>>;
     readonly cloud: AzureCloud;
-    /** Seconds the traffic step may take before it fails. */
+    /** Seconds the traffic step (and each create, update or delete of the endpoint) may take before it fails. */
     readonly trafficTimeoutSeconds: number;
     /** Progressive rollout of a raised weight (components/rollout/); absent: one PUT. */
     readonly rollout?: RolloutSettings;
@@ -88,14 +91,16 @@ function probe(spec: ProbeSpec): inputs.machinelearningservices.ProbeSettingsArg
 /**
  * A managed online endpoint with blue/green (or any number of) no-code MLflow deployments, and
  * its traffic applied in the order Azure demands:
- * 1. the endpoint, created without traffic (Azure refuses traffic naming missing deployments),
- *    and never PUT again by azure-native: its PUT carries no traffic, so any update of it would
- *    leave the endpoint without live traffic until the traffic was put back;
+ * 1. the endpoint, owned by this program's own resource (components/endpoint/): created without
+ *    traffic (Azure refuses traffic naming missing deployments), its auth mode, network access and
+ *    tags updated by GET-merge-PUT, so no update, azure-native upgrade or refresh PUTs it without
+ *    its live traffic;
  * 2. the deployments, one after another (the endpoint takes one operation at a time);
- * 3. the traffic, by a dedicated resource that depends on every deployment and owns every
- *    mutable setting of the endpoint (tags, auth mode, public network access): one GET-merge-PUT
- *    carries them with the current traffic, so no update drops it; cleared before deployments
- *    are deleted.
+ * 3. the traffic, by a resource that depends on every deployment, cleared before deployments are
+ *    deleted.
+ * Name the component after the endpoint (the platform uses `online-<endpoint name in config>`):
+ * a renamed endpoint is then a new endpoint beside the old one, which keeps serving until the new
+ * one has taken its traffic and is deleted at the end of the update.
  */
 export class OnlineEndpoint extends pulumi.ComponentResource {
     public readonly endpointName: pulumi.Output<string>;
@@ -121,19 +126,19 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
         const inWorkspace = { workspaceName: args.workspaceName, resourceGroupName: args.resourceGroupName };
         const tags = { ...args.tags };
 
-        const endpoint = new machinelearningservices.OnlineEndpoint(
+        const endpoint = new AzureMlEndpoint(
             `${name}-endpoint`,
+            "online",
             {
-                ...inWorkspace,
+                workspaceId: args.workspaceId,
                 endpointName: args.endpointName,
                 location: args.location,
-                identity: { type: machinelearningservices.ManagedServiceIdentityType.SystemAssigned },
+                cloud: args.cloud,
                 properties: { authMode: args.authMode, publicNetworkAccess: args.publicNetworkAccess },
                 tags,
+                timeoutSeconds: args.trafficTimeoutSeconds,
             },
-            // Created once; from then on its tags, auth mode, network access and traffic belong to
-            // the traffic resource, which PUTs them together (see the class comment).
-            { parent: this, ignoreChanges: onlineEndpointOwnedInputs },
+            { parent: this },
         );
 
         const deployments = declareInSequence(
@@ -176,10 +181,10 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
                     args.deployments.map((d, i) => ({ ...d, modelId: modelIds[i] })).sort((a, b) => a.name.localeCompare(b.name)),
                 ),
             );
-        const scoringUri = endpoint.properties.apply((p) => p.scoringUri ?? "");
+        const scoringUri = endpoint.scoringUri;
         const deploymentNames = args.deployments.map((d) => d.name).sort();
         const gate = args.gateTraffic?.({
-            endpointId: endpoint.id,
+            endpointId: endpoint.endpointId,
             scoringUri,
             deploymentNames,
             deployments,
@@ -189,14 +194,11 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
         const traffic = new OnlineEndpointTraffic(
             `${name}-traffic`,
             {
-                endpointId: endpoint.id,
+                endpointId: endpoint.endpointId,
                 cloud: args.cloud,
                 traffic: args.traffic,
                 mirrorTraffic: args.mirrorTraffic,
                 authMode: args.authMode,
-                publicNetworkAccess: args.publicNetworkAccess,
-                tags,
-                endpointModifiedAt: endpoint.systemData.apply((data) => data?.lastModifiedAt),
                 timeoutSeconds: args.trafficTimeoutSeconds,
                 rollout: args.rollout,
             },
@@ -204,13 +206,13 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
         );
 
         this.endpointName = endpoint.name;
-        this.endpointId = endpoint.id;
+        this.endpointId = endpoint.endpointId;
         this.trafficResource = traffic;
         this.servedFingerprint = pulumi
             .all([deploymentsFingerprint, traffic.applied])
             .apply(([deploymentsHash, applied]) => stableHash({ deploymentsHash, applied }));
         this.scoringUri = scoringUri;
-        this.swaggerUri = endpoint.properties.apply((p) => p.swaggerUri ?? "");
+        this.swaggerUri = endpoint.swaggerUri.apply((uri) => uri ?? "");
         this.deploymentNames = deploymentNames;
         this.appliedTraffic = traffic.applied.apply(({ traffic: live, mirrorTraffic }) => ({ traffic: live, mirrorTraffic }));
         if (args.authMode === "Key") {

@@ -1,6 +1,6 @@
 import { ArmClient } from "../../lib/arm/armClient";
 import { Clock, systemClock } from "../../lib/http/clock";
-import { endpointPutBody } from "../endpointSettings/endpointSettingsProvider";
+import { endpointPutBody } from "../endpoint/endpointPutBody";
 import { TrafficWeights, describeWeights, sameTrafficWeights, weightsOf, wireWeights } from "../endpointSettings/trafficWire";
 
 /**

@@ -24,6 +24,12 @@ export interface TrafficMoment {
     readonly mirrorTraffic: Record<string, number>;
 }
 
+/** A transient answer Azure gives before it does the work: status and Azure's error code. */
+export interface Fault {
+    readonly status: number;
+    readonly code: string;
+}
+
 /** What runs inside an operation besides storing the body: the data plane's part. */
 export interface ArmHooks {
     /**
@@ -81,6 +87,18 @@ export class ArmServer {
     private readonly pending = new Map<string, { record: OperationRecord; done: Promise<void> }>();
     private server?: http.Server;
     private nextOperation = 1;
+    private faults: Fault[] = [];
+
+    /**
+     * Answers the next requests to resources (PUT, GET, DELETE, POST; not operation polls or blobs)
+     * with these faults, one request each, in order, as Azure's front door and throttling do:
+     * e.g. 429 `TooManyRequests` with Retry-After, 503 `ServiceUnavailable`, 409
+     * `AnotherOperationInProgress`. Each answered fault is recorded in `faultsAnswered`.
+     */
+    injectFaults(faults: readonly Fault[]): void {
+        this.faults.push(...faults);
+    }
+    readonly faultsAnswered: (Fault & { readonly method: string; readonly path: string })[] = [];
 
     constructor(private readonly options: ArmServerOptions) {}
 
@@ -127,6 +145,11 @@ export class ArmServer {
         if (url.pathname.startsWith("/blobs/")) return this.handleBlob(req.method!, url.pathname, raw, res);
         const operation = /^\/operations\/(\d+)$/.exec(url.pathname);
         if (operation) return this.pollOperation(operation[1], url.searchParams.get("kind"), send);
+        const fault = this.faults.shift();
+        if (fault) {
+            this.faultsAnswered.push({ ...fault, method: req.method!, path: url.pathname });
+            return send(fault.status, { error: { code: fault.code, message: `injected: ${fault.code}` } }, { "Retry-After": "1" });
+        }
         if (apiVersionRequired.test(url.pathname) && !url.searchParams.get("api-version")) {
             return refuse(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
         }

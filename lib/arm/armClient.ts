@@ -22,12 +22,27 @@ export interface ArmClientOptions {
     /** First retry delay when Azure sends no Retry-After; doubles up to 60 s. Default 2 s. */
     readonly retryBaseMs?: number;
     readonly clock?: Clock;
+    /** Which answers are retried (default: the platform's own policy, `platformRetries`). */
+    readonly retries?: RetryPolicy;
 }
+
+/** Whether an answer with this status and Azure error code is worth another attempt. */
+export type RetryPolicy = (status: number, code: string | undefined) => boolean;
 
 // Arrays, not Sets: this module runs inside a dynamic provider, and Pulumi's closure
 // serialization turns a captured Set into a plain object.
 /** 409: the endpoint is busy with another operation. 429: throttled. 5xx: Azure's side. */
 const retryableStatuses = [408, 409, 429, 500, 502, 503, 504];
+
+/** The platform's own calls wait out any 409: an endpoint busy with another operation finishes it. */
+export const platformRetries: RetryPolicy = (status) => retryableStatuses.includes(status);
+
+/**
+ * What the real azure-native provider retries (`client_azcore.go`): 408, 429, 5xx, and a 409 only
+ * when Azure's code is `AnotherOperationInProgress`; any other 409 fails at once.
+ */
+export const azureNativeRetries: RetryPolicy = (status, code) =>
+    status === 409 ? code === "AnotherOperationInProgress" : retryableStatuses.includes(status);
 const terminalFailures = ["Failed", "Canceled", "Cancelled"];
 
 /**
@@ -49,9 +64,24 @@ export class ArmClient {
         return (await this.send("GET", this.url(path))).data as Record<string, any>;
     }
 
-    /** PUT a resource, wait for the operation to finish, and return the resource as Azure now has it. */
-    async putAndWait(path: string, body: unknown): Promise<Record<string, any>> {
+    /** Whether a resource exists (GET 200 with a body), as the real azure-native provider checks before a create. */
+    async exists(path: string): Promise<boolean> {
+        try {
+            const found = await this.get(path);
+            return found !== null && typeof found === "object" && Object.keys(found).length > 0;
+        } catch (err) {
+            if (isArmError(err) && err.status === 404) return false;
+            throw err;
+        }
+    }
+
+    /**
+     * PUT a resource, wait for the operation to finish, and return the resource as Azure now has it.
+     * `onAccepted` runs once Azure has taken the request, before its operation is followed.
+     */
+    async putAndWait(path: string, body: unknown, onAccepted?: () => void): Promise<Record<string, any>> {
         const response = await this.send("PUT", this.url(path), body);
+        onAccepted?.();
         await this.waitForOperation(`PUT ${path}`, response);
         return this.get(path);
     }
@@ -88,7 +118,7 @@ export class ArmClient {
             headers: async () => ({ Authorization: `Bearer ${await this.token()}`, "Content-Type": "application/json" }),
             deadline: this.deadline,
             attemptTimeoutMs: this.options.requestTimeoutMs ?? 60_000,
-            retryable: (status) => retryableStatuses.includes(status),
+            retryable: (status, _headers, data) => (this.options.retries ?? platformRetries)(status, azureErrorText(data).code),
             backoffBaseMs: this.options.retryBaseMs ?? 2000,
             maxBackoffMs: 60_000,
             clock: this.clock,

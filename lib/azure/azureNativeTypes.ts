@@ -1,10 +1,10 @@
 /**
  * The azure-native resource types this platform declares, as the real provider maps them: the ARM
- * id each resource's inputs name, which inputs are path parameters, whether the request body takes
- * the remaining inputs as `properties` (flattened types) or has a `properties` input of its own, and
- * which inputs force a replacement when they change (path parameters and location: ARM cannot
- * rename or move a resource). Used by the emulator's azure-native provider and by the offline
- * mocks, so both give resources the ids Azure gives them.
+ * id each resource's inputs name, which inputs are path parameters (a change of one is a
+ * replacement), and whether the request body takes the remaining inputs as `properties` (flattened
+ * types) or has a `properties` input of its own. Used by the emulator's azure-native provider and
+ * by the offline mocks, so both give resources the ids Azure gives them. API versions and the other
+ * replace keys are generated data (emulator/providers/azureNative/typeMetadata.json).
  */
 export interface ResourceType {
     /** The input holding the resource's own name. */
@@ -15,15 +15,13 @@ export interface ResourceType {
     readonly pathInputs: readonly string[];
     /** The body's `properties` are the inputs other than path and top-level ones (no `properties` input). */
     readonly flattened: boolean;
-    /** Inputs whose change Azure cannot apply in place. */
-    readonly replaceOnChanges: readonly string[];
 }
 
 const ml = (inputs: Record<string, any>) => `/providers/Microsoft.MachineLearningServices/workspaces/${inputs.workspaceName}`;
 
 function type(nameInput: string, path: ResourceType["path"], pathInputs: string[], flattened: boolean): ResourceType {
     const all = ["resourceGroupName", ...pathInputs];
-    return { nameInput, path, pathInputs: all, flattened, replaceOnChanges: [...all, "location"] };
+    return { nameInput, path, pathInputs: all, flattened };
 }
 
 export const resourceTypes: Readonly<Record<string, ResourceType>> = {
@@ -120,10 +118,13 @@ export function requestBody(typeToken: string, inputs: Record<string, any>): Rec
     return body;
 }
 
-/** A resource's outputs from ARM's answer, as azure-native returns them (flattened types flattened). */
-export function outputsOf(typeToken: string, inputs: Record<string, any>, answer: Record<string, any>): Record<string, unknown> {
+/**
+ * A resource's outputs from ARM's answer, as azure-native returns them (flattened types flattened),
+ * with the API version it was called with (none for a data-plane resource).
+ */
+export function outputsOf(typeToken: string, inputs: Record<string, any>, answer: Record<string, any>, apiVersion?: string): Record<string, unknown> {
     const shape = resourceTypes[typeToken];
     const { properties, ...top } = answer;
     const outputs = shape.flattened ? { ...inputs, ...top, ...(properties ?? {}) } : { ...inputs, ...top, properties: properties ?? {} };
-    return { ...outputs, azureApiVersion: "2025-12-01" };
+    return apiVersion ? { ...outputs, azureApiVersion: apiVersion } : outputs;
 }

@@ -12,8 +12,8 @@ export interface RetryingRequest {
     readonly deadline: number;
     /** One attempt gives up after this long: a hung server counts as no answer. */
     readonly attemptTimeoutMs: number;
-    /** Whether an answer with this status (and these headers) is worth another attempt. */
-    readonly retryable: (status: number, headers: Record<string, unknown>) => boolean;
+    /** Whether an answer with this status (and these headers and body) is worth another attempt. */
+    readonly retryable: (status: number, headers: Record<string, unknown>, body: unknown) => boolean;
     /**
      * Whether no answer at all (a timeout, a refused connection) is worth another attempt. Default
      * true; false for requests that must not be repeated blindly (the server may have acted).
@@ -75,7 +75,7 @@ export async function retryingRequest(request: RetryingRequest): Promise<Request
             lastResponse = undefined;
         }
         latencyMs = Date.now() - started;
-        if (response && !request.retryable(response.status, response.headers as Record<string, unknown>)) {
+        if (response && !request.retryable(response.status, response.headers as Record<string, unknown>, response.data)) {
             return { kind: "answer", response, attempts: attempt, latencyMs };
         }
         if (!response && request.retryNoAnswer === false) {

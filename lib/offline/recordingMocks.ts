@@ -68,6 +68,15 @@ export function computedState(type: string, inputs: Record<string, any>): Record
                 },
             };
         }
+        case "pulumi-nodejs:dynamic/azureml:OnlineEndpoint":
+        case "pulumi-nodejs:dynamic/azureml:BatchEndpoint": {
+            const name = String(inputs.endpointId).split("/").pop()!;
+            const host = `${name}.${inputs.location}.inference.ml.azure.com`;
+            const online = type.endsWith("OnlineEndpoint");
+            return online
+                ? { name, scoringUri: `https://${host}/score`, swaggerUri: `https://${host}/swagger.json` }
+                : { name, scoringUri: `https://${host}/jobs` };
+        }
         default:
             // Dynamic resources report what a successful run would: the settings applied, a passing smoke test.
             if (type === "pulumi-nodejs:dynamic/azureml:PostDeploySmokeTest" || type === "pulumi-nodejs:dynamic/azureml:PreTrafficProbe") {

@@ -6,10 +6,11 @@ export const productionNoKeyAuth: ResourceValidationPolicy = {
     description: "Production online endpoints authenticate with Entra (AADToken) or AML tokens, never long-lived keys (enable for production stacks).",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (args.type !== types.onlineEndpoint) return;
+        if (args.type !== types.onlineEndpoint && args.type !== types.platformOnlineEndpoint) return;
         const authMode = args.props.properties?.authMode;
         if (authMode === "Key" || authMode === undefined) {
-            reportViolation(`endpoint ${args.props.endpointName ?? args.name} uses ${authMode ?? "the default (Key)"} authentication; use AADToken or AMLToken.`);
+            const name = args.props.endpointName ?? String(args.props.endpointId ?? "").split("/").pop() ?? args.name;
+            reportViolation(`endpoint ${name || args.name} uses ${authMode ?? "the default (Key)"} authentication; use AADToken or AMLToken.`);
         }
     },
 };

@@ -107,8 +107,8 @@ it("f. green's model files changed: a new version registered, the old one kept, 
     const stack = await devWithGreenModel(3, changed);
     const preview = await stack.preview({ diff: true });
     expect(preview.stdout).toMatch(step("\\+", "ModelVersion", "create", "models-diabetes-classifier-v3-"));
-    expect(preview.stdout).toMatch(step("~", "OnlineDeployment", "update", "online-green"));
-    expect(preview.stdout).not.toMatch(step("[-+~]", "OnlineDeployment", "[a-z]+", "online-blue"));
+    expect(preview.stdout).toMatch(step("~", "OnlineDeployment", "update", "online-diabetes-green"));
+    expect(preview.stdout).not.toMatch(step("[-+~]", "OnlineDeployment", "[a-z]+", "online-diabetes-blue"));
     expect(preview.stdout).not.toMatch(step("-", "ModelVersion", "delete", "models-diabetes-classifier-v2-"));
     const up = await stack.up();
     const versions = up.outputs.modelVersions.value as Record<string, string>;
@@ -136,7 +136,7 @@ it("e. green removed from config: one up takes its traffic away and deletes it, 
             c.tags = { ...c.tags, costCenter: "42" };
         })
     ).up();
-    expect(up.stdout).toMatch(/- {2}azure-native:machinelearningservices:OnlineDeployment online-green deleted/);
+    expect(up.stdout).toMatch(/- {2}azure-native:machinelearningservices:OnlineDeployment online-diabetes-green deleted/);
     expect(project.azure().arm.operations.filter((o) => o.status === "Refused")).toEqual([]);
     const endpoint = up.outputs.onlineEndpointId.value as string;
     expect(project.azure().arm.resource(`${endpoint}/deployments/green`)).toBeUndefined();

@@ -1,57 +1,38 @@
 import * as fs from "fs";
 import type * as provider from "@pulumi/pulumi/provider";
-import { ArmClient, armClientFor } from "../../../lib/arm/armClient";
+import { ArmClient, armClientFor, azureNativeRetries } from "../../../lib/arm/armClient";
 import { isArmError } from "../../../lib/arm/armError";
 import { resourceManagerScope, resourceManagerUrl } from "../../../lib/arm/clouds";
 import { azureCredential } from "../../../lib/azure/credential";
 import { armIdOf, outputsOf, requestBody, resourceTypes } from "../../../lib/azure/azureNativeTypes";
+import { changedInputs, containsUnknown, refreshedInputs } from "./inputDiff";
+import { emulatedRelease, typeMetadata } from "./typeMetadata";
 
 const blobType = "azure-native:storage:Blob";
-/** The inputs a resource was created with, kept in its outputs: diffs compare inputs with inputs. */
+/** The inputs a resource was last created, updated or refreshed with, kept in its outputs: diffs compare inputs with inputs. */
 const inputsKey = "__inputs";
+/** The real provider's default operation timeout (`client_azcore.go`; `customTimeouts` aside). */
+const operationTimeoutMs = 2 * 60 * 60_000;
 
 /** Where the emulator is and who calls it: the environment the engine gives its plugins. */
 export interface ProviderEnvironment {
     readonly subscription: string;
     readonly tenant: string;
+    /** The @pulumi/azure-native release to behave as (its API versions); see typeMetadata.ts. */
+    readonly release: string;
 }
 
 export function providerEnvironment(env: NodeJS.ProcessEnv = process.env): ProviderEnvironment {
     return {
         subscription: env.ARM_SUBSCRIPTION_ID ?? "00000000-0000-0000-0000-0000000000e1",
         tenant: env.ARM_TENANT_ID ?? "00000000-0000-0000-0000-0000000000e2",
+        release: emulatedRelease(env),
     };
 }
 
 function typeOf(urn: string): string {
     // urn:pulumi:<stack>::<project>::<parent type>$<type>::<name>: the type is the last of the chain.
     return urn.split("::")[2].split("$").pop()!;
-}
-
-function client(timeoutMs = 30 * 60_000): ArmClient {
-    return armClientFor("public", {
-        credential: azureCredential(),
-        timeoutMs,
-        pollIntervalMs: 200,
-        retryBaseMs: 500,
-    });
-}
-
-/** Deep equality of JSON-like values, key order aside. */
-function same(a: unknown, b: unknown): boolean {
-    const norm = (v: unknown): unknown =>
-        Array.isArray(v) ? v.map(norm) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, norm((v as any)[k])])) : v;
-    return JSON.stringify(norm(a ?? null)) === JSON.stringify(norm(b ?? null));
-}
-
-/** The engine's marker for a value not known until the resource it comes from is updated. */
-const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-function containsUnknown(value: unknown): boolean {
-    if (value === unknownValue) return true;
-    if (Array.isArray(value)) return value.some(containsUnknown);
-    if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
-    return false;
 }
 
 /** A blob's bytes from its `source` asset (the engine hands a file asset over with its path). */
@@ -63,78 +44,152 @@ async function assetBytes(source: any): Promise<Buffer> {
     throw new Error("the local azure-native provider uploads file or string assets only");
 }
 
+/** What a blob's inputs are compared by: its asset by content hash, never by the path it was read from. */
+function comparableBlobInputs(inputs: Record<string, any>): Record<string, any> {
+    const { source, ...rest } = inputs;
+    return source === undefined ? rest : { ...rest, source: { hash: source?.hash ?? source } };
+}
+
 /**
- * The `azure-native` provider plugin against the local ARM emulator: each resource mapped to its
- * ARM id and request body as the real provider maps it (resourceTypes.ts), created and updated by
- * PUT and followed to the end of its operation, read by GET, deleted by DELETE; the ARM answer is
- * the resource's outputs. `storage:Blob` uploads its file asset into the emulated storage.
+ * A failure after Azure accepted the request: the node provider host reports an error carrying
+ * `id` as ErrorResourceInitFailed, so the engine keeps the resource in its state with the error,
+ * updates it on the next `up` and deletes it when it leaves the program, as it does for the real
+ * provider (`HandleErrorWithCheckpoint`, azure-native-provider.md R5).
+ */
+function initFailure(err: unknown, id: string, properties: Record<string, unknown>): Error {
+    const message = (err as Error).message;
+    return Object.assign(new Error(message), { id, properties, reasons: [message] });
+}
+
+/**
+ * The `azure-native` provider plugin against the local ARM emulator, behaving as the real v3
+ * provider does where it matters to a user (each rule and its source in emulator/README.md):
+ * - check: every type with an ARM API version gets the input `azureApiVersion` (so a provider
+ *   upgrade that moves a type's API version is a diff, then a full PUT); path parameters required;
+ * - diff: inputs against the recorded inputs, `__`-keys ignored, `location` without case and spaces,
+ *   the resource group without case; a change of a path parameter or of a generated replace key is
+ *   a replacement, always delete-first (every name here is explicit);
+ * - create: refuses a resource that already exists (`cannot create already existing resource`);
+ *   a long-running operation that fails after Azure accepted it leaves the resource in the state
+ *   with an init error;
+ * - update: a full PUT of the inputs; read: Azure's current values copied into the recorded inputs
+ *   wherever they changed since the last read; a 404 removes the resource from the state;
+ * - retries: 408, 429, 5xx and a 409 `AnotherOperationInProgress` only, within 2 hours.
+ * `storage:Blob` uploads its file asset into the emulated storage.
  */
 export function azureNativeProvider(env: ProviderEnvironment = providerEnvironment()): provider.Provider {
     const idOf = (type: string, inputs: Record<string, any>) => armIdOf(type, inputs, env.subscription);
+    const apiVersionOf = (type: string) => typeMetadata(type, env.release).apiVersion;
 
-    async function apply(type: string, inputs: Record<string, any>): Promise<{ id: string; outs: Record<string, unknown> }> {
-        const id = idOf(type, inputs);
-        if (type === blobType) {
-            const bytes = await assetBytes(inputs.source);
-            const base = resourceManagerUrl("public");
-            const token = (await azureCredential().getToken(resourceManagerScope("public")))!.token;
-            const url = `${base}/blobs/${inputs.accountName}/${inputs.containerName}/${inputs.blobName.split("/").map(encodeURIComponent).join("/")}`;
-            const answer = await fetch(url, { method: "PUT", body: bytes, headers: { Authorization: `Bearer ${token}` } });
-            if (answer.status >= 300) throw new Error(`uploading ${inputs.blobName} failed: HTTP ${answer.status}`);
-            const { source: _source, ...rest } = inputs;
-            return { id, outs: { ...rest, name: inputs.blobName, url, contentLength: bytes.length, [inputsKey]: rest } };
+    function client(type: string, timeoutMs = operationTimeoutMs): ArmClient {
+        return armClientFor("public", {
+            credential: azureCredential(),
+            apiVersion: apiVersionOf(type),
+            timeoutMs,
+            pollIntervalMs: 200,
+            retryBaseMs: 500,
+            retries: azureNativeRetries,
+        });
+    }
+
+    async function blobUrl(inputs: Record<string, any>): Promise<{ url: string; headers: Record<string, string> }> {
+        const token = (await azureCredential().getToken(resourceManagerScope("public")))!.token;
+        const blobPath = String(inputs.blobName).split("/").map(encodeURIComponent).join("/");
+        return { url: `${resourceManagerUrl("public")}/blobs/${inputs.accountName}/${inputs.containerName}/${blobPath}`, headers: { Authorization: `Bearer ${token}` } };
+    }
+
+    async function blobExists(inputs: Record<string, any>): Promise<boolean> {
+        const { url, headers } = await blobUrl(inputs);
+        return (await fetch(url, { headers })).status === 200;
+    }
+
+    async function uploadBlob(id: string, inputs: Record<string, any>): Promise<Record<string, unknown>> {
+        const bytes = await assetBytes(inputs.source);
+        const { url, headers } = await blobUrl(inputs);
+        const answer = await fetch(url, { method: "PUT", body: bytes, headers });
+        if (answer.status >= 300) throw new Error(`uploading ${inputs.blobName} failed: HTTP ${answer.status}`);
+        const { source: _source, ...rest } = inputs;
+        return { ...rest, name: inputs.blobName, url, contentLength: bytes.length, [inputsKey]: comparableBlobInputs(inputs), id };
+    }
+
+    /** A full PUT of the inputs, followed to its end; a failure after Azure accepted it keeps the resource. */
+    async function put(type: string, id: string, inputs: Record<string, any>): Promise<Record<string, unknown>> {
+        const arm = client(type);
+        let accepted = false;
+        try {
+            const answer = await arm.putAndWait(id, requestBody(type, inputs), () => (accepted = true));
+            return { ...outputsOf(type, inputs, answer, apiVersionOf(type)), [inputsKey]: inputs };
+        } catch (err) {
+            if (!accepted) throw err;
+            const now = await client(type, 120_000).get(id).catch(() => ({}));
+            throw initFailure(err, id, { ...outputsOf(type, inputs, now, apiVersionOf(type)), [inputsKey]: inputs });
         }
-        const answer = await client().putAndWait(id, requestBody(type, inputs));
-        return { id, outs: { ...outputsOf(type, inputs, answer), [inputsKey]: inputs } };
     }
 
     return {
-        version: "3.28.0",
+        version: env.release,
 
-        async check(_urn, _olds, news) {
-            return { inputs: news };
+        async check(urn, _olds, news) {
+            const type = typeOf(urn);
+            const shape = resourceTypes[type];
+            const failures = (shape?.pathInputs ?? [])
+                .filter((key) => !containsUnknown(news[key]) && (typeof news[key] !== "string" || news[key] === ""))
+                .map((key) => ({ property: key, reason: `missing required property '${key}'` }));
+            const apiVersion = apiVersionOf(type);
+            return { inputs: apiVersion ? { ...news, azureApiVersion: apiVersion } : news, failures };
         },
 
         async diff(_id, urn, olds, news) {
             const type = typeOf(urn);
             const shape = resourceTypes[type];
             const before = (olds[inputsKey] ?? olds) as Record<string, unknown>;
-            const { source: _source, ...comparable } = news;
-            const keys = [...new Set([...Object.keys(comparable), ...Object.keys(before)])].filter((k) => k !== inputsKey && k !== "source");
+            const after = type === blobType ? comparableBlobInputs(news) : news;
+            const changed = changedInputs(before, after);
+            const replaceKeys = [...(shape?.pathInputs ?? []), ...typeMetadata(type, env.release).forceNew];
             // A value still unknown in a preview may change, but never forces a replacement here:
-            // the real provider supports preview and returns the outputs it already knows (a
-            // workspace's name stays known while its tags change); the node provider host cannot,
-            // so without this every resource reading such an output would preview as replaced.
-            // `up` diffs with known values.
-            const changed = keys.filter((key) => containsUnknown(comparable[key]) || !same(before[key], comparable[key]));
-            const replaces = changed.filter((key) => !containsUnknown(comparable[key]) && shape?.replaceOnChanges.includes(key));
-            return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+            // the real provider supports preview and keeps `name` and `location` known while a
+            // parent updates; the node provider host cannot (emulator/README.md, known differences).
+            const replaces = changed.filter((key) => replaceKeys.includes(key) && !containsUnknown(after[key]));
+            return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
         },
 
         async create(urn, inputs) {
-            return apply(typeOf(urn), inputs);
+            const type = typeOf(urn);
+            const id = idOf(type, inputs);
+            const exists = type === blobType ? await blobExists(inputs) : await client(type, 120_000).exists(id);
+            if (exists) throw new Error(`cannot create already existing resource '${id}'`);
+            return { id, outs: type === blobType ? await uploadBlob(id, inputs) : await put(type, id, inputs) };
         },
 
-        async update(_id, urn, _olds, news) {
-            return { outs: (await apply(typeOf(urn), news)).outs };
+        async update(id, urn, _olds, news) {
+            const type = typeOf(urn);
+            return { outs: type === blobType ? await uploadBlob(id, news) : await put(type, id, news) };
         },
 
         async read(id, urn, props) {
             const type = typeOf(urn);
             const inputs = (props?.[inputsKey] ?? {}) as Record<string, any>;
-            if (type === blobType) return { id, props, inputs };
+            const gone = { id: "", props: {} } as unknown as provider.ReadResult;
+            if (type === blobType) return (await blobExists(inputs)) ? { id, props, inputs } : gone;
             try {
-                const answer = await client(120_000).get(id);
-                return { id, props: { ...outputsOf(type, inputs, answer), [inputsKey]: inputs }, inputs };
+                const answer = await client(type, 120_000).get(id);
+                const outputs = { ...outputsOf(type, inputs, answer, props?.azureApiVersion as string | undefined) };
+                const refreshed = refreshedInputs(resourceTypes[type], inputs, props ?? {}, outputs);
+                return { id, props: { ...outputs, [inputsKey]: refreshed }, inputs: refreshed };
             } catch (err) {
-                if (isArmError(err) && err.status === 404) return { id: "", props: {} } as unknown as provider.ReadResult;
+                if (isArmError(err) && err.status === 404) return gone;
                 throw err;
             }
         },
 
-        async delete(id, urn) {
-            if (typeOf(urn) === blobType) return;
-            await client().deleteAndWait(id);
+        async delete(id, urn, props) {
+            const type = typeOf(urn);
+            if (type === blobType) {
+                const { url, headers } = await blobUrl((props?.[inputsKey] ?? props) as Record<string, any>);
+                await fetch(url, { method: "DELETE", headers });
+                return;
+            }
+            await client(type).deleteAndWait(id);
         },
 
         async invoke(token, inputs) {
@@ -143,9 +198,10 @@ export function azureNativeProvider(env: ProviderEnvironment = providerEnvironme
                     return { outputs: { clientId: "local-emulator-client", objectId: "local-emulator-object", subscriptionId: env.subscription, tenantId: env.tenant } };
                 case "azure-native:machinelearningservices:listOnlineEndpointKeys":
                 case "azure-native:machinelearningservices:getOnlineEndpointToken": {
-                    const endpoint = armIdOf("azure-native:machinelearningservices:OnlineEndpoint", inputs, env.subscription);
+                    const endpointType = "azure-native:machinelearningservices:OnlineEndpoint";
+                    const endpoint = armIdOf(endpointType, inputs, env.subscription);
                     const action = token.endsWith("listOnlineEndpointKeys") ? "listKeys" : "token";
-                    return { outputs: await client(120_000).post(`${endpoint}/${action}`) };
+                    return { outputs: await client(endpointType, 120_000).post(`${endpoint}/${action}`) };
                 }
                 default:
                     throw new Error(`the local azure-native provider does not serve the invoke ${token}`);
