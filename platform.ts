@@ -92,6 +92,9 @@ export function buildPlatform(
 
     const models = new MlflowModel("models", {
         ...inWorkspace,
+        workspaceId: workspace.workspaceId,
+        stackFile: `Pulumi.${pulumi.getStack()}.yaml`,
+        cloud: provider.azureEnvironment,
         storageAccountName: workspace.storageAccountName,
         blobContainerName: workspace.defaultBlobContainerName,
         versions: config.models.map((m) => ({

@@ -1,5 +1,5 @@
 /**
- * Writes emulator/providers/azureNative/typeMetadata.json: for each azure-native resource type the
+ * Writes emulator/providers/azureNative/typeMetadata.generated.json: for each azure-native resource type the
  * program declares, the Azure REST API version the pinned @pulumi/azure-native uses (read from the
  * SDK's own doc comment "Uses Azure REST API version ..." in `<module>/<type>.d.ts`) and the inputs
  * beyond the path parameters whose change the real provider treats as a replacement (from Azure's

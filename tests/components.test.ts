@@ -11,6 +11,9 @@ function registerModels(versions: { name: string; version: number; dir: string }
     return withMocks(
         () =>
             new (models().MlflowModel)("models", {
+                workspaceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws",
+                stackFile: "Pulumi.test.yaml",
+                cloud: "public",
                 workspaceName: "ws",
                 resourceGroupName: "rg",
                 storageAccountName: "st",
@@ -50,7 +53,7 @@ describe("MlflowModel", () => {
     it("registers a version only after all of its files are uploaded", async () => {
         const { mocks } = await registerModels([{ name: "diabetes", version: 1, dir: v1 }]);
         const version = mocks.options.find((o) => o.type === "azure-native:machinelearningservices:ModelVersion")!;
-        expect(version.dependsOn.sort()).toEqual(mocks.ofType("azure-native:storage:Blob").map((b) => b.name).sort());
+        expect(version.dependsOn.sort()).toEqual([...mocks.ofType("azure-native:storage:Blob").map((b) => b.name), "models-diabetes-v1-b1958f61ee47-preflight"].sort());
     });
 
     it("retains registered versions, their container and their files when removed from the program", async () => {

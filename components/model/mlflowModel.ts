@@ -1,7 +1,9 @@
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as pulumi from "@pulumi/pulumi";
+import { AzureCloud } from "../../lib/arm/clouds";
 import { modelVersionKey } from "./modelVersionKey";
-import { ContentAddressedUpload, snapshotFolder, uploadFolderContentAddressed } from "../storage/contentAddressedUpload";
+import { VersionPreflight } from "./versionPreflight";
+import { ContentAddressedUpload, contentAddressedPath, snapshotFolder, uploadFolderContentAddressed } from "../storage/contentAddressedUpload";
 
 /** The datastore every workspace gets, backed by its default blob container. */
 export const defaultDatastore = "workspaceblobstore";
@@ -18,12 +20,17 @@ export interface ModelVersionSpec {
 }
 
 export interface MlflowModelArgs {
+    /** ARM id of the workspace. */
+    readonly workspaceId: pulumi.Input<string>;
     readonly workspaceName: pulumi.Input<string>;
     readonly resourceGroupName: pulumi.Input<string>;
     /** Storage account and container behind the workspace's default datastore. */
     readonly storageAccountName: pulumi.Input<string>;
     readonly blobContainerName: pulumi.Input<string>;
     readonly versions: readonly ModelVersionSpec[];
+    /** The stack file the versions are declared in (`Pulumi.dev.yaml`), for messages. */
+    readonly stackFile: string;
+    readonly cloud: AzureCloud;
     /** `protect` on the registered models (they are always retained on delete). */
     readonly protect: boolean;
     readonly tags: Readonly<Record<string, string>>;
@@ -75,6 +82,22 @@ export class MlflowModel extends pulumi.ComponentResource {
         const versions: Record<string, RegisteredModelVersion> = {};
         for (const spec of args.versions) {
             const snapshot = snapshotFolder(spec.dir);
+            const modelUri = `azureml://datastores/${defaultDatastore}/paths/${contentAddressedPath(snapshot, "model")}`;
+            const versionName = `${name}-${spec.name}-v${spec.version}-${snapshot.contentHash.slice(0, 12)}`;
+            // A version new to this stack that exists in the workspace would fail the update half-way:
+            // checked at preview, and before anything of it is uploaded.
+            const preflight = new VersionPreflight(`${versionName}-preflight`, {
+                workspaceId: args.workspaceId,
+                kind: "models",
+                name: spec.name,
+                version: String(spec.version),
+                assetUri: modelUri,
+                declaredIn: `${args.stackFile}: models (${modelVersionKey(spec.name, spec.version)})`,
+                resourceType: "azure-native:machinelearningservices:ModelVersion",
+                resourceName: versionName,
+                parentUrn: `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::azureml-mlflow:model:MlflowModel::${name}`,
+                cloud: args.cloud,
+            }, { parent: this });
             const shared =
                 uploads.get(snapshot.contentHash) ??
                 uploadFolderContentAddressed(
@@ -87,12 +110,12 @@ export class MlflowModel extends pulumi.ComponentResource {
                         resourceGroupName: args.resourceGroupName,
                     },
                     this,
+                    [preflight],
                 );
             uploads.set(snapshot.contentHash, shared);
 
-            const modelUri = `azureml://datastores/${defaultDatastore}/paths/${shared.datastorePath}`;
             const version = new machinelearningservices.ModelVersion(
-                `${name}-${spec.name}-v${spec.version}-${shared.contentHash.slice(0, 12)}`,
+                versionName,
                 {
                     ...workspace,
                     name: containers.get(spec.name)!.name,
@@ -104,7 +127,7 @@ export class MlflowModel extends pulumi.ComponentResource {
                         tags: { ...args.tags, ...spec.tags, "content-sha256": shared.contentHash },
                     },
                 },
-                { ...keep, dependsOn: [...shared.blobs] },
+                { ...keep, dependsOn: [...shared.blobs, preflight] },
             );
             versions[modelVersionKey(spec.name, spec.version)] = {
                 name: spec.name,

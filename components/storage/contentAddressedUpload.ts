@@ -31,6 +31,12 @@ export interface ContentAddressedUpload {
     readonly blobs: readonly storage.Blob[];
 }
 
+/** Datastore path of a folder snapshot's upload: `LocalUpload/<content hash>/<leaf>`, as the Azure ML CLI names it. */
+export function contentAddressedPath(snapshot: FolderSnapshot, leaf: string): string {
+    // 32 hex digits (128 bits) like the CLI's upload paths: short, and collisions are not a concern.
+    return `LocalUpload/${snapshot.contentHash.slice(0, 32)}/${leaf}`;
+}
+
 /**
  * Uploads every file of a folder snapshot under a path named by the folder's content hash, as the Azure ML
  * CLI does. Changed content goes to a new path, so an upload is never overwritten; identical
@@ -41,10 +47,10 @@ export function uploadFolderContentAddressed(
     name: string,
     args: ContentAddressedUploadArgs,
     parent: pulumi.Resource,
+    dependsOn: pulumi.Resource[] = [],
 ): ContentAddressedUpload {
     const { files, contentHash } = args.snapshot;
-    // 32 hex digits (128 bits) like the CLI's upload paths: short, and collisions are not a concern.
-    const datastorePath = `LocalUpload/${contentHash.slice(0, 32)}/${args.leaf}`;
+    const datastorePath = contentAddressedPath(args.snapshot, args.leaf);
     const blobs = files.map(
         (file) =>
             new storage.Blob(
@@ -57,7 +63,7 @@ export function uploadFolderContentAddressed(
                     type: storage.BlobType.Block,
                     source: new pulumi.asset.FileAsset(file.absolutePath),
                 },
-                { parent, retainOnDelete: true },
+                { parent, retainOnDelete: true, dependsOn },
             ),
     );
     return { datastorePath, contentHash, blobs };
