@@ -182,3 +182,34 @@ it("g. the endpoint renamed: the old endpoint serves until the new one serves, t
     expect(operations.indexOf(oldBatch)).toBeGreaterThan(newDefault);
     expect(project.azure().arm.resource(newBatch)!.body.properties.defaults).toEqual({ deploymentName: "classifier-v2" });
 });
+
+it("h. a version whose files changed without a bump, and a retained version declared again: preview fails naming the version and what to do, nothing created", async () => {
+    const changed = path.join(project.dir(), "model-v2-retrained");
+    fs.cpSync(path.join(projectDir, "models", "diabetes-v2"), changed, { recursive: true });
+    fs.appendFileSync(path.join(changed, "MLmodel"), "# retrained\n");
+    const keep = (c: Record<string, any>) => {
+        c.onlineEndpoint.authMode = "AMLToken";
+        c.tags = { ...c.tags, costCenter: "42" };
+        c.onlineEndpoint.name = "diabetes2";
+        c.batchEndpoint.name = "diabetes-batch2";
+    };
+    const start = project.azure().arm.operations.length;
+    const bumpless = await devWith((c) => {
+        keep(c);
+        c.models = c.models.map((m: { version: number }) => (m.version === 2 ? { ...m, path: changed } : m));
+    });
+    const failure = await bumpless.preview().catch((err: Error) => err);
+    expect(String(failure)).toMatch(/Pulumi\.dev\.yaml: models \(diabetes-classifier:2\): diabetes-classifier version 2 already exists in the workspace with other files/);
+    expect(operationsSince(start)).toEqual([]);
+
+    // Version 1 removed from the config (retained in the workspace), then declared again.
+    const withoutV1 = (c: Record<string, any>) => {
+        keep(c);
+        c.models = c.models.filter((m: { version: number }) => m.version !== 1);
+        c.onlineEndpoint.deployments = c.onlineEndpoint.deployments.map((d: { model: string }) => ({ ...d, model: "diabetes-classifier:2" }));
+    };
+    await (await devWith(withoutV1)).up();
+    const again = await (await devWith(keep)).preview().catch((err: Error) => err);
+    expect(String(again)).toMatch(/diabetes-classifier version 1 already exists in the workspace with these files, but not in this stack's state/);
+    expect(String(again)).toMatch(/pulumi import azure-native:machinelearningservices:ModelVersion models-diabetes-classifier-v1-[0-9a-f]{12} '\/subscriptions\/.*\/models\/diabetes-classifier\/versions\/1'/);
+});
