@@ -6,7 +6,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { ArmServer } from "../../emulator/arm/armServer";
 import { ArmClient } from "../../lib/arm/armClient";
 import { EngineStack } from "../../lib/engine/engineStack";
-import { projectDir } from "../support/stackFile";
+import { pluginEnvironment } from "../support/pluginEnvironment";
 
 /**
  * The stand-in azure-native provider behaves as the real v3 provider does where a user's traffic
@@ -73,11 +73,7 @@ function stack(declared: Declared = {}) {
         stack: "check",
         stateDir: path.join(scratch, "state"),
         env: {
-            PATH: `${path.join(projectDir, "emulator", "bin")}${path.delimiter}${process.env.PATH}`,
-            AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
-            AZUREML_EMULATOR_TOKEN: token,
-            AZUREML_ARM_ENDPOINT: arm.url,
-            ARM_SUBSCRIPTION_ID: subscription,
+            ...pluginEnvironment(arm.url, token, subscription),
             ...(release ? { AZURE_NATIVE_EMULATED_RELEASE: release } : {}),
         },
         program: async () => {

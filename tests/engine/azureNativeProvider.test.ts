@@ -6,7 +6,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import { ArmServer } from "../../emulator/arm/armServer";
 import { EngineStack } from "../../lib/engine/engineStack";
-import { projectDir } from "../support/stackFile";
+import { pluginEnvironment } from "../support/pluginEnvironment";
 
 /**
  * The local azure-native provider plugin (emulator/providers/azureNative) under the real engine,
@@ -36,13 +36,7 @@ function stack(tag: string, endpointName: string) {
         projectDir: scratch,
         stack: "check",
         stateDir: path.join(scratch, "state"),
-        env: {
-            PATH: `${path.join(projectDir, "emulator", "bin")}${path.delimiter}${process.env.PATH}`,
-            AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
-            AZUREML_EMULATOR_TOKEN: token,
-            AZUREML_ARM_ENDPOINT: arm.url,
-            ARM_SUBSCRIPTION_ID: "00000000-0000-0000-0000-0000000000e1",
-        },
+        env: pluginEnvironment(arm.url, token),
         program: async () => {
             const group = new resources.ResourceGroup("rg", { resourceGroupName: "rg-check", location: "westeurope" });
             const account = new storage.StorageAccount("st", {

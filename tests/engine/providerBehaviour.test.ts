@@ -47,6 +47,12 @@ function expectLiveTrafficThroughout(endpoint: RegExp, from: number): void {
 
 const online = /\/onlineEndpoints\/diabetes-[a-z0-9]+$/i;
 
+/** What every scenario after d keeps: the auth mode d changed and a tag. */
+function afterD(c: Record<string, any>): void {
+    c.onlineEndpoint.authMode = "AMLToken";
+    c.tags = { ...c.tags, costCenter: "42" };
+}
+
 it("a. up under @pulumi/azure-native 3.13 (ML API 2025-09-01)", async () => {
     const up = await (await devWith(undefined, "3.13.0")).up();
     expect(up.outputs.smokeTest.value).toMatchObject({ passed: true });
@@ -105,12 +111,7 @@ it("e. a transient storm (429, 503, 409 AnotherOperationInProgress) during up: t
         { status: 429, code: "TooManyRequests" },
         { status: 409, code: "AnotherOperationInProgress" },
     ]);
-    const up = await (
-        await devWith((c) => {
-            c.onlineEndpoint.authMode = "AMLToken";
-            c.tags = { ...c.tags, costCenter: "42" };
-        })
-    ).up();
+    const up = await (await devWith(afterD)).up();
     expect(up.summary.result).toBe("succeeded");
     expect(project.azure().arm.faultsAnswered.length).toBe(6);
 });
@@ -118,14 +119,14 @@ it("e. a transient storm (429, 503, 409 AnotherOperationInProgress) during up: t
 /** Dev with a third deployment, red, that takes no traffic and serves `model`. */
 function devWithRed(model: string) {
     return devWith((c) => {
-        c.onlineEndpoint.authMode = "AMLToken";
-        c.tags = { ...c.tags, costCenter: "42" };
+        afterD(c);
         c.models = [...c.models, { name: "diabetes-classifier", version: 9, path: model, description: "red" }];
         c.onlineEndpoint.deployments = [...c.onlineEndpoint.deployments, { ...c.onlineEndpoint.deployments[0], name: "red", model: "diabetes-classifier:9" }];
     });
 }
 
-it("f. a deployment that fails to provision stays in the state; fixed in config, the next up repairs it; removed, it is deleted", async () => {
+// Repaired in place on the next up: tests/engine/azureNativeFidelity.test.ts (the stand-in updates a resource kept with init errors).
+it("f. a deployment that fails to provision stays in the state with its error; removed from config, it is deleted, nothing orphaned", async () => {
     const broken = path.join(project.dir(), "model-broken");
     fs.cpSync(path.join(projectDir, "models", "diabetes-v2"), broken, { recursive: true });
     fs.writeFileSync(path.join(broken, "model.pkl"), "this is not a pickle");
@@ -137,27 +138,22 @@ it("f. a deployment that fails to provision stays in the state; fixed in config,
 
     // Removed from config: deleted from Azure, nothing orphaned under the endpoint.
     const endpointId = String(red.outputs.id ?? red.id).replace(/\/deployments\/red$/, "");
-    const up = await (
-        await devWith((c) => {
-            c.onlineEndpoint.authMode = "AMLToken";
-            c.tags = { ...c.tags, costCenter: "42" };
-        })
-    ).up();
+    const up = await (await devWith(afterD)).up();
     expect(up.summary.result).toBe("succeeded");
     expect(project.azure().arm.resource(`${endpointId}/deployments/red`)).toBeUndefined();
 });
 
+/** Dev after d, with both endpoints renamed (g). */
+function renamed(c: Record<string, any>): void {
+    afterD(c);
+    c.onlineEndpoint.name = "diabetes2";
+    c.batchEndpoint.name = "diabetes-batch2";
+}
+
 it("g. the endpoint renamed: the old endpoint serves until the new one serves, then goes; the batch endpoint's default likewise", async () => {
     const oldOnline = timelineOf(online).at(-1)!.endpoint;
     const from = Date.now();
-    const up = await (
-        await devWith((c) => {
-            c.onlineEndpoint.authMode = "AMLToken";
-            c.tags = { ...c.tags, costCenter: "42" };
-            c.onlineEndpoint.name = "diabetes2";
-            c.batchEndpoint.name = "diabetes-batch2";
-        })
-    ).up();
+    const up = await (await devWith(renamed)).up();
     expect(up.outputs.smokeTest.value).toMatchObject({ passed: true });
     const newOnline = String(up.outputs.onlineEndpointId.value);
     const newServes = project.azure().arm.trafficTimeline.find((m) => m.endpoint === newOnline && liveTotal(m.traffic) === 100)!;
@@ -187,12 +183,7 @@ it("h. a version whose files changed without a bump, and a retained version decl
     const changed = path.join(project.dir(), "model-v2-retrained");
     fs.cpSync(path.join(projectDir, "models", "diabetes-v2"), changed, { recursive: true });
     fs.appendFileSync(path.join(changed, "MLmodel"), "# retrained\n");
-    const keep = (c: Record<string, any>) => {
-        c.onlineEndpoint.authMode = "AMLToken";
-        c.tags = { ...c.tags, costCenter: "42" };
-        c.onlineEndpoint.name = "diabetes2";
-        c.batchEndpoint.name = "diabetes-batch2";
-    };
+    const keep = renamed;
     const start = project.azure().arm.operations.length;
     const bumpless = await devWith((c) => {
         keep(c);
