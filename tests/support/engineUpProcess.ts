@@ -14,9 +14,10 @@ import * as path from "path";
  * process was started with (it outlives the engine, as Azure outlives a killed `pulumi up`).
  * Prints one JSON line: the error, the resource types left in state, and the ARM operations a
  * fresh emulator saw.
- * Usage: ts-node engineUpProcess.ts <dir> <stack> [--running-emulator]
+ * `--preview`: a preview instead of the up.
+ * Usage: ts-node engineUpProcess.ts <dir> <stack> [--running-emulator] [--preview]
  */
-async function run(dir: string, stackName: string, runningEmulator: boolean): Promise<void> {
+async function run(dir: string, stackName: string, runningEmulator: boolean, previewOnly: boolean): Promise<void> {
     const azure = runningEmulator ? undefined : await LocalAzure.start({ projectDir, name: `up-${stackName}`, progress: () => undefined });
     try {
         const stack = await EngineStack.open({
@@ -26,7 +27,7 @@ async function run(dir: string, stackName: string, runningEmulator: boolean): Pr
             program: async () => main(),
             env: azure?.engineEnvironment(),
         });
-        const error = await stack.up().then(
+        const error = await (previewOnly ? stack.preview() : stack.up()).then(
             () => undefined,
             (err: Error) => err.message,
         );
@@ -38,7 +39,8 @@ async function run(dir: string, stackName: string, runningEmulator: boolean): Pr
     }
 }
 
-run(process.argv[2], process.argv[3], process.argv[4] === "--running-emulator").catch((err) => {
+const flags = process.argv.slice(4);
+run(process.argv[2], process.argv[3], flags.includes("--running-emulator"), flags.includes("--preview")).catch((err) => {
     process.stderr.write(`${(err as Error).stack}\n`);
     process.exit(1);
 });
