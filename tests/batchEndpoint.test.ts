@@ -1,7 +1,7 @@
 import { EndpointSettingsOutputs, EndpointSettingsProvider } from "../components/endpointSettings/endpointSettingsProvider";
 import { batchProblems } from "../components/batch/batchRules";
 import { armEndpointVariable } from "../lib/arm/clouds";
-import { FakeArm } from "./support/fakeArm";
+import { EmulatedArm } from "./support/emulatedArm";
 import { FakeClock, FixedCredential } from "./support/fakes";
 import { runProgram } from "./support/program";
 import { committedStacks, projectDir, projectValues, stackConfigObject, stackConfigValues } from "./support/stackFile";
@@ -125,11 +125,11 @@ describe("batch endpoint rules", () => {
 describe("batch default provider against a local Resource Manager", () => {
     const endpointId =
         "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/batchEndpoints/diabetes-batch-abc123";
-    let arm: FakeArm;
+    let arm: EmulatedArm;
     let provider: EndpointSettingsProvider;
     beforeEach(async () => {
-        arm = await new FakeArm().start();
-        arm.addEndpoint(endpointId, { "classifier-v1": "Succeeded", "classifier-v2": "Succeeded" }, { authMode: "AADToken", traffic: undefined, mirrorTraffic: undefined });
+        arm = await new EmulatedArm().start();
+        arm.addEndpoint(endpointId, { "classifier-v1": "Succeeded", "classifier-v2": "Succeeded" }, { authMode: "AADToken" });
         process.env[armEndpointVariable] = arm.url;
         provider = new EndpointSettingsProvider({ credential: new FixedCredential(), clock: new FakeClock() });
     });
@@ -143,7 +143,6 @@ describe("batch default provider against a local Resource Manager", () => {
         cloud: "public" as const,
         kind: "batchDefault" as const,
         settings: { defaults: { deploymentName } },
-        tags: { stack: "test" },
         requiredDeployments: [deploymentName],
         timeoutSeconds: 600,
     });

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { armEndpointVariable } from "../lib/arm/clouds";
-import { FakeArm } from "./support/fakeArm";
+import { EmulatedArm } from "./support/emulatedArm";
 import { FakeScoring } from "./support/fakeScoring";
 import { runProgram } from "./support/program";
 import { projectDir, stackConfigValues } from "./support/stackFile";
@@ -56,7 +56,7 @@ async function createWithSerializedProvider(serialized: string, inputs: unknown,
 }
 
 describe("serialized dynamic providers", () => {
-    let arm: FakeArm;
+    let arm: EmulatedArm;
     let serialized: Record<string, any>;
 
     beforeAll(async () => {
@@ -64,9 +64,8 @@ describe("serialized dynamic providers", () => {
         serialized = Object.fromEntries(mocks.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => [r.type.split(":").pop(), r.inputs]));
     });
     beforeEach(async () => {
-        arm = await new FakeArm().start();
+        arm = await new EmulatedArm().start();
         arm.addEndpoint(endpointId, { blue: "Succeeded", green: "Succeeded" });
-        arm.pollsInProgress = 0;
     });
     afterEach(() => arm.stop());
 
@@ -81,6 +80,7 @@ describe("serialized dynamic providers", () => {
 
     it("the smoke test provider runs in plain Node.js, fetching the key and scoring every deployment", async () => {
         const endpoint = await new FakeScoring().start();
+        endpoint.expectedKey = arm.credentials(endpointId).primaryKey;
         try {
             const { __provider, ...declared } = serialized.PostDeploySmokeTest;
             const inputs = { ...declared, scoringUri: endpoint.scoringUri, endpointId, lastRun: undefined, load: undefined };

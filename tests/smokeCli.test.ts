@@ -239,12 +239,13 @@ describe("npm run smoke", () => {
     });
 
     it("with --stack and no key set, fetches the key of a Key-authenticated endpoint through listKeys", async () => {
-        const { FakeArm } = await import("./support/fakeArm");
+        const { EmulatedArm } = await import("./support/emulatedArm");
         const { armEndpointVariable } = await import("../lib/arm/clouds");
-        const arm = await new FakeArm().start();
+        const arm = await new EmulatedArm().start();
         const endpointId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/diabetes-k3x9q2";
         arm.addEndpoint(endpointId);
-        arm.endpointKey = key;
+        const listedKey = arm.credentials(endpointId).primaryKey;
+        endpoint.expectedKey = listedKey;
         process.env[armEndpointVariable] = arm.url;
         try {
             const run = await smoke(["--stack", "dev", "--json"], {}, {
@@ -254,7 +255,7 @@ describe("npm run smoke", () => {
             expect(run.code).toBe(0);
             expect(JSON.parse(run.stdout).credentialSource).toBe("endpoint key (listKeys, fetched at run time)");
             expect(arm.requests.map((r) => r.path.split("/").pop())).toEqual(["listKeys"]);
-            expect(run.stdout).not.toContain(key);
+            expect(run.stdout).not.toContain(listedKey);
         } finally {
             delete process.env[armEndpointVariable];
             await arm.stop();

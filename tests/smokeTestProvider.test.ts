@@ -2,7 +2,7 @@ import { SmokeTestInputs, SmokeTestOutputs, SmokeTestProvider } from "../compone
 import { TrafficWeights } from "../components/endpointSettings/trafficWire";
 import { armEndpointVariable } from "../lib/arm/clouds";
 import { readScoringRequest } from "../lib/smoke/scoringRequest";
-import { FakeArm } from "./support/fakeArm";
+import { EmulatedArm } from "./support/emulatedArm";
 import { FakeScoring } from "./support/fakeScoring";
 import { FakeClock, FixedCredential } from "./support/fakes";
 import * as path from "path";
@@ -13,14 +13,15 @@ const endpointId =
 const request = readScoringRequest(path.join(projectDir, "sample-request.json"));
 
 describe("post-deploy smoke test provider", () => {
-    let arm: FakeArm;
+    let arm: EmulatedArm;
     let endpoint: FakeScoring;
 
     beforeEach(async () => {
-        arm = await new FakeArm().start();
+        arm = await new EmulatedArm().start();
         arm.addEndpoint(endpointId, { blue: "Succeeded", green: "Succeeded" });
         process.env[armEndpointVariable] = arm.url;
         endpoint = await new FakeScoring().start();
+        endpoint.expectedKey = arm.credentials(endpointId).primaryKey;
     });
     afterEach(async () => {
         delete process.env[armEndpointVariable];
@@ -48,21 +49,21 @@ describe("post-deploy smoke test provider", () => {
     it("probes every deployment by header and then the traffic routing, with the key fetched at run time", async () => {
         const created = await provider().create(inputs());
         expect(endpoint.calls.map((c) => c.deployment)).toEqual(["blue", "green", undefined]);
-        expect(endpoint.calls.every((c) => c.authorization === `Bearer ${arm.endpointKey}`)).toBe(true);
+        expect(endpoint.calls.every((c) => c.authorization === `Bearer ${arm.credentials(endpointId).primaryKey}`)).toBe(true);
         expect(arm.requests.map((r) => `${r.method} ${r.path.split("/").pop()}`)).toEqual(["POST listKeys"]);
         expect(created.outs.lastRun).toMatchObject({ passed: true, checks: [{ name: "deployment blue", status: 200 }, { name: "deployment green" }, { name: "traffic routing" }] });
     });
 
     it("keeps the credential out of its outputs", async () => {
         const created = await provider().create(inputs());
-        expect(JSON.stringify(created)).not.toContain(arm.endpointKey);
+        expect(JSON.stringify(created)).not.toContain(arm.credentials(endpointId).primaryKey);
     });
 
     it("uses an AML token from the endpoint's token action for AMLToken endpoints", async () => {
-        endpoint.expectedKey = arm.amlToken;
+        endpoint.expectedKey = arm.credentials(endpointId).amlToken;
         await provider().create(inputs({ authMode: "AMLToken" }));
         expect(arm.requests.map((r) => r.path.split("/").pop())).toEqual(["token"]);
-        expect(endpoint.calls[0].authorization).toBe(`Bearer ${arm.amlToken}`);
+        expect(endpoint.calls[0].authorization).toBe(`Bearer ${arm.credentials(endpointId).amlToken}`);
     });
 
     it("uses an Entra token for AADToken endpoints, without calling Resource Manager", async () => {
@@ -80,7 +81,7 @@ describe("post-deploy smoke test provider", () => {
         expect(String(error)).toContain("post-deploy smoke test failed");
         expect(String(error)).toMatch(/FAIL {2}deployment green +HTTP 200/);
         expect(String(error)).toContain("expected 5 predictions (one per row), got 2");
-        expect(String(error)).not.toContain(arm.endpointKey);
+        expect(String(error)).not.toContain(arm.credentials(endpointId).primaryKey);
     });
 
     it("fails when the load check misses its thresholds", async () => {

@@ -14,6 +14,8 @@ export interface OperationRecord {
     ended?: number;
     status: "InProgress" | "Succeeded" | "Failed" | "Refused";
     readonly detail?: string;
+    /** Azure's error code when the operation failed (default `OperationFailed`). */
+    readonly errorCode?: string;
 }
 
 /** The live and mirror traffic of an online endpoint from one moment on. */
@@ -24,10 +26,33 @@ export interface TrafficMoment {
     readonly mirrorTraffic: Record<string, number>;
 }
 
-/** A transient answer Azure gives before it does the work: status and Azure's error code. */
+/**
+ * An answer given in place of the next matching request, before any rule: a transient fault
+ * (429 with Retry-After, 503, 409 `AnotherOperationInProgress`), or any scripted answer a test
+ * needs (a deployment still `Creating`, a server that never answers).
+ */
 export interface Fault {
-    readonly status: number;
-    readonly code: string;
+    /** Only requests with this method (default: any). */
+    readonly method?: string;
+    /** Only requests whose path contains this (default: any resource request). */
+    readonly pathIncludes?: string;
+    readonly status?: number;
+    /** Azure's error code: the answer is Azure's error body `{ error: { code, message } }`. */
+    readonly code?: string;
+    /** The answer's body as given (instead of an error body). */
+    readonly body?: unknown;
+    /** Default: `Retry-After: 1` for an error code. */
+    readonly headers?: Record<string, string>;
+    /** Never answer (a hung server). */
+    readonly hang?: boolean;
+}
+
+/** One request the server received. */
+export interface ArmRequest {
+    readonly method: string;
+    readonly path: string;
+    readonly authorization?: string;
+    readonly body?: any;
 }
 
 /** What runs inside an operation besides storing the body: the data plane's part. */
@@ -87,18 +112,46 @@ export class ArmServer {
     private readonly pending = new Map<string, { record: OperationRecord; done: Promise<void> }>();
     private server?: http.Server;
     private nextOperation = 1;
-    private faults: Fault[] = [];
+    /** Answers waiting for their request (see `injectFaults`); a test may push to it. */
+    readonly script: Fault[] = [];
+    readonly faultsAnswered: (Fault & { readonly method: string; readonly path: string })[] = [];
+    /** Every request to resources (not operation polls or blobs), in order. */
+    readonly requests: ArmRequest[] = [];
+    private readonly operationFailures: { code: string; message: string }[] = [];
 
     /**
-     * Answers the next requests to resources (PUT, GET, DELETE, POST; not operation polls or blobs)
-     * with these faults, one request each, in order, as Azure's front door and throttling do:
-     * e.g. 429 `TooManyRequests` with Retry-After, 503 `ServiceUnavailable`, 409
-     * `AnotherOperationInProgress`. Each answered fault is recorded in `faultsAnswered`.
+     * Answers the next matching requests to resources (PUT, GET, DELETE, POST; not operation
+     * polls or blobs) with these, one request each, in order, as Azure's front door and
+     * throttling do. Each answered one is recorded in `faultsAnswered`.
      */
     injectFaults(faults: readonly Fault[]): void {
-        this.faults.push(...faults);
+        this.script.push(...faults);
     }
-    readonly faultsAnswered: (Fault & { readonly method: string; readonly path: string })[] = [];
+
+    /** The next operation that runs ends Failed with Azure's error (code and message). */
+    failNextOperation(error: { code: string; message: string }): void {
+        this.operationFailures.push(error);
+    }
+
+    /**
+     * A resource as if it had been created already (by someone else, or earlier), with its
+     * parents' existence not checked: what a test starts from.
+     */
+    seed(id: string, body: Record<string, any>, provisioningState = "Succeeded"): StoredResource {
+        const parsed = parseArmId(id);
+        if (!parsed) throw new Error(`${id} is not a resource id`);
+        const now = new Date().toISOString();
+        const resource: StoredResource = { id: parsed, body: structuredClone(body), provisioningState, createdAt: now, lastModifiedAt: now, busy: false };
+        this.resources.set(parsed.key, resource);
+        this.recordTraffic(resource);
+        return resource;
+    }
+
+    /** Records an online endpoint's traffic after a change made outside a PUT (a test's, the portal's). */
+    trafficChanged(id: string): void {
+        const resource = this.resources.get(id.toLowerCase());
+        if (resource) this.recordTraffic(resource);
+    }
 
     constructor(private readonly options: ArmServerOptions) {}
 
@@ -139,16 +192,21 @@ export class ArmServer {
             res.end(body === undefined ? "" : JSON.stringify(body));
         };
         const refuse = (status: number, code: string, message: string) => send(status, { error: { code, message } });
+        const resourceRequest = !url.pathname.startsWith("/blobs/") && !/^\/operations\//.test(url.pathname);
+        if (resourceRequest) this.requests.push({ method: req.method!, path: url.pathname, authorization: req.headers.authorization, body: parseBody(raw) });
         if (req.headers.authorization !== `Bearer ${this.options.token}`) {
             return refuse(401, "InvalidAuthenticationToken", "The access token is missing or invalid.");
         }
         if (url.pathname.startsWith("/blobs/")) return this.handleBlob(req.method!, url.pathname, raw, res);
         const operation = /^\/operations\/(\d+)$/.exec(url.pathname);
         if (operation) return this.pollOperation(operation[1], url.searchParams.get("kind"), send);
-        const fault = this.faults.shift();
-        if (fault) {
+        const scripted = this.script.findIndex((f) => (!f.method || f.method === req.method) && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)));
+        if (scripted >= 0) {
+            const [fault] = this.script.splice(scripted, 1);
             this.faultsAnswered.push({ ...fault, method: req.method!, path: url.pathname });
-            return send(fault.status, { error: { code: fault.code, message: `injected: ${fault.code}` } }, { "Retry-After": "1" });
+            if (fault.hang) return;
+            const body = fault.code ? { error: { code: fault.code, message: `injected: ${fault.code}` } } : fault.body;
+            return send(fault.status ?? 200, body, fault.headers ?? (fault.code ? { "Retry-After": "1" } : {}));
         }
         if (apiVersionRequired.test(url.pathname) && !url.searchParams.get("api-version")) {
             return refuse(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
@@ -290,13 +348,15 @@ export class ArmServer {
         this.operations.push(record);
         resource.busy = true;
         const delay = this.options.delays?.[resource.id.type.toLowerCase()] ?? 0;
+        const failure = this.operationFailures.shift();
         const done = new Promise<void>((resolve) =>
             setTimeout(() => {
-                apply().then(
+                (failure ? Promise.reject(Object.assign(new Error(failure.message), { code: failure.code })) : apply()).then(
                     () => (record.status = "Succeeded"),
                     (err: Error) => {
                         record.status = "Failed";
                         (record as { detail?: string }).detail = err.message;
+                        (record as { errorCode?: string }).errorCode = (err as { code?: string }).code;
                         onFailure?.();
                     },
                 ).finally(() => {
@@ -318,7 +378,8 @@ export class ArmServer {
             if (record.status === "InProgress") return send(202, undefined, { Location: `${this.url}/operations/${operation}?kind=location`, "Retry-After": "1" });
             return send(record.status === "Succeeded" ? 200 : 400, record.status === "Succeeded" ? undefined : { error: { code: "OperationFailed", message: record.detail } });
         }
-        send(200, { status: record.status, ...(record.status === "Failed" ? { error: { code: "OperationFailed", message: record.detail } } : {}) }, {
+        const error = { code: record.errorCode ?? "OperationFailed", message: record.detail };
+        send(200, { status: record.status, ...(record.status === "Failed" ? { error } : {}) }, {
             ...(record.status === "InProgress" ? { "Retry-After": "1" } : {}),
         });
     }
@@ -364,6 +425,14 @@ export class ArmServer {
         const parts = [account, container, ...blobPath.split("/")];
         if (parts.some((p) => !p || p === "." || p === "..")) return undefined;
         return path.join(this.options.storageDir, ...parts);
+    }
+}
+
+function parseBody(raw: Buffer): any {
+    try {
+        return raw.length > 0 ? JSON.parse(raw.toString("utf8")) : undefined;
+    } catch {
+        return raw.toString("utf8");
     }
 }
 
