@@ -2,7 +2,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ArmHooks, ArmServer } from "./arm/armServer";
-import { defaultDatastoreLocation } from "./arm/resourceRules";
+import { defaultDatastoreLocation } from "./resources/mlWorkspace";
 import { BatchDataPlane } from "./dataPlane/batchDataPlane";
 import { OnlineDataPlane } from "./dataPlane/onlineDataPlane";
 

@@ -3,7 +3,7 @@ import * as path from "path";
 import { generateMetadata } from "../scripts/generate-azure-native-metadata";
 import { changedInputs, refreshedInputs } from "../emulator/providers/azureNative/inputDiff";
 import { emulatedRelease, typeMetadata, typeMetadataFile } from "../emulator/providers/azureNative/typeMetadata";
-import { resourceTypes } from "../lib/azure/azureNativeTypes";
+import { typeByToken } from "../emulator/resources";
 import { azureNativeRetries, platformRetries } from "../lib/arm/armClient";
 import { existingVersionProblem } from "../components/model/versionPreflight";
 
@@ -44,7 +44,7 @@ describe("the stand-in's diff and refresh", () => {
     });
 
     it("records as inputs what Azure changed since the last read (live traffic included), and only that", () => {
-        const endpoint = resourceTypes["azure-native:machinelearningservices:OnlineEndpoint"];
+        const endpoint = typeByToken["azure-native:machinelearningservices:OnlineEndpoint"].mapping;
         const inputs = { endpointName: "e", location: "westeurope", properties: { authMode: "Key" }, tags: { a: "1" } };
         const before = { ...inputs, identity: { type: "SystemAssigned", principalId: "p" }, properties: { authMode: "Key", traffic: {}, scoringUri: "u", provisioningState: "Succeeded" } };
         const after = { ...before, tags: { a: "2" }, properties: { authMode: "Key", traffic: { blue: 100 }, scoringUri: "u", provisioningState: "Updating" } };

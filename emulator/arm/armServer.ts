@@ -4,7 +4,9 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
 import { ArmId, isBelow, parseArmId } from "./armIds";
-import { RuleContext, StoredResource, stableGuid, typeRules } from "./resourceRules";
+import { rulesByArmType } from "../resources";
+import { Refusal, busy, errorBody, invalidContent, locationRequired, missingApiVersion, notFound, parentNotFound, readOnlyProperty, unauthenticated } from "./azureErrors";
+import { RuleContext, StoredResource, stableGuid } from "./storedResource";
 
 /** One ARM operation as the timeline records it. */
 export interface OperationRecord {
@@ -97,7 +99,7 @@ const proxyTypes = /\/(models|data|datastores|versions|blobServices|containers)$
  *   the type's delay; GET then shows the new body. DELETE answers 202 with `Location`; deleting a
  *   resource deletes everything below it;
  * - an operation on a resource while another is under way: 409;
- * - per-type rules (resourceRules.ts): traffic, mirror traffic, immutable versions, batch defaults,
+ * - per-type rules (emulator/resources/): traffic, mirror traffic, immutable versions, batch defaults,
  *   model URIs that must hold uploaded files with an MLmodel, names;
  * - read-only properties refused in a PUT; a PUT replaces the whole body;
  * - every request needs `Authorization: Bearer <token>` (401) and `api-version` (400).
@@ -191,11 +193,11 @@ export class ArmServer {
             res.writeHead(status, { "Content-Type": "application/json", ...headers });
             res.end(body === undefined ? "" : JSON.stringify(body));
         };
-        const refuse = (status: number, code: string, message: string) => send(status, { error: { code, message } });
+        const refuse = (refusal: Refusal) => send(refusal.status, errorBody(refusal.code, refusal.message));
         const resourceRequest = !url.pathname.startsWith("/blobs/") && !/^\/operations\//.test(url.pathname);
         if (resourceRequest) this.requests.push({ method: req.method!, path: url.pathname, authorization: req.headers.authorization, body: parseBody(raw) });
         if (req.headers.authorization !== `Bearer ${this.options.token}`) {
-            return refuse(401, "InvalidAuthenticationToken", "The access token is missing or invalid.");
+            return refuse(unauthenticated);
         }
         if (url.pathname.startsWith("/blobs/")) return this.handleBlob(req.method!, url.pathname, raw, res);
         const operation = /^\/operations\/(\d+)$/.exec(url.pathname);
@@ -205,24 +207,24 @@ export class ArmServer {
             const [fault] = this.script.splice(scripted, 1);
             this.faultsAnswered.push({ ...fault, method: req.method!, path: url.pathname });
             if (fault.hang) return;
-            const body = fault.code ? { error: { code: fault.code, message: `injected: ${fault.code}` } } : fault.body;
+            const body = fault.code ? errorBody(fault.code, `injected: ${fault.code}`) : fault.body;
             return send(fault.status ?? 200, body, fault.headers ?? (fault.code ? { "Retry-After": "1" } : {}));
         }
         if (apiVersionRequired.test(url.pathname) && !url.searchParams.get("api-version")) {
-            return refuse(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+            return refuse(missingApiVersion);
         }
         let body: Record<string, any> | undefined;
         try {
             body = raw.length > 0 ? JSON.parse(raw.toString("utf8")) : undefined;
         } catch {
-            return refuse(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
+            return refuse(invalidContent());
         }
         const action = /^(.*)\/(listKeys|token)$/i.exec(url.pathname);
         if (action && req.method === "POST") return this.handleAction(action[1], action[2], send, refuse);
         const metrics = /^(.*)\/providers\/microsoft\.insights\/metrics$/i.exec(url.pathname);
         if (metrics && req.method === "GET") return this.handleMetrics(metrics[1], url.searchParams, send, refuse);
         const id = parseArmId(url.pathname);
-        if (!id) return refuse(404, "InvalidResourceId", `${url.pathname} is not a resource id.`);
+        if (!id) return refuse({ status: 404, code: "InvalidResourceId", message: `${url.pathname} is not a resource id.` });
         switch (req.method) {
             case "GET":
                 return this.handleGet(id, send, refuse);
@@ -231,43 +233,43 @@ export class ArmServer {
             case "DELETE":
                 return this.handleDelete(id, send, refuse);
             default:
-                return refuse(405, "MethodNotAllowed", `${req.method} is not supported here.`);
+                return refuse({ status: 405, code: "MethodNotAllowed", message: `${req.method} is not supported here.` });
         }
     }
 
     private handleMetrics(path: string, query: URLSearchParams, send: Send, refuse: Refuse): void {
         const id = parseArmId(path);
         const resource = id && this.resources.get(id.key);
-        if (!resource) return refuse(404, "ResourceNotFound", `The Resource '${path}' was not found.`);
+        if (!resource) return refuse(notFound(path));
         const answer = this.options.hooks?.metrics?.(resource, query);
-        if (!answer) return refuse(400, "BadRequest", `No metrics are defined for resource type ${resource.id.type}.`);
+        if (!answer) return refuse({ status: 400, code: "BadRequest", message: `No metrics are defined for resource type ${resource.id.type}.` });
         send(answer.status, answer.status === 200 ? answer.body : { error: answer.body });
     }
 
     private handleGet(id: ArmId, send: Send, refuse: Refuse): void {
         const resource = this.resources.get(id.key);
-        if (!resource) return refuse(404, "ResourceNotFound", `The Resource '${id.type}/${id.name}' was not found.`);
+        if (!resource) return refuse(notFound(`${id.type}/${id.name}`));
         send(200, this.view(resource));
     }
 
     private handlePut(id: ArmId, body: Record<string, any> | undefined, send: Send, refuse: Refuse): void {
-        if (!body || typeof body !== "object") return refuse(400, "InvalidRequestContent", "A PUT needs a JSON body.");
+        if (!body || typeof body !== "object") return refuse(invalidContent("A PUT needs a JSON body."));
         if (id.parent && !this.resources.has(id.parent.toLowerCase())) {
-            return refuse(404, "ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${id.parent}' not found.`);
+            return refuse(parentNotFound(id.parent));
         }
         const existing = this.resources.get(id.key);
-        if (existing?.busy) return refuse(409, "Conflict", `${id.name} is busy with another operation; try again later.`);
-        const rules = typeRules[id.type.toLowerCase()] ?? {};
+        if (existing?.busy) return refuse(busy(id.name));
+        const rules = rulesByArmType[id.type.toLowerCase()] ?? {};
         for (const key of rules.readOnly ?? []) {
-            if (body.properties && key in body.properties) return refuse(400, "BadRequest", `properties.${key} is read-only.`);
+            if (body.properties && key in body.properties) return refuse(readOnlyProperty(key));
         }
         if (!body.location && !proxyTypes.test(id.type)) {
-            return refuse(400, "LocationRequired", "The location property is required for this definition.");
+            return refuse(locationRequired);
         }
         const refusal = rules.checkPut?.(this.context, id, body, existing);
         if (refusal) {
             this.operations.push({ method: "PUT", id: id.id, started: Date.now(), ended: Date.now(), status: "Refused", detail: refusal.message });
-            return refuse(refusal.status, refusal.code, refusal.message);
+            return refuse(refusal);
         }
         const now = new Date().toISOString();
         const accepted = rules.complete ? rules.complete(id, body, existing) : body;
@@ -302,9 +304,9 @@ export class ArmServer {
     private handleDelete(id: ArmId, send: Send, refuse: Refuse): void {
         const resource = this.resources.get(id.key);
         if (!resource) return send(204);
-        if (resource.busy) return refuse(409, "Conflict", `${id.name} is busy with another operation; try again later.`);
-        const refusal = typeRules[id.type.toLowerCase()]?.checkDelete?.(this.context, resource);
-        if (refusal) return refuse(refusal.status, refusal.code, refusal.message);
+        if (resource.busy) return refuse(busy(id.name));
+        const refusal = rulesByArmType[id.type.toLowerCase()]?.checkDelete?.(this.context, resource);
+        if (refusal) return refuse(refusal);
         const operation = this.begin("DELETE", resource, async () => {
             const doomed = [...this.resources.values()].filter((r) => r.id.key === id.key || isBelow(r.id.key, id.key));
             for (const gone of doomed.reverse()) await this.options.hooks?.beforeDelete?.(gone);
@@ -316,7 +318,7 @@ export class ArmServer {
 
     private handleAction(target: string, action: string, send: Send, refuse: Refuse): void {
         const endpoint = this.resources.get(target.toLowerCase());
-        if (!endpoint) return refuse(404, "ResourceNotFound", `The Resource '${target}' was not found.`);
+        if (!endpoint) return refuse(notFound(target));
         const credentials = this.endpointCredentials(endpoint.id.id);
         if (action.toLowerCase() === "listkeys") return send(200, { primaryKey: credentials.primaryKey, secondaryKey: credentials.secondaryKey });
         send(200, { accessToken: credentials.amlToken, expiryTimeUtc: Math.floor(Date.now() / 1000) + 3600, tokenType: "Bearer" });
@@ -372,11 +374,11 @@ export class ArmServer {
 
     private pollOperation(operation: string, kind: string | null, send: Send): void {
         const pending = this.pending.get(operation);
-        if (!pending) return send(404, { error: { code: "NotFound", message: `Operation ${operation} not found.` } });
+        if (!pending) return send(404, errorBody("NotFound", `Operation ${operation} not found.`));
         const { record } = pending;
         if (kind === "location") {
             if (record.status === "InProgress") return send(202, undefined, { Location: `${this.url}/operations/${operation}?kind=location`, "Retry-After": "1" });
-            return send(record.status === "Succeeded" ? 200 : 400, record.status === "Succeeded" ? undefined : { error: { code: "OperationFailed", message: record.detail } });
+            return send(record.status === "Succeeded" ? 200 : 400, record.status === "Succeeded" ? undefined : errorBody(record.errorCode ?? "OperationFailed", record.detail ?? ""));
         }
         const error = { code: record.errorCode ?? "OperationFailed", message: record.detail };
         send(200, { status: record.status, ...(record.status === "Failed" ? { error } : {}) }, {
@@ -437,4 +439,4 @@ function parseBody(raw: Buffer): any {
 }
 
 type Send = (status: number, body?: unknown, headers?: Record<string, string>) => void;
-type Refuse = (status: number, code: string, message: string) => void;
+type Refuse = (refusal: Refusal) => void;

@@ -1,7 +1,7 @@
 import { metricsAnswer } from "../monitor/metricsApi";
 import * as path from "path";
 import { ArmHooks, ArmServer } from "../arm/armServer";
-import { StoredResource } from "../arm/resourceRules";
+import { StoredResource } from "../arm/storedResource";
 import { registeredModel } from "./registeredModel";
 import { InferenceServer } from "../../lib/local/inferenceServer";
 import { LocalRouter, Routing } from "../../lib/local/localRouter";

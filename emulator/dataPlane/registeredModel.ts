@@ -1,6 +1,6 @@
 import * as path from "path";
 import { ArmServer } from "../arm/armServer";
-import { defaultDatastoreLocation, workspaceOf } from "../arm/resourceRules";
+import { defaultDatastoreLocation, workspaceOf } from "../resources/mlWorkspace";
 import { parseDatastoreUri } from "../../lib/batch/datastoreUri";
 
 /** A registered model version's files in the emulated storage, and the key environments name it by. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { armIdOf, resourceTypes } from "../azure/azureNativeTypes";
+// The emulator's own table of Azure types: the mocks give resources the ids the emulator gives them.
+import { armIdOf, typeByToken } from "../../emulator/resources";
 
 /**
  * Pulumi mocks that record what a program declares, for running it in-process without the engine
@@ -37,12 +38,12 @@ function guid(seed: string): string {
 }
 
 function armId(type: string, inputs: Record<string, any>): string | undefined {
-    return resourceTypes[type] ? armIdOf(type, inputs, fakeSubscription) : undefined;
+    return typeByToken[type] ? armIdOf(type, inputs, fakeSubscription) : undefined;
 }
 
 /** Outputs Azure (or a provider) computes that the program reads; everything else echoes the inputs. */
 export function computedState(type: string, inputs: Record<string, any>): Record<string, unknown> {
-    const shape = resourceTypes[type];
+    const shape = typeByToken[type]?.mapping;
     const state: Record<string, unknown> = shape ? { name: inputs[shape.nameInput] } : {};
     switch (type) {
         case "random:index/randomString:RandomString":

@@ -4,7 +4,7 @@ import { ArmClient, armClientFor, azureNativeRetries } from "../../../lib/arm/ar
 import { isArmError } from "../../../lib/arm/armError";
 import { resourceManagerScope, resourceManagerUrl } from "../../../lib/arm/clouds";
 import { azureCredential } from "../../../lib/azure/credential";
-import { armIdOf, outputsOf, requestBody, resourceTypes } from "../../../lib/azure/azureNativeTypes";
+import { armIdOf, outputsOf, requestBody, typeByToken } from "../../resources";
 import { changedInputs, containsUnknown, refreshedInputs } from "./inputDiff";
 import { emulatedRelease, typeMetadata } from "./typeMetadata";
 
@@ -131,7 +131,7 @@ export function azureNativeProvider(env: ProviderEnvironment = providerEnvironme
 
         async check(urn, _olds, news) {
             const type = typeOf(urn);
-            const shape = resourceTypes[type];
+            const shape = typeByToken[type]?.mapping;
             const failures = (shape?.pathInputs ?? [])
                 .filter((key) => !containsUnknown(news[key]) && (typeof news[key] !== "string" || news[key] === ""))
                 .map((key) => ({ property: key, reason: `missing required property '${key}'` }));
@@ -141,7 +141,7 @@ export function azureNativeProvider(env: ProviderEnvironment = providerEnvironme
 
         async diff(_id, urn, olds, news) {
             const type = typeOf(urn);
-            const shape = resourceTypes[type];
+            const shape = typeByToken[type]?.mapping;
             const before = (olds[inputsKey] ?? olds) as Record<string, unknown>;
             const after = type === blobType ? comparableBlobInputs(news) : news;
             const changed = changedInputs(before, after);
@@ -174,7 +174,7 @@ export function azureNativeProvider(env: ProviderEnvironment = providerEnvironme
             try {
                 const answer = await client(type, 120_000).get(id);
                 const outputs = { ...outputsOf(type, inputs, answer, props?.azureApiVersion as string | undefined) };
-                const refreshed = refreshedInputs(resourceTypes[type], inputs, props ?? {}, outputs);
+                const refreshed = refreshedInputs(typeByToken[type]?.mapping, inputs, props ?? {}, outputs);
                 return { id, props: { ...outputs, [inputsKey]: refreshed }, inputs: refreshed };
             } catch (err) {
                 if (isArmError(err) && err.status === 404) return gone;

@@ -1,4 +1,4 @@
-import type { ResourceType } from "../../../lib/azure/azureNativeTypes";
+import type { ProviderMapping } from "../../resources";
 
 /** The engine's marker for a value not known until the resource it comes from is updated. */
 const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -57,7 +57,7 @@ function identityInput(identity: any): unknown {
  * input, and is what a later full PUT of the resource sends unless the program says otherwise.
  */
 export function refreshedInputs(
-    shape: ResourceType | undefined,
+    shape: ProviderMapping | undefined,
     oldInputs: Record<string, any>,
     oldOutputs: Record<string, any>,
     newOutputs: Record<string, any>,

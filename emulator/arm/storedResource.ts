@@ -1,0 +1,41 @@
+import { createHash } from "crypto";
+import { ArmId } from "./armIds";
+import { Refusal } from "./azureErrors";
+
+/** A resource as the emulator keeps it: what its last accepted PUT said, plus what Azure adds. */
+export interface StoredResource {
+    readonly id: ArmId;
+    body: Record<string, any>;
+    provisioningState: string;
+    createdAt: string;
+    lastModifiedAt: string;
+    /** An operation (PUT or DELETE) on it is under way: Azure answers another one with 409. */
+    busy: boolean;
+}
+
+/** What a rule may ask of the emulator. */
+export interface RuleContext {
+    get(id: string): StoredResource | undefined;
+    /** The resources directly below `id` of the given child type segment (e.g. `deployments`). */
+    children(id: string, childType: string): StoredResource[];
+    /** Whether the emulated storage holds this blob. */
+    blobExists(account: string, container: string, path: string): boolean;
+}
+
+/** Azure's rules for one resource type, beyond what every type obeys. */
+export interface TypeRules {
+    /** Why a PUT is refused (`existing` is undefined for a create). */
+    checkPut?(ctx: RuleContext, id: ArmId, body: Record<string, any>, existing: StoredResource | undefined): Refusal | undefined;
+    /** Why a DELETE is refused. */
+    checkDelete?(ctx: RuleContext, resource: StoredResource): Refusal | undefined;
+    /** The accepted body as Azure keeps it (defaults, normalised values, what it computes). */
+    complete?(id: ArmId, body: Record<string, any>, existing: StoredResource | undefined): Record<string, any>;
+    /** Read-only properties: a PUT that sends them is refused. */
+    readonly readOnly?: readonly string[];
+}
+
+/** A stable GUID for an id: a workspace keeps its workspaceId across emulator restarts. */
+export function stableGuid(seed: string): string {
+    const hex = createHash("sha256").update(seed.toLowerCase()).digest("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
