@@ -1,10 +1,14 @@
-"""Train one of the two "compatibility" sample models: MLflow models nobody on this project would
+"""Train one of the "compatibility" sample models: MLflow models nobody on this project would
 write the way its own samples are written, to prove the platform serves any model Azure serves.
 
   --model sklearn13   models/diabetes-sklearn13: StandardScaler + LogisticRegression saved with
                       scikit-learn 1.3.2 on numpy 1 (run in training/requirements-sklearn13.txt)
   --model lightgbm    models/diabetes-lightgbm: a LightGBM classifier (lightgbm 4.6, numpy 2;
                       run in training/requirements-lightgbm.txt)
+  --model py312       models/diabetes-py312: saved with Python 3.12, pinning psutil==7.0.0 as
+                      recent MLflow releases log it (run in training/requirements-py312.txt)
+  --model py38        models/diabetes-py38: saved with Python 3.8 and scikit-learn 1.1
+                      (run in training/requirements-py38.txt)
 
 Their requirements conflict (scikit-learn 1.3.2 vs 1.6.1, numpy 1 vs 2), so serving them side by
 side needs one Python environment per model, as Azure builds them.
@@ -84,7 +88,7 @@ def write_sample_request(X_test: pd.DataFrame) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model", choices=["sklearn13", "lightgbm"], required=True)
+    parser.add_argument("--model", choices=["sklearn13", "lightgbm", "py312", "py38"], required=True)
     args = parser.parse_args()
     X, y = load_data()
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=TEST_SIZE, random_state=RANDOM_STATE, stratify=y)
@@ -102,6 +106,23 @@ def main() -> None:
         path = save(model, mlflow.sklearn, "diabetes-sklearn13", X_train, ["numpy==1.26.4", "pandas==2.1.4"])
         # The request is written once, by the model whose environment runs first.
         write_sample_request(X_test)
+    elif args.model in ("py312", "py38"):
+        import mlflow.sklearn
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import Pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        model = Pipeline([("scaler", StandardScaler()), ("classifier", LogisticRegression(max_iter=1000, random_state=RANDOM_STATE))])
+        model.fit(X_train, y_train)
+        # What each training environment pins beyond what MLflow infers: recent MLflow logs
+        # psutil==7.0.0 (py312); the old stack is pinned whole, as a careful team pins it (py38).
+        import numpy, pandas, sklearn  # noqa: E401 - the versions this model was trained with
+
+        pins = {
+            "py312": ["psutil==7.0.0"],
+            "py38": [f"numpy=={numpy.__version__}", f"pandas=={pandas.__version__}", f"scikit-learn=={sklearn.__version__}"],
+        }[args.model]
+        path = save(model, mlflow.sklearn, f"diabetes-{args.model}", X_train, pins)
     else:
         import lightgbm
         import mlflow.lightgbm

@@ -1,9 +1,10 @@
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { existingLock, lockText, writeLock } from "./environmentLock";
 import { environmentHash, pythonMinor, readModelRequirements } from "./modelRequirements";
 import { processAlive } from "./processAlive";
+import { askInterpreter, findInterpreter } from "./pythonInterpreter";
 
 /** A model version to serve, by the key deployments name it with (`name:version`). */
 export interface ModelToServe {
@@ -28,16 +29,25 @@ export interface ModelEnvironment {
     readonly buildSeconds?: number;
 }
 
-/** A model whose requirements pip cannot install: named with the requirement and pip's reason. */
+/**
+ * A model whose requirements pip cannot install: named with the requirement and pip's reason, and
+ * for a conflict with the inference server, both requirements that conflict.
+ */
 export class ModelEnvironmentError extends Error {
     constructor(
         readonly models: readonly string[],
         readonly requirement: string | undefined,
         readonly reason: string,
+        readonly conflict: readonly string[] = [],
     ) {
         super(
             `the Python environment of model ${models.join(", ")} cannot be built: ` +
-                `${requirement ? `requirement ${requirement} cannot be installed` : "pip failed"}:\n${reason}`,
+                (conflict.length > 0
+                    ? `its requirements conflict with the inference server's: ${conflict.join("; ")}`
+                    : requirement
+                      ? `requirement ${requirement} cannot be installed`
+                      : "pip failed") +
+                `:\n${reason}`,
         );
         this.name = "ModelEnvironmentError";
     }
@@ -70,11 +80,12 @@ export async function prepareModelEnvironments(
     options: EnvironmentOptions,
 ): Promise<Map<string, ModelEnvironment>> {
     const serverRequirements = fs.readFileSync(path.join(options.projectDir, serverRequirementsFile), "utf8");
-    const planned = new Map<string, { hash: string; interpreter: string; pip: readonly string[]; models: string[] }>();
+    const planned = new Map<string, EnvironmentPlan>();
     for (const model of models) {
         const requirements = readModelRequirements(model.dir);
         const interpreter = pythonInterpreter(pythonMinor(requirements.python));
-        const used = interpreterVersion(interpreter);
+        const used = askInterpreter(interpreter)?.version;
+        if (!used) throw new Error(`no Python interpreter runs here (tried ${interpreter}) to build the environment of model ${model.key}`);
         if (requirements.python && pythonMinor(requirements.python) !== pythonMinor(used)) {
             options.progress(
                 `warning: model ${model.key} was saved with Python ${requirements.python} (${requirements.source}); ` +
@@ -85,7 +96,7 @@ export async function prepareModelEnvironments(
             options.progress(`warning: model ${model.key} lists conda packages pip cannot install, left out: ${requirements.condaOnly.join(", ")}`);
         }
         const hash = environmentHash(requirements, used, serverRequirements);
-        const entry = planned.get(hash) ?? { hash, interpreter, pip: requirements.pip, models: [] };
+        const entry = planned.get(hash) ?? { hash, interpreter, python: used, pip: requirements.pip, models: [] };
         entry.models.push(model.key);
         planned.set(hash, entry);
     }
@@ -95,7 +106,7 @@ export async function prepareModelEnvironments(
     for (const plan of planned.values()) {
         index++;
         const dir = path.join(options.projectDir, ".venv", "models", plan.hash);
-        const label = `environment ${index}/${planned.size} (.venv/models/${plan.hash}) for ${plan.models.join(", ")}`;
+        const label = `environment ${index}/${planned.size} (.venv/models/${plan.hash}) for ${plan.models.join(", ")} with Python ${plan.python}`;
         // Another run building the same environment (two `npm run local` at once) finishes first.
         const release = await lockEnvironment(dir, options);
         let environment: ModelEnvironment;
@@ -109,12 +120,17 @@ export async function prepareModelEnvironments(
     return byModel;
 }
 
-async function reuseOrBuild(
-    dir: string,
-    label: string,
-    plan: { hash: string; interpreter: string; pip: readonly string[]; models: string[] },
-    options: EnvironmentOptions,
-): Promise<ModelEnvironment> {
+/** One environment to reuse or build: its hash, interpreter and the models it serves. */
+interface EnvironmentPlan {
+    readonly hash: string;
+    readonly interpreter: string;
+    /** The interpreter's full version. */
+    readonly python: string;
+    readonly pip: readonly string[];
+    readonly models: string[];
+}
+
+async function reuseOrBuild(dir: string, label: string, plan: EnvironmentPlan, options: EnvironmentOptions): Promise<ModelEnvironment> {
     const made = { hash: plan.hash, dir, python: path.join(dir, "bin", "python"), bin: path.join(dir, "bin"), models: plan.models };
     if (fs.existsSync(path.join(dir, readyMarker))) {
         options.progress(`Reusing ${label}`);
@@ -157,34 +173,48 @@ async function lockEnvironment(dir: string, options: EnvironmentOptions): Promis
     }
 }
 
-async function buildEnvironment(
-    dir: string,
-    plan: { interpreter: string; pip: readonly string[]; models: string[] },
-    options: EnvironmentOptions,
-): Promise<number> {
+/**
+ * Builds an environment as Azure builds one from a model's conda file: the model's requirements
+ * and the inference server's, resolved together by pip (the model's pins win wherever the
+ * server's ranges allow). With a recorded lock the same versions are installed again; without
+ * one, what pip resolved is recorded as the lock.
+ */
+async function buildEnvironment(dir: string, plan: EnvironmentPlan, options: EnvironmentOptions): Promise<number> {
     const started = Date.now();
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(dir), { recursive: true });
+    const lock = existingLock(options.projectDir, plan.hash);
     try {
         await run(plan.interpreter, ["-m", "venv", dir], options);
+        const python = path.join(dir, "bin", "python");
         const modelRequirements = path.join(dir, "model-requirements.txt");
         fs.writeFileSync(modelRequirements, `${plan.pip.join("\n")}\n`);
         await run(
-            path.join(dir, "bin", "python"),
+            python,
             [
                 "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
                 "-r", modelRequirements,
                 "-r", path.join(options.projectDir, serverRequirementsFile),
+                ...(lock ? ["-c", lock] : []),
             ],
             options,
             started,
         );
+        if (lock) {
+            options.progress(`  installed as locked in ${path.relative(options.projectDir, lock)}`);
+        } else {
+            const freeze = execFileSync(python, ["-m", "pip", "freeze", "--disable-pip-version-check", "--all"], { encoding: "utf8" });
+            const written = writeLock(options.projectDir, plan.hash, lockText(freeze, { models: plan.models, python: plan.python }));
+            options.progress(`  resolved and locked in ${path.relative(options.projectDir, written)} (commit it: the next build installs the same versions)`);
+        }
         const seconds = (Date.now() - started) / 1000;
         fs.writeFileSync(path.join(dir, readyMarker), `${JSON.stringify({ models: plan.models, pip: plan.pip, buildSeconds: seconds }, null, 2)}\n`);
         return seconds;
     } catch (err) {
         fs.rmSync(dir, { recursive: true, force: true });
-        if (err instanceof PipFailure) throw new ModelEnvironmentError(plan.models, failedRequirement(err.output, plan.pip), pipErrors(err.output));
+        if (err instanceof PipFailure) {
+            throw new ModelEnvironmentError(plan.models, failedRequirement(err.output, plan.pip), pipErrors(err.output), conflictCauses(err.output, plan.pip));
+        }
         throw err;
     }
 }
@@ -256,40 +286,35 @@ export function failedRequirement(output: string, pip: readonly string[]): strin
 }
 
 /**
- * The interpreter to build an environment with: `python<minor>` when the model records a Python
- * version and one is installed (on PATH, or under pyenv), else `python3`.
+ * pip's account of a conflict ("The conflict is caused by:"): each requirement that takes part,
+ * e.g. `The user requested psutil==5.0.0` and `azure-monitor-opentelemetry-exporter 1.0.0b40
+ * depends on psutil<8,>=5.9`.
+ */
+export function conflictCauses(output: string, modelPip: readonly string[]): string[] {
+    const lines = output.split("\n");
+    const start = lines.findIndex((line) => line.trim() === "The conflict is caused by:");
+    if (start < 0) return [];
+    const modelNames = new Set(modelPip.map(requirementName));
+    const causes: string[] = [];
+    for (const line of lines.slice(start + 1)) {
+        if (line.trim() === "") break;
+        const requested = /^The user requested (.+)$/.exec(line.trim())?.[1];
+        if (!requested) causes.push(line.trim());
+        else causes.push(`${modelNames.has(requirementName(requested)) ? "the model requires" : "the inference server requires"} ${requested}`);
+    }
+    return causes;
+}
+
+/** A requirement's distribution name, normalised as pip compares them. */
+function requirementName(line: string): string {
+    return line.split(/[=<>!~[ ;(]/)[0].toLowerCase().replace(/[_.]+/g, "-");
+}
+
+/**
+ * The interpreter to build an environment with: an installed Python of the model's `major.minor`
+ * that runs (see pythonInterpreter.ts: PATH, pyenv's versions whether selected or not, uv's), else
+ * `python3`.
  */
 export function pythonInterpreter(minor: string | undefined): string {
-    if (minor) {
-        const onPath = (process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, `python${minor}`)).find(isExecutable);
-        if (onPath) return onPath;
-        const pyenvVersions = path.join(process.env.PYENV_ROOT ?? path.join(os.homedir(), ".pyenv"), "versions");
-        const installed = fs.existsSync(pyenvVersions)
-            ? fs.readdirSync(pyenvVersions).filter((v) => v === minor || v.startsWith(`${minor}.`)).sort().reverse()
-            : [];
-        const pyenv = installed.map((v) => path.join(pyenvVersions, v, "bin", "python")).find(isExecutable);
-        if (pyenv) return pyenv;
-    }
-    return "python3";
-}
-
-const versions = new Map<string, string>();
-
-/** The full version of an interpreter, e.g. "3.11.7" (asked once per interpreter). */
-function interpreterVersion(interpreter: string): string {
-    let version = versions.get(interpreter);
-    if (!version) {
-        version = execFileSync(interpreter, ["-c", "import platform; print(platform.python_version())"], { encoding: "utf8" }).trim();
-        versions.set(interpreter, version);
-    }
-    return version;
-}
-
-function isExecutable(file: string): boolean {
-    try {
-        fs.accessSync(file, fs.constants.X_OK);
-        return fs.statSync(file).isFile();
-    } catch {
-        return false;
-    }
+    return (minor && findInterpreter(minor)?.path) ?? "python3";
 }
