@@ -63,7 +63,9 @@ describe("a conflict between a model's pins and the inference server's ranges", 
             "the model requires psutil==5.0.0",
             "azure-monitor-opentelemetry-exporter 1.0.0b40 depends on psutil<8 and >=5.9",
         ]);
-        expect(conflictCauses("The conflict is caused by:\n    The user requested gunicorn<25.1\n", ["mlflow"])).toEqual(["the inference server requires gunicorn<25.1"]);
+        expect(conflictCauses("The conflict is caused by:\n    The user requested gunicorn<25.1\n    The user requested gunicorn<25.1\n", ["mlflow"])).toEqual([
+            "the inference server requires gunicorn<25.1",
+        ]);
     });
 });
 

@@ -302,7 +302,8 @@ export function conflictCauses(output: string, modelPip: readonly string[]): str
         if (!requested) causes.push(line.trim());
         else causes.push(`${modelNames.has(requirementName(requested)) ? "the model requires" : "the inference server requires"} ${requested}`);
     }
-    return causes;
+    // pip repeats the causes once per server release it tried.
+    return [...new Set(causes)];
 }
 
 /** A requirement's distribution name, normalised as pip compares them. */
