@@ -2,6 +2,7 @@ import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { existingLock, lockText, writeLock } from "./environmentLock";
+import { fastInstaller } from "./fastInstaller";
 import { environmentHash, pythonMinor, readModelRequirements } from "./modelRequirements";
 import { processAlive } from "./processAlive";
 import { askInterpreter, findInterpreter } from "./pythonInterpreter";
@@ -176,8 +177,9 @@ async function lockEnvironment(dir: string, options: EnvironmentOptions): Promis
 /**
  * Builds an environment as Azure builds one from a model's conda file: the model's requirements
  * and the inference server's, resolved together by pip (the model's pins win wherever the
- * server's ranges allow). With a recorded lock the same versions are installed again; without
- * one, what pip resolved is recorded as the lock.
+ * server's ranges allow). With a recorded lock the same versions are installed again (by uv when
+ * it is at hand: the same packages, in a second or so); without one, what pip resolved is
+ * recorded as the lock.
  */
 async function buildEnvironment(dir: string, plan: EnvironmentPlan, options: EnvironmentOptions): Promise<number> {
     const started = Date.now();
@@ -189,19 +191,17 @@ async function buildEnvironment(dir: string, plan: EnvironmentPlan, options: Env
         const python = path.join(dir, "bin", "python");
         const modelRequirements = path.join(dir, "model-requirements.txt");
         fs.writeFileSync(modelRequirements, `${plan.pip.join("\n")}\n`);
-        await run(
-            python,
-            [
-                "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
-                "-r", modelRequirements,
-                "-r", path.join(options.projectDir, serverRequirementsFile),
-                ...(lock ? ["-c", lock] : []),
-            ],
-            options,
-            started,
-        );
+        const requirements = ["-r", modelRequirements, "-r", path.join(options.projectDir, serverRequirementsFile), ...(lock ? ["-c", lock] : [])];
+        const uv = lock ? fastInstaller(options.projectDir, options.progress) : undefined;
+        const pip = () => run(python, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off", ...requirements], options, started);
+        if (uv) {
+            // What uv cannot do (an index it cannot reach, say), pip does, with pip's own report.
+            await run(uv, ["pip", "install", "--python", python, ...requirements], options, started).catch(pip);
+        } else {
+            await pip();
+        }
         if (lock) {
-            options.progress(`  installed as locked in ${path.relative(options.projectDir, lock)}`);
+            options.progress(`  installed as locked in ${path.relative(options.projectDir, lock)}${uv ? " (uv)" : ""}`);
         } else {
             const freeze = execFileSync(python, ["-m", "pip", "freeze", "--disable-pip-version-check", "--all"], { encoding: "utf8" });
             const written = writeLock(options.projectDir, plan.hash, lockText(freeze, { models: plan.models, python: plan.python }));
