@@ -111,6 +111,8 @@ it("records each type's API version as the input azureApiVersion; an upgrade tha
     // Something else set live traffic on the endpoint: the upgrade's PUT carries the recorded inputs, not it.
     await outOfBand().putAndWait(endpointId("fid-endpoint"), { location: "westeurope", properties: { authMode: "Key", traffic: {} }, tags: { set: "by hand" } });
     const upgraded = await stack();
+    // The plain preview says which input changed (the real provider's detailed diff).
+    expect((await upgraded.preview()).stdout).toMatch(/~ +azure-native:machinelearningservices:OnlineEndpoint +endpoint-0 +update +\[diff: ~azureApiVersion[,\]]/);
     const preview = await upgraded.preview({ diff: true });
     expect(preview.changeSummary).toEqual({ same: 2, update: 2 });
     expect(preview.stdout).toMatch(/~ azure-native:machinelearningservices:Workspace: \(update\)/);
@@ -146,6 +148,7 @@ it("refresh records Azure's values as inputs: a tag changed by hand shows as an 
 
 it("a replacement deletes first: a renamed endpoint is gone before its replacement is created", async () => {
     const renamed = await stack({ endpoints: ["fid-endpoint-2"] });
+    expect((await renamed.preview()).stdout).toMatch(/\+- +azure-native:machinelearningservices:OnlineEndpoint +endpoint-0 +replace +\[diff: ~endpointName\]/);
     expect((await renamed.preview({ diff: true })).stdout).toMatch(/\+-azure-native:machinelearningservices:OnlineEndpoint: \(replace\)/);
     await renamed.up();
     const ops = arm.operations.map((o) => `${o.method} ${o.id.split("/").pop()}`);

@@ -76,6 +76,8 @@ it("a. up under @pulumi/azure-native 3.13 (ML API 2025-09-01)", async () => {
 
 it("b. upgrade to 3.28 (every ML type moves to 2025-12-01): live traffic at every moment, batch default kept, nothing replaced or re-created", async () => {
     const stack = await devWith();
+    // Said plainly on every step of the plain preview: which input changed.
+    expect((await stack.preview()).stdout).toMatch(/~ +azure-native:machinelearningservices:OnlineDeployment +online-diabetes-blue +update +\[diff: ~azureApiVersion[,\]]/);
     const preview = await stack.preview({ diff: true });
     expect(preview.changeSummary).not.toHaveProperty("replace");
     expect(preview.changeSummary).not.toHaveProperty("delete");

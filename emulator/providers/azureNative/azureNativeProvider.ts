@@ -5,6 +5,7 @@ import { isArmError } from "../../../lib/arm/armError";
 import { resourceManagerScope, resourceManagerUrl } from "../../../lib/arm/clouds";
 import { azureCredential } from "../../../lib/azure/credential";
 import { armIdOf, outputsOf, requestBody, typeByToken } from "../../resources";
+import { diffDetails } from "./detailedDiff";
 import { changedInputs, containsUnknown, refreshedInputs } from "./inputDiff";
 import { emulatedRelease, typeMetadata } from "./typeMetadata";
 
@@ -150,6 +151,7 @@ export function azureNativeProvider(env: ProviderEnvironment = providerEnvironme
             // the real provider supports preview and keeps `name` and `location` known while a
             // parent updates; the node provider host cannot (emulator/README.md, known differences).
             const replaces = changed.filter((key) => replaceKeys.includes(key) && !containsUnknown(after[key]));
+            diffDetails.set(urn, { changed, replaces, before, after });
             return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
         },
 
