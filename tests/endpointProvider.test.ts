@@ -50,6 +50,17 @@ describe("the endpoint's own resource against the emulator's Resource Manager", 
         expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100 });
     });
 
+    it("keeps an endpoint whose creation failed after Azure accepted it in the state (an init failure), so the next up repairs it", async () => {
+        arm.server.failNextOperation({ code: "InternalServerError", message: "Endpoint provisioning failed." });
+        const error = (await provider.create(inputs()).catch((e: unknown) => e)) as Error & { id?: string; properties?: Record<string, unknown> };
+        expect(error.message).toMatch(/Endpoint provisioning failed\./);
+        expect(error.id).toBe(endpointId);
+        expect(error.properties).toMatchObject({ endpointId, name: "diabetes-abc123" });
+        const olds = error.properties as unknown as EndpointOutputs;
+        await provider.update(endpointId, olds, inputs());
+        expect(arm.server.resource(endpointId)?.provisioningState).toBe("Succeeded");
+    });
+
     it("updates tags, auth mode and network access by GET-merge-PUT: live traffic at every moment", async () => {
         arm.addEndpoint(endpointId, { blue: "Succeeded", green: "Succeeded" }, { traffic: { blue: 90, green: 10 } });
         const olds = { ...inputs(), name: "diabetes-abc123", scoringUri: "" } as EndpointOutputs;

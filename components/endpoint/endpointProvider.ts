@@ -67,8 +67,18 @@ export class EndpointProvider implements pulumi.dynamic.ResourceProvider {
             properties: inputs.properties,
             tags: inputs.tags,
         };
-        const created = await arm.putAndWait(inputs.endpointId, body);
-        return { id: inputs.endpointId, outs: outputsOf(inputs, created) };
+        let accepted = false;
+        try {
+            const created = await arm.putAndWait(inputs.endpointId, body, () => (accepted = true));
+            return { id: inputs.endpointId, outs: outputsOf(inputs, created) };
+        } catch (err) {
+            if (!accepted) throw err;
+            // Azure has the endpoint (in state Failed): kept in the stack's state with the error
+            // (the host reports an error carrying `id` as an init failure), so the next `up`
+            // updates it and removing it deletes it, rather than refusing it as someone else's.
+            const failed = await arm.get(inputs.endpointId).catch(() => ({}));
+            throw Object.assign(new Error((err as Error).message), { id: inputs.endpointId, properties: outputsOf(inputs, failed), reasons: [(err as Error).message] });
+        }
     }
 
     async update(_id: string, _olds: EndpointOutputs, news: EndpointInputs): Promise<pulumi.dynamic.UpdateResult> {
@@ -100,8 +110,8 @@ export class EndpointProvider implements pulumi.dynamic.ResourceProvider {
         // replacement: the program names the endpoint's resources after it (a new endpoint beside
         // the old one, which is deleted once the new one serves). A move is delete-first: the
         // same id cannot exist twice.
-        const replaces = (["endpointId", "cloud"] as const).filter((key) => olds[key] !== news[key]);
-        if (normalizedLocation(olds.location) !== normalizedLocation(news.location)) replaces.push("location" as never);
+        const replaces: string[] = (["endpointId", "cloud"] as const).filter((key) => olds[key] !== news[key]);
+        if (normalizedLocation(olds.location) !== normalizedLocation(news.location)) replaces.push("location");
         const changed =
             replaces.length > 0 ||
             olds.timeoutSeconds !== news.timeoutSeconds ||
