@@ -203,6 +203,9 @@ export function buildPlatform(
         batch?.inputData &&
         new UriFolderDataAsset("batch-input", {
             ...inWorkspace,
+            workspaceId: workspace.workspaceId,
+            stackFile: `Pulumi.${pulumi.getStack()}.yaml`,
+            cloud: provider.azureEnvironment,
             storageAccountName: workspace.storageAccountName,
             blobContainerName: workspace.defaultBlobContainerName,
             assetName: batch.inputData.name,

@@ -1,9 +1,13 @@
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as pulumi from "@pulumi/pulumi";
+import { AzureCloud } from "../../lib/arm/clouds";
 import { defaultDatastore } from "../model/mlflowModel";
-import { snapshotFolder, uploadFolderContentAddressed } from "../storage/contentAddressedUpload";
+import { VersionPreflight } from "../model/versionPreflight";
+import { contentAddressedPath, snapshotFolder, uploadFolderContentAddressed } from "../storage/contentAddressedUpload";
 
 export interface UriFolderDataAssetArgs {
+    /** ARM id of the workspace. */
+    readonly workspaceId: pulumi.Input<string>;
     readonly workspaceName: pulumi.Input<string>;
     readonly resourceGroupName: pulumi.Input<string>;
     readonly storageAccountName: pulumi.Input<string>;
@@ -15,6 +19,9 @@ export interface UriFolderDataAssetArgs {
     /** Local folder whose files are uploaded. */
     readonly dir: string;
     readonly description?: string;
+    /** The stack file the version is declared in (`Pulumi.dev.yaml`), for messages. */
+    readonly stackFile: string;
+    readonly cloud: AzureCloud;
     readonly protect: boolean;
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -38,6 +45,25 @@ export class UriFolderDataAsset extends pulumi.ComponentResource {
         const tags = { ...args.tags };
 
         const snapshot = snapshotFolder(args.dir);
+        this.dataUri = `azureml://datastores/${defaultDatastore}/paths/${contentAddressedPath(snapshot, "data")}`;
+        const versionName = `${name}-v${args.version}-${snapshot.contentHash.slice(0, 12)}`;
+        // A version new to this stack that exists in the workspace would fail the update half-way.
+        const preflight = new VersionPreflight(
+            `${versionName}-preflight`,
+            {
+                workspaceId: args.workspaceId,
+                kind: "data",
+                name: args.assetName,
+                version: String(args.version),
+                assetUri: this.dataUri,
+                declaredIn: `${args.stackFile}: batchEndpoint.inputData (${args.assetName}:${args.version})`,
+                resourceType: "azure-native:machinelearningservices:DataVersion",
+                resourceName: versionName,
+                parentUrn: `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::azureml-mlflow:data:UriFolderDataAsset::${name}`,
+                cloud: args.cloud,
+            },
+            { parent: this },
+        );
         const upload = uploadFolderContentAddressed(
             `${name}-files`,
             {
@@ -48,8 +74,8 @@ export class UriFolderDataAsset extends pulumi.ComponentResource {
                 resourceGroupName: args.resourceGroupName,
             },
             this,
+            [preflight],
         );
-        this.dataUri = `azureml://datastores/${defaultDatastore}/paths/${upload.datastorePath}`;
         this.contentHash = snapshot.contentHash;
 
         const container = new machinelearningservices.DataContainer(
@@ -58,7 +84,7 @@ export class UriFolderDataAsset extends pulumi.ComponentResource {
             keep,
         );
         const version = new machinelearningservices.DataVersion(
-            `${name}-v${args.version}-${snapshot.contentHash.slice(0, 12)}`,
+            versionName,
             {
                 ...inWorkspace,
                 name: container.name,
@@ -70,7 +96,7 @@ export class UriFolderDataAsset extends pulumi.ComponentResource {
                     tags: { ...tags, "content-sha256": snapshot.contentHash },
                 },
             },
-            { ...keep, dependsOn: [...upload.blobs] },
+            { ...keep, dependsOn: [...upload.blobs, preflight] },
         );
         this.dataVersionId = version.id;
         this.registerOutputs({ dataVersionId: this.dataVersionId, dataUri: this.dataUri });
