@@ -1,9 +1,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findInterpreter, interpreterCandidates } from "../lib/local/pythonInterpreter";
-import { conflictCauses } from "../lib/local/modelEnvironment";
-import { lockText } from "../lib/local/environmentLock";
+import { askInterpreter, findInterpreter, interpreterCandidates } from "../lib/local/pythonInterpreter";
+import { conflictCauses, pythonInterpreter } from "../lib/local/modelEnvironment";
+import { existingLock, lockText } from "../lib/local/environmentLock";
+import { environmentHash, pythonMinor, readModelRequirements } from "../lib/local/modelRequirements";
+import { committedStacks, projectDir, stackConfigObject } from "./support/stackFile";
 
 /** An executable script at `file`. */
 function script(file: string, body: string): string {
@@ -78,5 +80,22 @@ describe("an environment's lock", () => {
             "Werkzeug==3.1.3",
             "",
         ]);
+    });
+});
+
+describe("the committed models' environments", () => {
+    it("each has a committed lock, so every machine builds the same environment", () => {
+        const server = fs.readFileSync(path.join(projectDir, "serving", "inference-server.txt"), "utf8");
+        const folders = new Set(
+            committedStacks.flatMap((stack) => ((stackConfigObject(stack).models ?? []) as { path: string }[]).map((m) => m.path)),
+        );
+        const unlocked = [...folders].filter((folder) => {
+            const requirements = readModelRequirements(path.join(projectDir, folder));
+            const python = askInterpreter(pythonInterpreter(pythonMinor(requirements.python)))!.version;
+            return !existingLock(projectDir, environmentHash(requirements, python, server));
+        });
+        // Build it once (npm run local) and commit the lock it writes under serving/environment-locks/.
+        expect(unlocked).toEqual([]);
+        expect(folders.size).toBeGreaterThanOrEqual(6);
     });
 });
