@@ -69,13 +69,29 @@ function afterD(c: Record<string, any>): void {
     c.tags = { ...c.tags, costCenter: "42" };
 }
 
+/** Dev at blue 50 / green 50: a traffic split a stale snapshot (blue 100) would visibly undo. */
+function fiftyFifty(c: Record<string, any>): void {
+    c.onlineEndpoint.traffic = { blue: 50, green: 50 };
+    c.onlineEndpoint.mirrorTraffic = {};
+}
+
 it("a. up under @pulumi/azure-native 3.13 (ML API 2025-09-01)", async () => {
     const up = await (await devWith(undefined, "3.13.0")).up();
     expect(up.outputs.smokeTest.value).toMatchObject({ passed: true });
 });
 
-it("b. upgrade to 3.28 (every ML type moves to 2025-12-01): live traffic at every moment, batch default kept, nothing replaced or re-created", async () => {
-    const stack = await devWith();
+it("b. refresh, then up: no changes, and no PUT at all", async () => {
+    // The real provider's refresh records what Azure reports as inputs: blue 100, green mirrored.
+    await (await devWith(undefined, "3.13.0")).refresh();
+    const start = project.azure().arm.operations.length;
+    const up = await (await devWith(undefined, "3.13.0")).up();
+    expect(Object.keys(up.summary.resourceChanges ?? {})).toEqual(["same"]);
+    expect(operationsSince(start).filter((o) => o.method === "PUT")).toEqual([]);
+});
+
+it("c. traffic moved to 50/50 after that refresh, then the upgrade to 3.28 (every ML type moves to 2025-12-01): exactly the live split at every moment (no stale or empty traffic map), batch default kept, nothing replaced or re-created", async () => {
+    await (await devWith(fiftyFifty, "3.13.0")).up();
+    const stack = await devWith(fiftyFifty);
     // Said plainly on every step of the plain preview: which input changed.
     expect((await stack.preview()).stdout).toMatch(/~ +azure-native:machinelearningservices:OnlineDeployment +online-diabetes-blue +update +\[diff: ~azureApiVersion[,\]]/);
     const preview = await stack.preview({ diff: true });
@@ -94,20 +110,15 @@ it("b. upgrade to 3.28 (every ML type moves to 2025-12-01): live traffic at ever
     expect(operations.filter((o) => o.method === "DELETE")).toEqual([]);
     expect(operations.filter((o) => /\/(online|batch)Endpoints\/[^/]+$/i.test(o.id))).toEqual([]);
     expect(operations.filter((o) => /\/deployments\//.test(o.id)).length).toBeGreaterThan(0);
-    expectLiveTrafficThroughout(online, from);
+    // Not only some live traffic: exactly the split in force, at every moment.
+    const moments = timelineOf(online);
+    for (const moment of [moments.filter((m) => m.at <= from).pop()!, ...moments.filter((m) => m.at > from)]) {
+        expect(moment).toMatchObject({ traffic: { blue: 50, green: 50 }, mirrorTraffic: {} });
+    }
     const batchId = String(up.outputs.onlineEndpointId.value).replace(/onlineEndpoints\/.*/, `batchEndpoints/${up.outputs.batchEndpointName.value}`);
     const batch = project.azure().arm.resource(batchId)!;
     expect(batch.body.properties.defaults).toEqual({ deploymentName: "classifier-v2" });
-    expect((await (await devWith()).preview({ expectNoChanges: true })).changeSummary).toEqual({ same: expect.any(Number) });
-});
-
-it("c. refresh, then up: no changes, and no PUT of an endpoint", async () => {
-    const stack = await devWith();
-    await stack.refresh();
-    const start = project.azure().arm.operations.length;
-    const up = await (await devWith()).up();
-    expect(Object.keys(up.summary.resourceChanges ?? {})).toEqual(["same"]);
-    expect(operationsSince(start).filter((o) => o.method === "PUT")).toEqual([]);
+    expect((await (await devWith(fiftyFifty)).preview({ expectNoChanges: true })).changeSummary).toEqual({ same: expect.any(Number) });
 });
 
 it("d. the auth mode changed on the live endpoint (Key -> AMLToken): applied before the probe, live traffic at every moment, smoke test passing with the new credential", async () => {
