@@ -35,6 +35,7 @@ describe("post-deploy smoke test provider", () => {
         cloud: "public",
         authMode: "Key",
         deployments: ["blue", "green"],
+        phase: "post-deploy",
         throughRouting: true,
         fingerprint: "f1",
         requestText: request.text,
@@ -92,11 +93,18 @@ describe("post-deploy smoke test provider", () => {
     });
 
     it("before traffic, probes each deployment by header only, and says no traffic was changed when one fails", async () => {
-        const probed = await provider().create(inputs({ throughRouting: false, load: { requests: 5, concurrency: 1, maxP95Ms: 1000, maxErrorRate: 0 } }));
+        const probed = await provider().create(inputs({ phase: "pre-traffic", throughRouting: false, load: { requests: 5, concurrency: 1, maxP95Ms: 1000, maxErrorRate: 0 } }));
         expect(endpoint.calls.map((c) => c.deployment)).toEqual(["blue", "green"]);
         expect(probed.outs.lastRun.checks.map((c: { name: string }) => c.name)).toEqual(["deployment blue", "deployment green"]);
         endpoint.script.push({ deployment: "green", status: 400, body: '{"message": "Missing required input column(s)"}' });
-        await expect(provider().create(inputs({ throughRouting: false }))).rejects.toThrow(/^pre-traffic probe \(no traffic was changed\) failed\n[\s\S]*FAIL {2}deployment green +HTTP 400/);
+        await expect(provider().create(inputs({ phase: "pre-traffic", throughRouting: false }))).rejects.toThrow(/^pre-traffic probe \(no traffic was changed\) failed\n[\s\S]*FAIL {2}deployment green +HTTP 400/);
+    });
+
+    it("after traffic, on an endpoint with every weight at 0, a failure is the post-deploy smoke test's, never the probe's", async () => {
+        endpoint.script.push({ deployment: "green", status: 400, body: '{"message": "Missing required input column(s)"}' });
+        const error = await provider().create(inputs({ throughRouting: false })).catch((e: Error) => e);
+        expect(String(error)).toMatch(/post-deploy smoke test failed; traffic left as it is/);
+        expect(String(error)).not.toMatch(/pre-traffic probe/);
     });
 
     it("runs again when what the endpoint serves changes, and only then", async () => {

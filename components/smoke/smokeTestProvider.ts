@@ -22,6 +22,11 @@ export interface SmokeTestInputs {
     /** Deployments probed directly, whatever their traffic. */
     readonly deployments: string[];
     /**
+     * Before any traffic moves (the pre-traffic probe: a failure changed nothing), or after the
+     * traffic resource applied it (the post-deploy smoke test: a failure may put weights back).
+     */
+    readonly phase: "pre-traffic" | "post-deploy";
+    /**
      * Also score through the endpoint's traffic routing and run the load check: after traffic is
      * applied, and only when some deployment has live traffic (with none, Azure answers 404).
      */
@@ -110,7 +115,7 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
             clock: this.hooks.clock,
         });
         if (report.passed) return { ...inputs, lastRun: summary(report) };
-        if (!inputs.throughRouting) throw new Error(`pre-traffic probe (no traffic was changed) failed\n${formatSmokeReport(report)}`);
+        if (inputs.phase === "pre-traffic") throw new Error(`pre-traffic probe (no traffic was changed) failed\n${formatSmokeReport(report)}`);
         let traffic: string;
         try {
             const arm = armClientFor(inputs.cloud, {

@@ -24,8 +24,14 @@ export interface SmokeTestArgs {
 
 type RunSummary = pulumi.Output<{ passed: boolean; checks: { name: string; status?: number; latencyMs: number }[] }>;
 
-function providerInputs(args: SmokeTestArgs, throughRouting: boolean, servedWeights?: pulumi.Input<TrafficWeights>): pulumi.Inputs {
+function providerInputs(
+    args: SmokeTestArgs,
+    phase: "pre-traffic" | "post-deploy",
+    throughRouting: boolean,
+    servedWeights?: pulumi.Input<TrafficWeights>,
+): pulumi.Inputs {
     return {
+        phase,
         scoringUri: args.scoringUri,
         endpointId: args.endpointId,
         cloud: args.cloud,
@@ -55,7 +61,7 @@ export class PreTrafficProbe extends pulumi.dynamic.Resource {
     declare public readonly lastRun: RunSummary;
 
     constructor(name: string, args: SmokeTestArgs, opts?: pulumi.CustomResourceOptions) {
-        super(provider, name, providerInputs(args, false), opts, "azureml", "PreTrafficProbe");
+        super(provider, name, providerInputs(args, "pre-traffic", false), opts, "azureml", "PreTrafficProbe");
     }
 }
 
@@ -77,6 +83,6 @@ export class PostDeploySmokeTest extends pulumi.dynamic.Resource {
     declare public readonly lastRun: RunSummary;
 
     constructor(name: string, args: PostDeploySmokeTestArgs, opts?: pulumi.CustomResourceOptions) {
-        super(provider, name, providerInputs(args, args.anyLiveTraffic, args.servedWeights), opts, "azureml", "PostDeploySmokeTest");
+        super(provider, name, providerInputs(args, "post-deploy", args.anyLiveTraffic, args.servedWeights), opts, "azureml", "PostDeploySmokeTest");
     }
 }
