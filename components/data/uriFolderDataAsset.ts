@@ -2,7 +2,7 @@ import * as machinelearningservices from "@pulumi/azure-native/machinelearningse
 import * as pulumi from "@pulumi/pulumi";
 import { AzureCloud } from "../../lib/arm/clouds";
 import { defaultDatastore } from "../model/mlflowModel";
-import { VersionPreflight } from "../model/versionPreflight";
+import { VersionPreflight, topLevelComponentUrn } from "../model/versionPreflight";
 import { contentAddressedPath, snapshotFolder, uploadFolderContentAddressed } from "../storage/contentAddressedUpload";
 
 export interface UriFolderDataAssetArgs {
@@ -32,6 +32,7 @@ export interface UriFolderDataAssetArgs {
  * changed files declare a new version instead of overwriting one, and versions are retained.
  */
 export class UriFolderDataAsset extends pulumi.ComponentResource {
+    static readonly type = "azureml-mlflow:data:UriFolderDataAsset";
     /** ARM id of the data version. */
     public readonly dataVersionId: pulumi.Output<string>;
     /** `azureml://datastores/workspaceblobstore/paths/LocalUpload/<hash>/data`: what a batch job reads. */
@@ -39,7 +40,7 @@ export class UriFolderDataAsset extends pulumi.ComponentResource {
     public readonly contentHash: string;
 
     constructor(name: string, args: UriFolderDataAssetArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("azureml-mlflow:data:UriFolderDataAsset", name, {}, opts);
+        super(UriFolderDataAsset.type, name, {}, opts);
         const keep = { parent: this, protect: args.protect, retainOnDelete: true };
         const inWorkspace = { workspaceName: args.workspaceName, resourceGroupName: args.resourceGroupName };
         const tags = { ...args.tags };
@@ -59,7 +60,7 @@ export class UriFolderDataAsset extends pulumi.ComponentResource {
                 declaredIn: `${args.stackFile}: batchEndpoint.inputData (${args.assetName}:${args.version})`,
                 resourceType: "azure-native:machinelearningservices:DataVersion",
                 resourceName: versionName,
-                parentUrn: `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::azureml-mlflow:data:UriFolderDataAsset::${name}`,
+                parentUrn: topLevelComponentUrn(UriFolderDataAsset.type, name),
                 cloud: args.cloud,
             },
             { parent: this },

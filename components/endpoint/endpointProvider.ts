@@ -4,6 +4,7 @@ import { ArmClient, armClientFor } from "../../lib/arm/armClient";
 import { armError, isArmError } from "../../lib/arm/armError";
 import { AzureCloud } from "../../lib/arm/clouds";
 import { azureCredential } from "../../lib/azure/credential";
+import { normalizedLocation } from "../../lib/azure/location";
 import { stableJson } from "../stableHash";
 import { endpointPutBody } from "./endpointPutBody";
 
@@ -132,10 +133,6 @@ export class EndpointProvider implements pulumi.dynamic.ResourceProvider {
 
 function nameOf(endpointId: string): string {
     return endpointId.split("/").pop()!;
-}
-
-function normalizedLocation(location: string): string {
-    return location.toLowerCase().replace(/\s+/g, "");
 }
 
 function outputsOf(inputs: EndpointInputs, endpoint: Record<string, any>): EndpointOutputs {

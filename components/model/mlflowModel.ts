@@ -2,7 +2,7 @@ import * as machinelearningservices from "@pulumi/azure-native/machinelearningse
 import * as pulumi from "@pulumi/pulumi";
 import { AzureCloud } from "../../lib/arm/clouds";
 import { modelVersionKey } from "./modelVersionKey";
-import { VersionPreflight } from "./versionPreflight";
+import { VersionPreflight, topLevelComponentUrn } from "./versionPreflight";
 import { ContentAddressedUpload, contentAddressedPath, snapshotFolder, uploadFolderContentAddressed } from "../storage/contentAddressedUpload";
 
 /** The datastore every workspace gets, backed by its default blob container. */
@@ -57,11 +57,12 @@ export interface RegisteredModelVersion {
  * because deployments elsewhere may still use them.
  */
 export class MlflowModel extends pulumi.ComponentResource {
+    static readonly type = "azureml-mlflow:model:MlflowModel";
     /** Registered versions by `name:version`. */
     public readonly versions: Readonly<Record<string, RegisteredModelVersion>>;
 
     constructor(name: string, args: MlflowModelArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("azureml-mlflow:model:MlflowModel", name, {}, opts);
+        super(MlflowModel.type, name, {}, opts);
         const keep = { parent: this, protect: args.protect, retainOnDelete: true };
         const workspace = { workspaceName: args.workspaceName, resourceGroupName: args.resourceGroupName };
 
@@ -95,7 +96,7 @@ export class MlflowModel extends pulumi.ComponentResource {
                 declaredIn: `${args.stackFile}: models (${modelVersionKey(spec.name, spec.version)})`,
                 resourceType: "azure-native:machinelearningservices:ModelVersion",
                 resourceName: versionName,
-                parentUrn: `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::azureml-mlflow:model:MlflowModel::${name}`,
+                parentUrn: topLevelComponentUrn(MlflowModel.type, name),
                 cloud: args.cloud,
             }, { parent: this });
             const shared =

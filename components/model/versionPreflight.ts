@@ -1,11 +1,12 @@
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
 import { armClientFor } from "../../lib/arm/armClient";
+import { isArmError } from "../../lib/arm/armError";
 import { AzureCloud } from "../../lib/arm/clouds";
 import { azureCredential } from "../../lib/azure/credential";
 
 /** The engine's marker for a value not known until the resource it comes from is updated. */
-const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const unknownValue = pulumi.runtime.unknownValue;
 
 export interface VersionPreflightInputs {
     /** ARM id of the asset version this stack is about to register (`.../models/<name>/versions/<n>`). */
@@ -64,7 +65,7 @@ export class VersionPreflightProvider implements pulumi.dynamic.ResourceProvider
         try {
             existing = await arm.get(news.versionId);
         } catch (err) {
-            if ((err as { status?: number }).status === 404) return { inputs: news };
+            if (isArmError(err) && err.status === 404) return { inputs: news };
             throw err;
         }
         return { inputs: news, failures: [{ property: "versionId", reason: existingVersionProblem(news, existing) }] };
@@ -81,6 +82,14 @@ export class VersionPreflightProvider implements pulumi.dynamic.ResourceProvider
 }
 
 const provider = new VersionPreflightProvider();
+
+/**
+ * The URN of a component declared at the top of the stack (its parent is the stack), known before
+ * the engine registers it: what `pulumi import --parent` takes.
+ */
+export function topLevelComponentUrn(type: string, name: string): string {
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${name}`;
+}
 
 export interface VersionPreflightArgs {
     /** ARM id of the workspace. */

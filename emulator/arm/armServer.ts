@@ -194,8 +194,13 @@ export class ArmServer {
             res.end(body === undefined ? "" : JSON.stringify(body));
         };
         const refuse = (refusal: Refusal) => send(refusal.status, errorBody(refusal.code, refusal.message));
+        // Parsed once, for the request log and for the handlers; blob bytes and operation polls are not JSON.
         const resourceRequest = !url.pathname.startsWith("/blobs/") && !/^\/operations\//.test(url.pathname);
-        if (resourceRequest) this.requests.push({ method: req.method!, path: url.pathname, authorization: req.headers.authorization, body: parseBody(raw) });
+        const parsed = resourceRequest ? parseBody(raw) : { json: undefined };
+        if (resourceRequest) {
+            const logged = "json" in parsed ? parsed.json : parsed.text;
+            this.requests.push({ method: req.method!, path: url.pathname, authorization: req.headers.authorization, body: logged });
+        }
         if (req.headers.authorization !== `Bearer ${this.options.token}`) {
             return refuse(unauthenticated);
         }
@@ -213,12 +218,8 @@ export class ArmServer {
         if (apiVersionRequired.test(url.pathname) && !url.searchParams.get("api-version")) {
             return refuse(missingApiVersion);
         }
-        let body: Record<string, any> | undefined;
-        try {
-            body = raw.length > 0 ? JSON.parse(raw.toString("utf8")) : undefined;
-        } catch {
-            return refuse(invalidContent());
-        }
+        if (!("json" in parsed)) return refuse(invalidContent());
+        const body = parsed.json as Record<string, any> | undefined;
         const action = /^(.*)\/(listKeys|token)$/i.exec(url.pathname);
         if (action && req.method === "POST") return this.handleAction(action[1], action[2], send, refuse);
         const metrics = /^(.*)\/providers\/microsoft\.insights\/metrics$/i.exec(url.pathname);
@@ -430,11 +431,12 @@ export class ArmServer {
     }
 }
 
-function parseBody(raw: Buffer): any {
+/** A request body as JSON (undefined when empty), or its text when it is not JSON. */
+function parseBody(raw: Buffer): { json: unknown } | { text: string } {
     try {
-        return raw.length > 0 ? JSON.parse(raw.toString("utf8")) : undefined;
+        return { json: raw.length > 0 ? JSON.parse(raw.toString("utf8")) : undefined };
     } catch {
-        return raw.toString("utf8");
+        return { text: raw.toString("utf8") };
     }
 }
 

@@ -1,6 +1,6 @@
 import { badRequest } from "../arm/azureErrors";
 import { EmulatedType, inWorkspace, mapping, trackedLocation } from "./resourceType";
-import { endpointNameProblem } from "./sharedRules";
+import { endpointNameProblem, endpointReadOnly } from "./sharedRules";
 
 export const batchEndpoint: EmulatedType = {
     token: "azure-native:machinelearningservices:BatchEndpoint",
@@ -9,7 +9,7 @@ export const batchEndpoint: EmulatedType = {
     sdkFile: "machinelearningservices/batchEndpoint",
     forceNew: { location: trackedLocation },
     rules: {
-        readOnly: ["provisioningState", "scoringUri", "swaggerUri"],
+        readOnly: endpointReadOnly,
         checkPut(ctx, id, body) {
             const name = endpointNameProblem("endpoint", id.name);
             if (name) return name;

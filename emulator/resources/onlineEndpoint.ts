@@ -1,7 +1,7 @@
 import { badRequest } from "../arm/azureErrors";
 import { lowerCaseNames, onlineTrafficProblem } from "../arm/onlineTrafficRules";
 import { EmulatedType, inWorkspace, mapping, trackedLocation } from "./resourceType";
-import { endpointNameProblem } from "./sharedRules";
+import { endpointNameProblem, endpointReadOnly } from "./sharedRules";
 
 export const onlineEndpoint: EmulatedType = {
     token: "azure-native:machinelearningservices:OnlineEndpoint",
@@ -10,7 +10,7 @@ export const onlineEndpoint: EmulatedType = {
     sdkFile: "machinelearningservices/onlineEndpoint",
     forceNew: { location: trackedLocation },
     rules: {
-        readOnly: ["provisioningState", "scoringUri", "swaggerUri"],
+        readOnly: endpointReadOnly,
         checkPut(ctx, id, body) {
             const name = endpointNameProblem("endpoint", id.name);
             if (name) return name;

@@ -8,6 +8,9 @@ export function endpointNameProblem(kind: string, name: string): Refusal | undef
         : badRequest(`Invalid ${kind} name ${name}: 3-32 characters, starting with a letter, letters, digits and '-', not ending in '-'.`);
 }
 
+/** What Azure computes for an online or batch endpoint: a PUT that sends it is refused. */
+export const endpointReadOnly: readonly string[] = ["provisioningState", "scoringUri", "swaggerUri"];
+
 /** Azure ML asset versions are immutable: their URI and type cannot change. */
 export function immutableVersion(field: string, kindField: string): TypeRules {
     return {

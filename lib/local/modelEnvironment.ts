@@ -281,8 +281,8 @@ export function failedRequirement(output: string, pip: readonly string[]): strin
         /Cannot install ([^\s]+?)(?: and|,| because)/.exec(output)?.[1] ??
         /Invalid requirement: '([^']+)'/.exec(output)?.[1];
     if (!named) return undefined;
-    const name = named.split(/[=<>!~[ ;]/)[0].toLowerCase().replace(/_/g, "-");
-    return pip.find((line) => line.split(/[=<>!~[ ;]/)[0].toLowerCase().replace(/_/g, "-") === name) ?? named;
+    const name = requirementName(named);
+    return pip.find((line) => requirementName(line) === name) ?? named;
 }
 
 /**

@@ -1,7 +1,9 @@
+import * as pulumi from "@pulumi/pulumi";
+import { normalizedLocation } from "../../../lib/azure/location";
 import type { ProviderMapping } from "../../resources";
 
 /** The engine's marker for a value not known until the resource it comes from is updated. */
-const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const unknownValue = pulumi.runtime.unknownValue;
 
 export function containsUnknown(value: unknown): boolean {
     if (value === unknownValue) return true;
@@ -17,10 +19,6 @@ export function sameJson(a: unknown, b: unknown): boolean {
     return JSON.stringify(norm(a ?? null)) === JSON.stringify(norm(b ?? null));
 }
 
-/** `diff.go` normalizedLocation: "West Europe" and "westeurope" are one region. */
-function normalizedLocation(value: unknown): unknown {
-    return typeof value === "string" ? value.toLowerCase().replace(/\s+/g, "") : value;
-}
 
 /**
  * The top-level inputs whose value differs, as the real provider's `calculateChangesAndReplacements`
@@ -32,7 +30,7 @@ export function changedInputs(before: Record<string, unknown>, after: Record<str
     return keys.filter((key) => {
         const [old, now] = [before[key], after[key]];
         if (containsUnknown(now)) return true;
-        if (key === "location") return normalizedLocation(old) !== normalizedLocation(now);
+        if (key === "location" && typeof old === "string" && typeof now === "string") return normalizedLocation(old) !== normalizedLocation(now);
         if (key === "resourceGroupName" && typeof old === "string" && typeof now === "string") return old.toLowerCase() !== now.toLowerCase();
         return !sameJson(old, now);
     });
