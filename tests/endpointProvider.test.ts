@@ -61,6 +61,14 @@ describe("the endpoint's own resource against the emulator's Resource Manager", 
         expect(arm.server.resource(endpointId)?.provisioningState).toBe("Succeeded");
     });
 
+    it("leaves nothing in the state when Azure refuses the create outright (nothing exists)", async () => {
+        const refused = `${workspace}/onlineEndpoints/-bad-name-`;
+        const error = (await provider.create(inputs({ endpointId: refused })).catch((e: unknown) => e)) as Error & { id?: string };
+        expect(error.message).toMatch(/400 BadRequest: Invalid endpoint name -bad-name-/);
+        expect(error.id).toBeUndefined();
+        expect(arm.server.resource(refused)).toBeUndefined();
+    });
+
     it("updates tags, auth mode and network access by GET-merge-PUT: live traffic at every moment", async () => {
         arm.addEndpoint(endpointId, { blue: "Succeeded", green: "Succeeded" }, { traffic: { blue: 90, green: 10 } });
         const olds = { ...inputs(), name: "diabetes-abc123", scoringUri: "" } as EndpointOutputs;

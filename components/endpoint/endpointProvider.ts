@@ -1,7 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
 import { ArmClient, armClientFor } from "../../lib/arm/armClient";
-import { armError, isArmError } from "../../lib/arm/armError";
+import { armError, failedAfterAccepted, initFailure, isArmError } from "../../lib/arm/armError";
 import { AzureCloud } from "../../lib/arm/clouds";
 import { azureCredential } from "../../lib/azure/credential";
 import { normalizedLocation } from "../../lib/azure/location";
@@ -68,17 +68,16 @@ export class EndpointProvider implements pulumi.dynamic.ResourceProvider {
             properties: inputs.properties,
             tags: inputs.tags,
         };
-        let accepted = false;
         try {
-            const created = await arm.putAndWait(inputs.endpointId, body, () => (accepted = true));
+            const created = await arm.putAndWait(inputs.endpointId, body);
             return { id: inputs.endpointId, outs: outputsOf(inputs, created) };
         } catch (err) {
-            if (!accepted) throw err;
-            // Azure has the endpoint (in state Failed): kept in the stack's state with the error
-            // (the host reports an error carrying `id` as an init failure), so the next `up`
-            // updates it and removing it deletes it, rather than refusing it as someone else's.
+            if (!failedAfterAccepted(err)) throw err;
+            // Azure has the endpoint (in state Failed): kept in the stack's state with the error,
+            // so the next `up` updates it and removing it deletes it, rather than refusing it as
+            // someone else's.
             const failed = await arm.get(inputs.endpointId).catch(() => ({}));
-            throw Object.assign(new Error((err as Error).message), { id: inputs.endpointId, properties: outputsOf(inputs, failed), reasons: [(err as Error).message] });
+            throw initFailure(err, inputs.endpointId, outputsOf(inputs, failed));
         }
     }
 

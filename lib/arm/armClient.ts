@@ -77,13 +77,17 @@ export class ArmClient {
 
     /**
      * PUT a resource, wait for the operation to finish, and return the resource as Azure now has it.
-     * `onAccepted` runs once Azure has taken the request, before its operation is followed.
+     * A failure once Azure has taken the request is an ArmError marked `accepted`: the resource
+     * exists then, perhaps in state Failed.
      */
-    async putAndWait(path: string, body: unknown, onAccepted?: () => void): Promise<Record<string, any>> {
+    async putAndWait(path: string, body: unknown): Promise<Record<string, any>> {
         const response = await this.send("PUT", this.url(path), body);
-        onAccepted?.();
-        await this.waitForOperation(`PUT ${path}`, response);
-        return this.get(path);
+        try {
+            await this.waitForOperation(`PUT ${path}`, response);
+            return await this.get(path);
+        } catch (err) {
+            throw isArmError(err) ? Object.assign(err, { accepted: true }) : err;
+        }
     }
 
     /** DELETE a resource and wait for the operation to finish; a resource already gone is fine. */

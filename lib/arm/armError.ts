@@ -5,6 +5,8 @@ export interface ArmError extends Error {
     readonly status?: number;
     /** Azure's error code (e.g. "BadRequest", "UserError"). */
     readonly code?: string;
+    /** Azure had accepted the request (a PUT) when this failed: the resource exists. */
+    readonly accepted?: boolean;
 }
 
 /**
@@ -29,4 +31,21 @@ export function azureErrorText(body: unknown): { code?: string; text?: string } 
     const message = typeof error.message === "string" ? error.message : undefined;
     if (!code && !message) return {};
     return { code, text: [code, message].filter(Boolean).join(": ") };
+}
+
+/** Whether a PUT failed after Azure had accepted it (see `ArmClient.putAndWait`). */
+export function failedAfterAccepted(err: unknown): boolean {
+    return isArmError(err) && err.accepted === true;
+}
+
+/**
+ * A failure after Azure accepted the request, as a Pulumi provider reports it: an error carrying
+ * the resource's `id` and `properties`, which the provider host sends as ErrorResourceInitFailed,
+ * so the engine keeps the resource in its state with the error, updates it on the next `up` and
+ * deletes it when it leaves the program (the real azure-native provider's
+ * `HandleErrorWithCheckpoint`, azure-native-provider.md R5).
+ */
+export function initFailure(err: unknown, id: string, properties: object): Error {
+    const message = (err as Error).message;
+    return Object.assign(new Error(message), { id, properties, reasons: [message] });
 }

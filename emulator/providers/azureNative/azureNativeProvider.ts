@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import type * as provider from "@pulumi/pulumi/provider";
 import { ArmClient, armClientFor, azureNativeRetries } from "../../../lib/arm/armClient";
-import { isArmError } from "../../../lib/arm/armError";
+import { failedAfterAccepted, initFailure, isArmError } from "../../../lib/arm/armError";
 import { resourceManagerScope, resourceManagerUrl } from "../../../lib/arm/clouds";
 import { azureCredential } from "../../../lib/azure/credential";
 import { armIdOf, outputsOf, requestBody, typeByToken } from "../../resources";
@@ -49,17 +49,6 @@ async function assetBytes(source: any): Promise<Buffer> {
 function comparableBlobInputs(inputs: Record<string, any>): Record<string, any> {
     const { source, ...rest } = inputs;
     return source === undefined ? rest : { ...rest, source: { hash: source?.hash ?? source } };
-}
-
-/**
- * A failure after Azure accepted the request: the node provider host reports an error carrying
- * `id` as ErrorResourceInitFailed, so the engine keeps the resource in its state with the error,
- * updates it on the next `up` and deletes it when it leaves the program, as it does for the real
- * provider (`HandleErrorWithCheckpoint`, azure-native-provider.md R5).
- */
-function initFailure(err: unknown, id: string, properties: Record<string, unknown>): Error {
-    const message = (err as Error).message;
-    return Object.assign(new Error(message), { id, properties, reasons: [message] });
 }
 
 /**
@@ -116,12 +105,11 @@ export function azureNativeProvider(env: ProviderEnvironment = providerEnvironme
     /** A full PUT of the inputs, followed to its end; a failure after Azure accepted it keeps the resource. */
     async function put(type: string, id: string, inputs: Record<string, any>): Promise<Record<string, unknown>> {
         const arm = client(type);
-        let accepted = false;
         try {
-            const answer = await arm.putAndWait(id, requestBody(type, inputs), () => (accepted = true));
+            const answer = await arm.putAndWait(id, requestBody(type, inputs));
             return { ...outputsOf(type, inputs, answer, apiVersionOf(type)), [inputsKey]: inputs };
         } catch (err) {
-            if (!accepted) throw err;
+            if (!failedAfterAccepted(err)) throw err;
             const now = await client(type, 120_000).get(id).catch(() => ({}));
             throw initFailure(err, id, { ...outputsOf(type, inputs, now, apiVersionOf(type)), [inputsKey]: inputs });
         }
