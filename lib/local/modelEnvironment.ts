@@ -194,14 +194,19 @@ async function buildEnvironment(dir: string, plan: EnvironmentPlan, options: Env
         const requirements = ["-r", modelRequirements, "-r", path.join(options.projectDir, serverRequirementsFile), ...(lock ? ["-c", lock] : [])];
         const uv = lock ? fastInstaller(options.projectDir, options.progress) : undefined;
         const pip = () => run(python, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off", ...requirements], options, started);
+        let installer = "pip";
         if (uv) {
+            installer = "uv";
             // What uv cannot do (an index it cannot reach, say), pip does, with pip's own report.
-            await run(uv, ["pip", "install", "--python", python, ...requirements], options, started).catch(pip);
+            await run(uv, ["pip", "install", "--python", python, ...requirements], options, started).catch(() => {
+                installer = "pip";
+                return pip();
+            });
         } else {
             await pip();
         }
         if (lock) {
-            options.progress(`  installed as locked in ${path.relative(options.projectDir, lock)}${uv ? " (uv)" : ""}`);
+            options.progress(`  installed as locked in ${path.relative(options.projectDir, lock)} (${installer})`);
         } else {
             const freeze = execFileSync(python, ["-m", "pip", "freeze", "--disable-pip-version-check", "--all"], { encoding: "utf8" });
             const written = writeLock(options.projectDir, plan.hash, lockText(freeze, { models: plan.models, python: plan.python }));
