@@ -1,5 +1,5 @@
 import * as path from "path";
-import { modelVersionKey } from "../components/model/modelVersionKey";
+import { modelVersionKey } from "./modelVersionKey";
 import { StackConfig } from "./schema";
 
 /** Each declared model version's folder (absolute), by `name:version`: what deployments name. */

@@ -1,19 +1,19 @@
 import * as path from "path";
-import { inspectMlflowModelFolder } from "../components/model/mlmodelFolder";
-import { platformNameProblems } from "../components/naming/names";
-import { nameProblem, namingRules } from "../components/naming/rules";
-import { modelVersionKey } from "../components/model/modelVersionKey";
-import { trafficProblems } from "../components/online/trafficRules";
-import { batchProblems } from "../components/batch/batchRules";
-import { listFolderFiles } from "../components/storage/folderContent";
-import { readScoringRequest } from "../lib/smoke/scoringRequest";
+import { inspectMlflowModelFolder } from "./folders/mlmodelFolder";
+import { platformNameProblems } from "./naming/names";
+import { nameProblem, namingRules } from "./naming/rules";
+import { modelVersionKey } from "./modelVersionKey";
+import { trafficProblems } from "./azureRules/trafficRules";
+import { batchProblems } from "./azureRules/batchRules";
+import { listFolderFiles } from "./folders/folderContent";
+import { readScoringRequest } from "../runtime/scoring/scoringRequest";
 import { modelFolders } from "./modelFolders";
 import { ConfigProblem } from "./problems";
 import { ConfigRule, RuleScope, runRules } from "./ruleRunner";
 import { StackConfig } from "./schema";
 import { AzureCatalog, AzureCloud } from "./azureCatalog/catalog";
 import { regionProblem, vmSizeProblem } from "./azureCatalog/catalogRules";
-import { stackTagProblems } from "../components/tags/tagRules";
+import { stackTagProblems } from "./azureRules/tagRules";
 
 export interface RuleContext {
     readonly projectDir: string;

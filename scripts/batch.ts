@@ -1,5 +1,5 @@
-/** `npm run batch -- ...`: see lib/batch/cli.ts for the options. */
-import { runBatchCli } from "../lib/batch/cli";
+/** `npm run batch -- ...`: see tools/batch/cli.ts for the options. */
+import { runBatchCli } from "../tools/batch/cli";
 
 runBatchCli(process.argv.slice(2), {
     stdout: (text) => console.log(text),

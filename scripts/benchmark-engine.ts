@@ -12,8 +12,8 @@ import { parseArgs } from "util";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { LocalAzure, delaysFromFile } from "../emulator/localAzure";
 import { TrafficMoment } from "../emulator/arm/armServer";
-import { EngineStack } from "../lib/engine/engineStack";
-import { main } from "../program";
+import { EngineStack } from "../tools/engine/engineStack";
+import { main } from "../program/main";
 
 async function run(): Promise<void> {
     const { values } = parseArgs({ options: { stack: { type: "string", default: "dev" }, scale: { type: "string", default: "0.05" } } });

@@ -5,13 +5,13 @@
  */
 import * as path from "path";
 import { parseArgs } from "util";
-import { startLocalEndpoint } from "../lib/local/localEndpoint";
-import { prepareModelEnvironments } from "../lib/local/modelEnvironment";
+import { startLocalEndpoint } from "../emulator/inference/localEndpoint";
+import { prepareModelEnvironments } from "../emulator/inference/modelEnvironment";
 import { modelFolders } from "../config/modelFolders";
-import { runLoadCheck } from "../lib/smoke/loadCheck";
-import { staticCredential } from "../lib/smoke/scoringCredential";
-import { readScoringRequest } from "../lib/smoke/scoringRequest";
-import { loadCommittedStack } from "../lib/stacks/committedStack";
+import { runLoadCheck } from "../runtime/scoring/loadCheck";
+import { staticCredential } from "../runtime/scoring/scoringCredential";
+import { readScoringRequest } from "../runtime/scoring/scoringRequest";
+import { loadCommittedStack } from "../tools/stacks/committedStack";
 
 async function main(): Promise<void> {
     const { values } = parseArgs({

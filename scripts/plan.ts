@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { parseArgs } from "util";
-import { planStack } from "../lib/offline/plan";
+import { planStack } from "../tools/plan/plan";
 
 async function main(): Promise<number> {
     const { values } = parseArgs({ options: { stack: { type: "string", default: "dev" }, json: { type: "boolean" } } });

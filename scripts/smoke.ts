@@ -1,5 +1,5 @@
-/** `npm run smoke -- ...`: see lib/smoke/cli.ts for the options. */
-import { runSmokeCli } from "../lib/smoke/cli";
+/** `npm run smoke -- ...`: see tools/smoke/cli.ts for the options. */
+import { runSmokeCli } from "../tools/smoke/cli";
 
 runSmokeCli(process.argv.slice(2), process.env, {
     stdout: (text) => console.log(text),

@@ -1,5 +1,5 @@
 import * as http from "http";
-import { azureCredential, cachingCredential, githubOidcToken } from "../lib/azure/credential";
+import { azureCredential, cachingCredential, githubOidcToken } from "../runtime/azure/credential";
 import { FakeClock } from "./support/fakes";
 import { LoopbackServer, sendJson } from "./support/loopbackServer";
 

@@ -4,8 +4,8 @@ import { generateMetadata } from "../scripts/generate-azure-native-metadata";
 import { changedInputs, refreshedInputs } from "../emulator/providers/azureNative/inputDiff";
 import { emulatedRelease, typeMetadata, typeMetadataFile } from "../emulator/providers/azureNative/typeMetadata";
 import { typeByToken } from "../emulator/resources";
-import { azureNativeRetries, platformRetries } from "../lib/arm/armClient";
-import { existingVersionProblem } from "../components/model/versionPreflight";
+import { azureNativeRetries, platformRetries } from "../runtime/arm/armClient";
+import { existingVersionProblem } from "../program/components/model/versionPreflight";
 
 describe("the stand-in's per-type metadata", () => {
     it("is what the generator writes from the pinned @pulumi/azure-native (regenerate: npm run provider:metadata)", () => {

@@ -1,6 +1,6 @@
-import { EndpointSettingsOutputs, EndpointSettingsProvider } from "../components/endpointSettings/endpointSettingsProvider";
-import { batchProblems } from "../components/batch/batchRules";
-import { armEndpointVariable } from "../lib/arm/clouds";
+import { EndpointSettingsOutputs, EndpointSettingsProvider } from "../runtime/providers/endpointSettingsProvider";
+import { batchProblems } from "../config/azureRules/batchRules";
+import { armEndpointVariable } from "../runtime/arm/clouds";
 import { EmulatedArm } from "./support/emulatedArm";
 import { FakeClock, FixedCredential } from "./support/fakes";
 import { runProgram } from "./support/program";

@@ -1,7 +1,7 @@
-import { runBatchCli } from "../lib/batch/cli";
-import { freshOutputUri, runBatchJob } from "../lib/batch/batchJobClient";
-import { parseDatastoreUri } from "../lib/batch/datastoreUri";
-import { entraCredential } from "../lib/smoke/scoringCredential";
+import { runBatchCli } from "../tools/batch/cli";
+import { freshOutputUri, runBatchJob } from "../runtime/batch/batchJobClient";
+import { parseDatastoreUri } from "../runtime/batch/datastoreUri";
+import { entraCredential } from "../runtime/scoring/scoringCredential";
 import { FakeBatch } from "./support/fakeBatch";
 import { FakeClock, FixedCredential } from "./support/fakes";
 import { projectDir } from "./support/stackFile";

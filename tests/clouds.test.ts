@@ -1,4 +1,4 @@
-import { armEndpointVariable, resourceManagerScope, resourceManagerUrl } from "../lib/arm/clouds";
+import { armEndpointVariable, resourceManagerScope, resourceManagerUrl } from "../runtime/arm/clouds";
 
 describe("Resource Manager per Azure cloud", () => {
     it.each([

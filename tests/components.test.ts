@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { MlflowModel } from "../components/model/mlflowModel";
+import type { MlflowModel } from "../program/components/model/mlflowModel";
 import { fakeModelFolder, validMlmodel } from "./support/modelFolders";
 import { withMocks } from "./support/program";
 import { projectDir } from "./support/stackFile";
 
-const models = () => require("../components/model/mlflowModel") as typeof import("../components/model/mlflowModel");
+const models = () => require("../program/components/model/mlflowModel") as typeof import("../program/components/model/mlflowModel");
 
 function registerModels(versions: { name: string; version: number; dir: string }[], protect = false) {
     return withMocks(
@@ -98,8 +98,8 @@ describe("MlflowModel", () => {
 
 describe("MlWorkspace", () => {
     async function workspace(overrides: Record<string, unknown> = {}) {
-        const { MlWorkspace } = require("../components/workspace/mlWorkspace") as typeof import("../components/workspace/mlWorkspace");
-        const { platformNames } = require("../components/naming/names") as typeof import("../components/naming/names");
+        const { MlWorkspace } = require("../program/components/workspace/mlWorkspace") as typeof import("../program/components/workspace/mlWorkspace");
+        const { platformNames } = require("../config/naming/names") as typeof import("../config/naming/names");
         return withMocks(
             () =>
                 new MlWorkspace("ml", {
@@ -162,7 +162,7 @@ describe("MlWorkspace", () => {
 
 describe("ComputeCluster", () => {
     it("declares an AmlCompute cluster that scales down when idle, with a managed identity and no SSH", async () => {
-        const { ComputeCluster } = require("../components/compute/computeCluster") as typeof import("../components/compute/computeCluster");
+        const { ComputeCluster } = require("../program/components/compute/computeCluster") as typeof import("../program/components/compute/computeCluster");
         const { mocks } = await withMocks(
             () =>
                 new ComputeCluster("batch", {

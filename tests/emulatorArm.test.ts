@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ArmServer } from "../emulator/arm/armServer";
-import { ArmClient } from "../lib/arm/armClient";
+import { ArmClient } from "../runtime/arm/armClient";
 import { FixedCredential } from "./support/fakes";
 
 /** The emulator's Resource Manager, driven by the platform's own ARM client and by plain HTTP. */

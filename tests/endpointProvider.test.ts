@@ -1,5 +1,5 @@
-import { EndpointInputs, EndpointOutputs, EndpointProvider } from "../components/endpoint/endpointProvider";
-import { armEndpointVariable } from "../lib/arm/clouds";
+import { EndpointInputs, EndpointOutputs, EndpointProvider } from "../runtime/providers/endpointProvider";
+import { armEndpointVariable } from "../runtime/arm/clouds";
 import { EmulatedArm } from "./support/emulatedArm";
 import { FixedCredential } from "./support/fakes";
 

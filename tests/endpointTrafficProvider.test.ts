@@ -1,11 +1,11 @@
-import { endpointPutBody } from "../components/endpoint/endpointPutBody";
+import { endpointPutBody } from "../runtime/endpoints/endpointPutBody";
 import {
     EndpointSettingsInputs,
     EndpointSettingsOutputs,
     EndpointSettingsProvider,
     sameSettings,
-} from "../components/endpointSettings/endpointSettingsProvider";
-import { armEndpointVariable } from "../lib/arm/clouds";
+} from "../runtime/providers/endpointSettingsProvider";
+import { armEndpointVariable } from "../runtime/arm/clouds";
 import { EmulatedArm } from "./support/emulatedArm";
 import { FailingCredential, FakeClock, FixedCredential } from "./support/fakes";
 

@@ -1,4 +1,4 @@
-import { runLocalCli } from "../lib/local/cli";
+import { runLocalCli } from "../tools/local/cli";
 import { committedStacks, projectDir } from "./support/stackFile";
 
 /** Argument and stack errors end before any Python environment or server is touched. */

@@ -1,10 +1,10 @@
 import axios from "axios";
 import * as path from "path";
-import { LocalRouter } from "../lib/local/localRouter";
-import { chooseDeployment, mirrors } from "../lib/local/weightedChoice";
-import { staticCredential } from "../lib/smoke/scoringCredential";
-import { readScoringRequest } from "../lib/smoke/scoringRequest";
-import { runSmokeTest } from "../lib/smoke/smokeTest";
+import { LocalRouter } from "../emulator/inference/localRouter";
+import { chooseDeployment, mirrors } from "../emulator/inference/weightedChoice";
+import { staticCredential } from "../runtime/scoring/scoringCredential";
+import { readScoringRequest } from "../runtime/scoring/scoringRequest";
+import { runSmokeTest } from "../runtime/smoke/smokeTest";
 import { FakeScoring } from "./support/fakeScoring";
 import { seededRandom } from "./support/fakes";
 import { projectDir } from "./support/stackFile";

@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ModelEnvironmentError, failedRequirement, pipErrors, prepareModelEnvironments } from "../lib/local/modelEnvironment";
-import { environmentHash, readModelRequirements } from "../lib/local/modelRequirements";
-import { ProcessLog } from "../lib/local/processLog";
+import { ModelEnvironmentError, failedRequirement, pipErrors, prepareModelEnvironments } from "../emulator/inference/modelEnvironment";
+import { environmentHash, readModelRequirements } from "../emulator/inference/modelRequirements";
+import { ProcessLog } from "../emulator/inference/processLog";
 import { fakeModelFolder } from "./support/modelFolders";
 import { projectDir } from "./support/stackFile";
 

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { inspectMlflowModelFolder } from "../components/model/mlmodelFolder";
-import { folderContentHash, listFolderFiles } from "../components/storage/folderContent";
+import { inspectMlflowModelFolder } from "../config/folders/mlmodelFolder";
+import { folderContentHash, listFolderFiles } from "../config/folders/folderContent";
 import { fakeModelFolder, validMlmodel } from "./support/modelFolders";
 import { projectDir } from "./support/stackFile";
 

@@ -1,5 +1,5 @@
-import { platformNameProblems, platformNames, placeholderSuffix } from "../components/naming/names";
-import { nameProblem, namingRules } from "../components/naming/rules";
+import { platformNameProblems, platformNames, placeholderSuffix } from "../config/naming/names";
+import { nameProblem, namingRules } from "../config/naming/rules";
 
 describe("Azure naming rules", () => {
     it.each([

@@ -118,7 +118,7 @@ describe("OnlineEndpoint in the program", () => {
             appliedTraffic: { traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 10 } },
         });
         const pulumi = await import("@pulumi/pulumi");
-        const { main } = await import("../program");
+        const { main } = await import("../program/main");
         const { installMocks, declareInStack } = await import("./support/mocks");
         const mocks = await installMocks(stackConfigValues("dev"), "dev");
         let exported: Record<string, unknown> = {};

@@ -1,4 +1,4 @@
-import { main } from "../program";
+import { main } from "../program/main";
 import { installMocks, settled } from "./support/mocks";
 import { runProgram } from "./support/program";
 import { committedStacks, projectValues, stackConfigObject, stackConfigValues } from "./support/stackFile";

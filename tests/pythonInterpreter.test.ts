@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { askInterpreter, findInterpreter, interpreterCandidates } from "../lib/local/pythonInterpreter";
-import { conflictCauses, pythonInterpreter } from "../lib/local/modelEnvironment";
-import { existingLock, lockText } from "../lib/local/environmentLock";
-import { environmentHash, pythonMinor, readModelRequirements } from "../lib/local/modelRequirements";
+import { askInterpreter, findInterpreter, interpreterCandidates } from "../emulator/inference/pythonInterpreter";
+import { conflictCauses, pythonInterpreter } from "../emulator/inference/modelEnvironment";
+import { existingLock, lockText } from "../emulator/inference/environmentLock";
+import { environmentHash, pythonMinor, readModelRequirements } from "../emulator/inference/modelRequirements";
 import { committedStacks, projectDir, stackConfigObject } from "./support/stackFile";
 
 /** An executable script at `file`. */

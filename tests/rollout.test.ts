@@ -1,6 +1,6 @@
-import { planRollout } from "../components/rollout/rolloutPlan";
-import { judgeWindow } from "../components/rollout/rolloutGates";
-import { formatRolloutReport, runRollout } from "../components/rollout/rolloutRunner";
+import { planRollout } from "../runtime/rollout/rolloutPlan";
+import { judgeWindow } from "../runtime/rollout/rolloutGates";
+import { formatRolloutReport, runRollout } from "../runtime/rollout/rolloutRunner";
 import { metricsAnswer } from "../emulator/monitor/metricsApi";
 
 const weights = (traffic: Record<string, number>, mirrorTraffic: Record<string, number> = {}) => ({ traffic, mirrorTraffic });

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { armEndpointVariable } from "../lib/arm/clouds";
+import { armEndpointVariable } from "../runtime/arm/clouds";
 import { EmulatedArm } from "./support/emulatedArm";
 import { FakeScoring } from "./support/fakeScoring";
 import { runProgram } from "./support/program";

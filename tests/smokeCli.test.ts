@@ -1,7 +1,7 @@
 import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
-import { runSmokeCli } from "../lib/smoke/cli";
+import { runSmokeCli } from "../tools/smoke/cli";
 import { FakeScoring } from "./support/fakeScoring";
 import { FixedCredential } from "./support/fakes";
 import { projectDir } from "./support/stackFile";
@@ -56,9 +56,9 @@ describe("npm run smoke", () => {
     });
 
     it("stops retrying 424 once the model's warm-up window has passed", async () => {
-        const { invokeScoring, modelWarmUpMs } = await import("../lib/smoke/invokeScoring");
+        const { invokeScoring, modelWarmUpMs } = await import("../runtime/scoring/invokeScoring");
         const { FakeClock } = await import("./support/fakes");
-        const { staticCredential } = await import("../lib/smoke/scoringCredential");
+        const { staticCredential } = await import("../runtime/scoring/scoringCredential");
         const clock = new FakeClock();
         for (let i = 0; i < 100; i++) endpoint.script.push({ status: 424, headers: { "ms-azureml-model-error-reason": "model_crashed" }, body: "{}" });
         const answer = await invokeScoring({
@@ -240,7 +240,7 @@ describe("npm run smoke", () => {
 
     it("with --stack and no key set, fetches the key of a Key-authenticated endpoint through listKeys", async () => {
         const { EmulatedArm } = await import("./support/emulatedArm");
-        const { armEndpointVariable } = await import("../lib/arm/clouds");
+        const { armEndpointVariable } = await import("../runtime/arm/clouds");
         const arm = await new EmulatedArm().start();
         const endpointId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/diabetes-k3x9q2";
         arm.addEndpoint(endpointId);

@@ -1,7 +1,7 @@
-import { SmokeTestInputs, SmokeTestOutputs, SmokeTestProvider } from "../components/smoke/smokeTestProvider";
-import { TrafficWeights } from "../components/endpointSettings/trafficWire";
-import { armEndpointVariable } from "../lib/arm/clouds";
-import { readScoringRequest } from "../lib/smoke/scoringRequest";
+import { SmokeTestInputs, SmokeTestOutputs, SmokeTestProvider } from "../runtime/providers/smokeTestProvider";
+import { TrafficWeights } from "../runtime/endpoints/trafficWire";
+import { armEndpointVariable } from "../runtime/arm/clouds";
+import { readScoringRequest } from "../runtime/scoring/scoringRequest";
 import { EmulatedArm } from "./support/emulatedArm";
 import { FakeScoring } from "./support/fakeScoring";
 import { FakeClock, FixedCredential } from "./support/fakes";

@@ -1,4 +1,4 @@
-import { TrafficPlan, deploymentsNamedBy, trafficProblems } from "../components/online/trafficRules";
+import { TrafficPlan, deploymentsNamedBy, trafficProblems } from "../config/azureRules/trafficRules";
 
 function plan(traffic: Record<string, number>, mirrorTraffic: Record<string, number> = {}, extra: Partial<TrafficPlan> = {}): TrafficPlan {
     return {

@@ -8,8 +8,8 @@ import { ArmServer } from "../arm/armServer";
 import { StoredResource } from "../arm/storedResource";
 import { defaultDatastoreLocation, workspaceOf } from "../resources/mlWorkspace";
 import { RegisteredModel, registeredModel } from "./registeredModel";
-import { parseDatastoreUri } from "../../lib/batch/datastoreUri";
-import { prepareModelEnvironments } from "../../lib/local/modelEnvironment";
+import { parseDatastoreUri } from "../../runtime/batch/datastoreUri";
+import { prepareModelEnvironments } from "../inference/modelEnvironment";
 
 interface Job {
     readonly name: string;

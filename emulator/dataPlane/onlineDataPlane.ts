@@ -3,9 +3,9 @@ import * as path from "path";
 import { ArmHooks, ArmServer } from "../arm/armServer";
 import { StoredResource } from "../arm/storedResource";
 import { registeredModel } from "./registeredModel";
-import { InferenceServer } from "../../lib/local/inferenceServer";
-import { LocalRouter, Routing } from "../../lib/local/localRouter";
-import { prepareModelEnvironments } from "../../lib/local/modelEnvironment";
+import { InferenceServer } from "../inference/inferenceServer";
+import { LocalRouter, Routing } from "../inference/localRouter";
+import { prepareModelEnvironments } from "../inference/modelEnvironment";
 
 const endpointType = "microsoft.machinelearningservices/workspaces/onlineendpoints";
 const deploymentType = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments";

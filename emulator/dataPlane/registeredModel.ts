@@ -1,7 +1,7 @@
 import * as path from "path";
 import { ArmServer } from "../arm/armServer";
 import { defaultDatastoreLocation, workspaceOf } from "../resources/mlWorkspace";
-import { parseDatastoreUri } from "../../lib/batch/datastoreUri";
+import { parseDatastoreUri } from "../../runtime/batch/datastoreUri";
 
 /** A registered model version's files in the emulated storage, and the key environments name it by. */
 export interface RegisteredModel {

@@ -1,4 +1,4 @@
-import { RequestRecord } from "../../lib/local/localRouter";
+import { RequestRecord } from "../inference/localRouter";
 
 /**
  * Azure Monitor's metrics API (`GET {resource}/providers/Microsoft.Insights/metrics`) for an online

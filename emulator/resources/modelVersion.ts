@@ -1,4 +1,4 @@
-import { parseDatastoreUri } from "../../lib/batch/datastoreUri";
+import { parseDatastoreUri } from "../../runtime/batch/datastoreUri";
 import { badRequest, parentNotFound } from "../arm/azureErrors";
 import { defaultDatastoreLocation, workspaceOf } from "./mlWorkspace";
 import { EmulatedType, inWorkspace, mapping } from "./resourceType";

@@ -1,7 +1,7 @@
 /** Type tokens the policies look at (checked by string, so the pack loads no provider SDK). */
 export const types = {
     onlineEndpoint: "azure-native:machinelearningservices:OnlineEndpoint",
-    /** The platform's own endpoint resource (components/endpoint/): same `properties` shape. */
+    /** The platform's own endpoint resource (program/components/endpoint/): same `properties` shape. */
     platformOnlineEndpoint: "pulumi-nodejs:dynamic/azureml:OnlineEndpoint",
     onlineDeployment: "azure-native:machinelearningservices:OnlineDeployment",
     onlineTraffic: "pulumi-nodejs:dynamic/azureml:OnlineEndpointTraffic",

@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from "child_process";
-import { processAlive } from "../../lib/local/processAlive";
+import { processAlive } from "../../emulator/inference/processAlive";
 import { projectDir } from "../support/stackFile";
 
 /**

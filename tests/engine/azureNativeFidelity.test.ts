@@ -4,8 +4,8 @@ import * as path from "path";
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as resources from "@pulumi/azure-native/resources";
 import { ArmServer } from "../../emulator/arm/armServer";
-import { ArmClient } from "../../lib/arm/armClient";
-import { EngineStack } from "../../lib/engine/engineStack";
+import { ArmClient } from "../../runtime/arm/armClient";
+import { EngineStack } from "../../tools/engine/engineStack";
 import { pluginEnvironment } from "../support/pluginEnvironment";
 
 /**

@@ -5,7 +5,7 @@ import * as machinelearningservices from "@pulumi/azure-native/machinelearningse
 import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import { ArmServer } from "../../emulator/arm/armServer";
-import { EngineStack } from "../../lib/engine/engineStack";
+import { EngineStack } from "../../tools/engine/engineStack";
 import { pluginEnvironment } from "../support/pluginEnvironment";
 
 /**

@@ -3,9 +3,9 @@ import * as os from "os";
 import * as path from "path";
 import { stringify as toYaml } from "yaml";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { programConfig } from "../../config/program";
-import { engineEnvironment } from "../../lib/engine/engineEnvironment";
-import { pinnedPulumiCli } from "../../lib/engine/pulumiCli";
+import { programConfig } from "../../program/programConfig";
+import { engineEnvironment } from "../../tools/engine/engineEnvironment";
+import { pinnedPulumiCli } from "../../tools/engine/pulumiCli";
 import { committedStacks, projectDir, projectName } from "../support/stackFile";
 
 /**

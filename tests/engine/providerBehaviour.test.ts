@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
-import { EngineStack } from "../../lib/engine/engineStack";
+import { EngineStack } from "../../tools/engine/engineStack";
 import { engineProject } from "../support/engineProject";
 import { projectDir } from "../support/stackFile";
 
@@ -29,7 +29,7 @@ function devWith(change: (config: Record<string, any>) => void = () => undefined
         projectDir: project.dir(),
         stack: "dev",
         stateDir: path.join(project.dir(), "state"),
-        program: async () => (await import("../../program")).main(),
+        program: async () => (await import("../../program/main")).main(),
         env: { ...project.azure().engineEnvironment(), ...(release ? { AZURE_NATIVE_EMULATED_RELEASE: release } : {}) },
     });
 }

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as random from "@pulumi/random";
-import { EngineStack } from "../../lib/engine/engineStack";
+import { EngineStack } from "../../tools/engine/engineStack";
 import { projectDir } from "../support/stackFile";
 
 /**

@@ -1,4 +1,4 @@
-import { EngineStack } from "../../lib/engine/engineStack";
+import { EngineStack } from "../../tools/engine/engineStack";
 import { writeDevStack } from "../support/devStack";
 import { engineProject } from "../support/engineProject";
 

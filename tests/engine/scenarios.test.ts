@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
-import { EngineStack } from "../../lib/engine/engineStack";
+import { EngineStack } from "../../tools/engine/engineStack";
 import { engineProject } from "../support/engineProject";
 import { projectDir } from "../support/stackFile";
 

@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalAzure } from "../../emulator/localAzure";
-import { EngineStack } from "../../lib/engine/engineStack";
-import { main } from "../../program";
+import { EngineStack } from "../../tools/engine/engineStack";
+import { main } from "../../program/main";
 import { projectDir } from "./stackFile";
 
 /**

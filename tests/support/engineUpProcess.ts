@@ -1,6 +1,6 @@
 import { LocalAzure } from "../../emulator/localAzure";
-import { EngineStack } from "../../lib/engine/engineStack";
-import { main } from "../../program";
+import { EngineStack } from "../../tools/engine/engineStack";
+import { main } from "../../program/main";
 import { projectDir } from "./stackFile";
 import * as path from "path";
 

@@ -1,5 +1,5 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
-import type { Clock } from "../../lib/http/clock";
+import type { Clock } from "../../runtime/http/clock";
 
 /** A credential that hands out a fixed token and counts how often it was asked. */
 export class FixedCredential implements TokenCredential {

@@ -1,9 +1,9 @@
-import { installMocks as install } from "../../lib/offline/recordingMocks";
+import { installMocks as install } from "../../tools/plan/recordingMocks";
 import { projectName } from "./stackFile";
 
-export * from "../../lib/offline/recordingMocks";
+export * from "../../tools/plan/recordingMocks";
 
-/** Fresh mocks for this project (see lib/offline/recordingMocks). */
+/** Fresh mocks for this project (see tools/plan/recordingMocks). */
 export function installMocks(config: Record<string, string>, stack = "dev") {
     return install(config, projectName, stack);
 }

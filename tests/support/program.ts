@@ -1,5 +1,5 @@
 import { installMocks, declareInStack, RecordingMocks } from "./mocks";
-import { main } from "../../program";
+import { main } from "../../program/main";
 
 export interface ProgramRun {
     readonly mocks: RecordingMocks;

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { listStacks, readStackConfig, toPulumiValues } from "../../lib/stacks/stackFile";
+import { listStacks, readStackConfig, toPulumiValues } from "../../tools/stacks/stackFile";
 
 export const projectDir = path.resolve(__dirname, "..", "..");
 export const projectName = "azureml-mlflow";

@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import type * as provider from "@pulumi/pulumi/provider";
-import { ArmClient, armClientFor, azureNativeRetries } from "../../../lib/arm/armClient";
-import { failedAfterAccepted, initFailure, isArmError } from "../../../lib/arm/armError";
-import { resourceManagerScope, resourceManagerUrl } from "../../../lib/arm/clouds";
-import { azureCredential } from "../../../lib/azure/credential";
+import { ArmClient, armClientFor, azureNativeRetries } from "../../../runtime/arm/armClient";
+import { failedAfterAccepted, initFailure, isArmError } from "../../../runtime/arm/armError";
+import { resourceManagerScope, resourceManagerUrl } from "../../../runtime/arm/clouds";
+import { azureCredential } from "../../../runtime/azure/credential";
 import { armIdOf, outputsOf, requestBody, typeByToken } from "../../resources";
 import { diffDetails } from "./detailedDiff";
 import { changedInputs, containsUnknown, refreshedInputs } from "./inputDiff";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { normalizedLocation } from "../../../lib/azure/location";
+import { normalizedLocation } from "../../../runtime/azure/location";
 import type { ProviderMapping } from "../../resources";
 
 /** The engine's marker for a value not known until the resource it comes from is updated. */

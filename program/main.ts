@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import { programConfig } from "./programConfig";
+import { defaultDatastore } from "./components/model/mlflowModel";
+import { Platform, buildPlatform } from "./platform";
+
+/**
+ * The whole program: read and check the stack's configuration (before any resource exists),
+ * declare the platform, and return the stack outputs an operator needs.
+ */
+export function main(): Record<string, unknown> {
+    const { config, provider } = programConfig();
+    return stackOutputs(buildPlatform(config, provider));
+}
+
+export function stackOutputs(platform: Platform): Record<string, unknown> {
+    const online = platform.onlineEndpoint;
+    return {
+        resourceGroupName: platform.workspace.resourceGroupName,
+        location: platform.workspace.location,
+        workspaceName: platform.workspace.workspaceName,
+        workspaceId: platform.workspace.workspaceId,
+        // Batch job outputs are named by the datastore's ARM id (see runtime/batch/datastoreUri.ts).
+        defaultDatastoreId: pulumi.interpolate`${platform.workspace.workspaceId}/datastores/${defaultDatastore}`,
+        mlflowTrackingUri: platform.workspace.mlflowTrackingUri,
+        computeClusterName: platform.computeCluster.computeName,
+        modelVersions: platform.modelVersionIds,
+        ...(online && {
+            onlineEndpointName: online.endpointName,
+            onlineEndpointId: online.endpointId,
+            scoringUri: online.scoringUri,
+            swaggerUri: online.swaggerUri,
+            onlineDeployments: online.deploymentNames,
+            appliedTraffic: online.appliedTraffic,
+            // The last progressive rollout's report: a line per watched window ([]: the last change needed none).
+            lastRollout: online.trafficResource.lastRollout.apply((lines) => lines ?? []),
+        }),
+        ...(platform.smokeTest && { smokeTest: platform.smokeTest.lastRun }),
+        ...(platform.batchEndpoint && {
+            batchEndpointName: platform.batchEndpoint.endpointName,
+            batchScoringUri: platform.batchEndpoint.scoringUri,
+            batchDeployments: platform.batchEndpoint.deploymentNames,
+            batchDefault: platform.batchEndpoint.defaultResource.applied,
+        }),
+        ...(platform.batchInput && {
+            batchInputDataUri: platform.batchInput.dataUri,
+            batchInputDataVersionId: platform.batchInput.dataVersionId,
+        }),
+        // Only a key-authenticated endpoint has a key; it is a secret already
+        // (`pulumi stack output onlineEndpointKey --show-secrets`).
+        ...(online?.primaryKey && { onlineEndpointKey: online.primaryKey }),
+    };
+}

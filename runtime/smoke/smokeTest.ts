@@ -1,0 +1,105 @@
+import { Clock, systemClock } from "../http/clock";
+import { invokeScoring } from "../scoring/invokeScoring";
+import { LoadCheckOptions, LoadReport, runLoadCheck } from "../scoring/loadCheck";
+import { predictionProblems, predictionsOf } from "../scoring/predictionChecks";
+import { ScoringCredential } from "../scoring/scoringCredential";
+import { ScoringRequest } from "../scoring/scoringRequest";
+
+export interface SmokePlan {
+    readonly scoringUri: string;
+    /** What is sent (the file's text, byte for byte) and how many rows it holds. */
+    readonly request: Pick<ScoringRequest, "text" | "rows">;
+    readonly credential: ScoringCredential;
+    /** Deployments probed directly with `azureml-model-deployment`, whatever their traffic. */
+    readonly deployments: readonly string[];
+    /** Also score once through the endpoint's own traffic routing. */
+    readonly throughRouting: boolean;
+    readonly allowedPredictions?: readonly (number | string | boolean)[];
+    /** Milliseconds one successful scoring call may take. */
+    readonly latencyBudgetMs: number;
+    /** The whole run, retries and load check included, ends within this. */
+    readonly timeoutMs: number;
+    readonly load?: LoadCheckOptions;
+    /** First retry delay for transient answers without Retry-After (default 1 s). */
+    readonly retryBaseMs?: number;
+    readonly clock?: Clock;
+}
+
+export interface CheckReport {
+    /** "deployment blue" or "traffic routing". */
+    readonly name: string;
+    readonly deployment?: string;
+    readonly passed: boolean;
+    readonly status?: number;
+    readonly latencyMs: number;
+    readonly attempts: number;
+    readonly predictions?: unknown[];
+    readonly problems: string[];
+}
+
+export interface SmokeReport {
+    readonly scoringUri: string;
+    readonly credentialSource: string;
+    readonly passed: boolean;
+    readonly checks: CheckReport[];
+    readonly load?: LoadReport;
+    readonly durationMs: number;
+}
+
+/**
+ * Scores the request against each deployment directly (how a deployment at 0% traffic is proven
+ * before it gets any), then once through traffic routing, then an optional load check; every
+ * answer is asserted on. One deadline bounds it all.
+ */
+export async function runSmokeTest(plan: SmokePlan): Promise<SmokeReport> {
+    const clock = plan.clock ?? systemClock;
+    const started = clock.now();
+    const deadline = started + plan.timeoutMs;
+    const expectations = { rows: plan.request.rows, allowedPredictions: plan.allowedPredictions, latencyBudgetMs: plan.latencyBudgetMs };
+    const targets = [
+        ...plan.deployments.map((deployment) => ({ name: `deployment ${deployment}`, deployment })),
+        ...(plan.throughRouting ? [{ name: "traffic routing", deployment: undefined }] : []),
+    ];
+
+    const checks: CheckReport[] = [];
+    for (const target of targets) {
+        const answer = await invokeScoring({
+            scoringUri: plan.scoringUri,
+            body: plan.request.text,
+            credential: plan.credential,
+            deployment: target.deployment,
+            deadline,
+            retryBaseMs: plan.retryBaseMs,
+            clock,
+        });
+        const problems = predictionProblems(answer, expectations);
+        checks.push({
+            name: target.name,
+            deployment: target.deployment,
+            passed: problems.length === 0,
+            status: answer.status,
+            latencyMs: answer.latencyMs,
+            attempts: answer.attempts,
+            predictions: answer.status === 200 ? predictionsOf(answer.json) : undefined,
+            problems,
+        });
+    }
+
+    const load =
+        plan.load && checks.every((c) => c.passed)
+            ? await runLoadCheck(
+                  { scoringUri: plan.scoringUri, body: plan.request.text, credential: plan.credential, deadline, clock },
+                  plan.load,
+                  (answer) => predictionProblems(answer, { ...expectations, latencyBudgetMs: Number.POSITIVE_INFINITY }).length === 0,
+              )
+            : undefined;
+
+    return {
+        scoringUri: plan.scoringUri,
+        credentialSource: plan.credential.source,
+        passed: checks.every((c) => c.passed) && (load?.passed ?? true),
+        checks,
+        load,
+        durationMs: clock.now() - started,
+    };
+}

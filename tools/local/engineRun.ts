@@ -1,0 +1,165 @@
+import * as fs from "fs";
+import * as path from "path";
+import { LocalAzure } from "../../emulator/localAzure";
+import { runBatchJob, freshOutputUri } from "../../runtime/batch/batchJobClient";
+import { parseDatastoreUri } from "../../runtime/batch/datastoreUri";
+import { azureCredential } from "../../runtime/azure/credential";
+import { EngineStack } from "../engine/engineStack";
+import { entraCredential } from "../../runtime/scoring/scoringCredential";
+import { endpointKeyVariable } from "../../runtime/scoring/scoringCredential";
+
+export interface EngineRunOptions {
+    readonly projectDir: string;
+    readonly stack: string;
+    /**
+     * serve: up, then serve until interrupted; once: up, `preview --expect-no-changes`, destroy (the
+     * exit code is the verdict); preview: the engine's `preview --diff` only.
+     */
+    readonly mode: "serve" | "once" | "preview" | "batch";
+    /** batch: where the job writes (a datastore URI); default a fresh path in the default datastore. */
+    readonly outputUri?: string;
+    /** The stack protects its resources (`protectResources`): `destroy` would be refused, so --once skips it. */
+    readonly protectsResources: boolean;
+    readonly io: { readonly stdout: (text: string) => void; readonly stderr: (text: string) => void };
+    /** Aborts the engine's operation and ends the run (Ctrl-C). */
+    readonly signal: AbortSignal;
+    /** Resolves when the run is interrupted (serving ends then). */
+    readonly interrupted: Promise<unknown>;
+}
+
+/**
+ * The stack through the real Pulumi engine into Azure on this machine: the emulator started, a
+ * fresh state for the stack (the emulator lives as long as this run), `pulumi up` with the engine's
+ * own output - the post-deploy smoke test runs inside it, as on Azure - then the scoring URI and
+ * where the key is. `once`: then `preview --expect-no-changes` and `destroy`. Otherwise it serves
+ * until interrupted. The timeline of ARM operations and live traffic goes to
+ * `.local/timeline-<stack>.json`.
+ */
+export async function runStackThroughEngine(options: EngineRunOptions): Promise<number> {
+    const { projectDir, stack, io, signal } = options;
+    const lines = lineWriter(io.stdout);
+    const azure = await LocalAzure.start({ projectDir, name: stack, progress: io.stdout });
+    const stateDir = path.join(projectDir, ".local", "state", stack);
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    try {
+        // Imported here: the program module declares nothing until main() runs, inside the engine.
+        const { main } = await import("../../program/main");
+        const engine = await EngineStack.open({ projectDir, stack, stateDir, program: async () => main(), env: azure.engineEnvironment() });
+        if (options.mode === "preview") {
+            await engine.preview({ diff: true, onOutput: lines, signal });
+            lines.flush();
+            return 0;
+        }
+        const up = await engine.up({ onOutput: lines, signal });
+        lines.flush();
+        const outputs = Object.fromEntries(Object.entries(up.outputs).map(([key, output]) => [key, output.value]));
+        describeEndpoint(outputs, projectDir, io);
+        if (options.mode === "batch") {
+            const passed = await runBatchJobLocally(outputs, azure, options);
+            if (!passed) return 1;
+        }
+        if (options.mode === "serve") {
+            io.stdout(`\nServing ${outputs.scoringUri} until interrupted (Ctrl-C).`);
+            await options.interrupted;
+            io.stdout("Stopping...");
+            return 0;
+        }
+        if (options.mode === "once") {
+            io.stdout("\nA preview right after the update must show no changes:");
+            await engine.preview({ expectNoChanges: true, onOutput: lines, signal });
+            lines.flush();
+        }
+        if (options.protectsResources) {
+            io.stdout(`\n${stack} protects its resources (protectResources: true): the engine would refuse to destroy them, so --once leaves them; the emulator goes with this run.`);
+            io.stdout(`${stack}: ${verdictSteps(options.mode)}: all passed`);
+            return 0;
+        }
+        await engine.destroy({ onOutput: lines, signal });
+        lines.flush();
+        io.stdout(`\n${stack}: ${verdictSteps(options.mode)}, destroy: all passed`);
+        return 0;
+    } catch (err) {
+        lines.flush();
+        if (signal.aborted) return 130;
+        io.stderr(`\n${(err as Error).message.split("\n").slice(0, 3).join("\n")}`);
+        return 1;
+    } finally {
+        azure.writeTimeline(path.join(projectDir, ".local", `timeline-${stack}.json`));
+        await azure.stop();
+    }
+}
+
+function verdictSteps(mode: EngineRunOptions["mode"]): string {
+    return mode === "batch" ? "up (smoke test passed inside it), a batch job through the batch endpoint" : "up (smoke test passed inside it), a preview with no changes";
+}
+
+/**
+ * A job through the stack's batch endpoint, as `npm run batch` submits it (same client): the
+ * registered input folder, the output at `outputUri` or a fresh path in the default datastore.
+ */
+async function runBatchJobLocally(outputs: Record<string, any>, azure: LocalAzure, options: EngineRunOptions): Promise<boolean> {
+    const { io } = options;
+    if (!outputs.batchScoringUri) {
+        io.stderr(`stack ${options.stack} has no batch endpoint`);
+        return false;
+    }
+    // This process calls the endpoint itself, with the credential the engine's plugins use.
+    Object.assign(process.env, azure.engineEnvironment());
+    const endpointName = String(outputs.batchEndpointName);
+    const outputUri = options.outputUri ?? freshOutputUri(String(outputs.defaultDatastoreId), endpointName);
+    io.stdout(`\nBatch job through ${outputs.batchScoringUri}:`);
+    try {
+        const result = await runBatchJob({
+            scoringUri: String(outputs.batchScoringUri),
+            credential: entraCredential(azureCredential()),
+            input: { uri: String(outputs.batchInputDataUri), type: "UriFolder" },
+            outputUri,
+            timeoutMs: 30 * 60_000,
+            pollIntervalMs: 1000,
+            onProgress: (line) => io.stdout(`  ${line}`),
+        });
+        const location = parseDatastoreUri(result.outputUri)!;
+        const file = path.join(options.projectDir, ".local", "emulator", options.stack, "storage", azure.defaultStorageOf(String(outputs.workspaceId)), ...location.path.split("/"));
+        io.stdout(`predictions: ${path.relative(options.projectDir, file)} (no header line; columns row, prediction, file_name)`);
+        return true;
+    } catch (err) {
+        io.stderr(`batch job failed: ${(err as Error).message}`);
+        return false;
+    }
+}
+
+/** The scoring URI, where the key is (written to a file readable by its owner only), the smoke verdict. */
+function describeEndpoint(outputs: Record<string, any>, projectDir: string, io: EngineRunOptions["io"]): void {
+    if (!outputs.scoringUri) return;
+    io.stdout(`\nScoring URI: ${outputs.scoringUri}`);
+    if (typeof outputs.onlineEndpointKey === "string") {
+        const file = path.join(projectDir, ".local", "endpoint-key");
+        fs.writeFileSync(file, outputs.onlineEndpointKey, { mode: 0o600 });
+        fs.chmodSync(file, 0o600);
+        io.stdout(`Key: the stack's secret output onlineEndpointKey, saved to .local/endpoint-key (export ${endpointKeyVariable}=$(cat .local/endpoint-key))`);
+    }
+    const smoke = outputs.smokeTest as { passed?: boolean; checks?: { name: string; status?: number; latencyMs: number }[]; load?: { p50Ms: number; p95Ms: number; errorRate: number } } | undefined;
+    if (smoke?.checks) {
+        io.stdout("Post-deploy smoke test (inside the update):");
+        for (const check of smoke.checks) io.stdout(`  PASS  ${check.name.padEnd(20)} HTTP ${check.status}, ${check.latencyMs} ms`);
+        if (smoke.load) io.stdout(`  PASS  load check            p50 ${smoke.load.p50Ms} ms, p95 ${smoke.load.p95Ms} ms, error rate ${(smoke.load.errorRate * 100).toFixed(1)}%`);
+        io.stdout(`smoke: ${smoke.checks.length + (smoke.load ? 1 : 0)} passed, 0 failed`);
+    }
+}
+
+/** Engine output arrives in chunks; people read lines. */
+function lineWriter(write: (line: string) => void): ((chunk: string) => void) & { flush(): void } {
+    let pending = "";
+    const onChunk = (chunk: string) => {
+        pending += chunk;
+        const lines = pending.split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) write(line);
+    };
+    return Object.assign(onChunk, {
+        flush() {
+            if (pending) write(pending);
+            pending = "";
+        },
+    });
+}
