@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as path from "path";
 import { RolloutConfig, StackConfig } from "../config/schema";
-import type { RolloutSettings } from "../runtime/providers/endpointSettingsProvider";
+import type { RolloutSettings } from "../runtime/rollout/rolloutSettings";
 import { ComputeCluster } from "./components/compute/computeCluster";
 import { MlflowModel } from "./components/model/mlflowModel";
 import { modelVersionKey } from "../config/modelVersionKey";

@@ -1,4 +1,5 @@
-import { EndpointSettingsOutputs, EndpointSettingsProvider } from "../runtime/providers/endpointSettingsProvider";
+import { BatchDefaultProvider } from "../runtime/providers/endpointSettings/batchDefaultProvider";
+import { EndpointSettingsOutputs } from "../runtime/providers/endpointSettings/endpointSettingsCore";
 import { batchProblems } from "../config/azureRules/batchRules";
 import { armEndpointVariable } from "../runtime/arm/clouds";
 import { EmulatedArm } from "./support/emulatedArm";
@@ -126,12 +127,12 @@ describe("batch default provider against a local Resource Manager", () => {
     const endpointId =
         "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/batchEndpoints/diabetes-batch-abc123";
     let arm: EmulatedArm;
-    let provider: EndpointSettingsProvider;
+    let provider: BatchDefaultProvider;
     beforeEach(async () => {
         arm = await new EmulatedArm().start();
         arm.addEndpoint(endpointId, { "classifier-v1": "Succeeded", "classifier-v2": "Succeeded" }, { authMode: "AADToken" });
         process.env[armEndpointVariable] = arm.url;
-        provider = new EndpointSettingsProvider({ credential: new FixedCredential(), clock: new FakeClock() });
+        provider = new BatchDefaultProvider({ credential: new FixedCredential(), clock: new FakeClock() });
     });
     afterEach(async () => {
         delete process.env[armEndpointVariable];

@@ -2,9 +2,9 @@ import { endpointPutBody } from "../runtime/endpoints/endpointPutBody";
 import {
     EndpointSettingsInputs,
     EndpointSettingsOutputs,
-    EndpointSettingsProvider,
     sameSettings,
-} from "../runtime/providers/endpointSettingsProvider";
+} from "../runtime/providers/endpointSettings/endpointSettingsCore";
+import { OnlineTrafficProvider } from "../runtime/providers/endpointSettings/onlineTrafficProvider";
 import { armEndpointVariable } from "../runtime/arm/clouds";
 import { EmulatedArm } from "./support/emulatedArm";
 import { FailingCredential, FakeClock, FixedCredential } from "./support/fakes";
@@ -32,7 +32,7 @@ describe("online traffic provider against a local Resource Manager", () => {
     let arm: EmulatedArm;
     let clock: FakeClock;
     let credential: FixedCredential;
-    let provider: EndpointSettingsProvider;
+    let provider: OnlineTrafficProvider;
 
     beforeEach(async () => {
         arm = await new EmulatedArm().start();
@@ -40,7 +40,7 @@ describe("online traffic provider against a local Resource Manager", () => {
         arm.addEndpoint(endpointId, { blue: "Succeeded", green: "Succeeded" });
         clock = new FakeClock();
         credential = new FixedCredential();
-        provider = new EndpointSettingsProvider({ credential, clock, pollIntervalMs: 1000 });
+        provider = new OnlineTrafficProvider({ credential, clock, pollIntervalMs: 1000 });
     });
 
     afterEach(async () => {
@@ -278,7 +278,7 @@ describe("online traffic provider against a local Resource Manager", () => {
     });
 
     it("fails fast on a rejected credential, without retrying or printing the token", async () => {
-        const rejected = new EndpointSettingsProvider({ credential: new FixedCredential("another-token"), clock, pollIntervalMs: 1000 });
+        const rejected = new OnlineTrafficProvider({ credential: new FixedCredential("another-token"), clock, pollIntervalMs: 1000 });
         const error = await rejected.create(inputs({ blue: 100 })).catch((e: Error) => e);
         expect(String(error)).toMatch(/401 InvalidAuthenticationToken: The access token is missing or invalid\./);
         expect(String(error)).not.toContain("another-token");
@@ -286,7 +286,7 @@ describe("online traffic provider against a local Resource Manager", () => {
     });
 
     it("says when no Azure credential is available", async () => {
-        const noLogin = new EndpointSettingsProvider({ credential: new FailingCredential(), clock });
+        const noLogin = new OnlineTrafficProvider({ credential: new FailingCredential(), clock });
         await expect(noLogin.create(inputs({ blue: 100 }))).rejects.toThrow(
             "could not get an Azure token for https://management.azure.com/.default: DefaultAzureCredential failed to retrieve a token from the included credentials.",
         );
@@ -300,7 +300,7 @@ describe("online traffic provider against a hung server", () => {
         process.env[armEndpointVariable] = arm.url;
         arm.addEndpoint(endpointId, { blue: "Succeeded" });
         for (let i = 0; i < 50; i++) arm.script.push({ method: "GET", hang: true });
-        const provider = new EndpointSettingsProvider({ credential: new FixedCredential(), requestTimeoutMs: 200, retryBaseMs: 100 });
+        const provider = new OnlineTrafficProvider({ credential: new FixedCredential(), requestTimeoutMs: 200, retryBaseMs: 100 });
         const started = Date.now();
         try {
             await expect(provider.create({ ...inputs({ blue: 100 }), timeoutSeconds: 1 })).rejects.toThrow(

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EndpointSettingsProvider } from "../../../runtime/providers/endpointSettingsProvider";
+import { BatchDefaultProvider } from "../../../runtime/providers/endpointSettings/batchDefaultProvider";
 import { EndpointSettingsTarget, settingsResourceInputs } from "./settingsResourceArgs";
 
-const provider = new EndpointSettingsProvider();
+const provider = new BatchDefaultProvider();
 
 export interface BatchEndpointDefaultArgs extends EndpointSettingsTarget {
     /** The deployment jobs go to when they name none. */

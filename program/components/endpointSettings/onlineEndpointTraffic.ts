@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deploymentsNamedBy } from "../../../config/azureRules/trafficRules";
-import { EndpointSettingsProvider, RolloutSettings } from "../../../runtime/providers/endpointSettingsProvider";
+import { OnlineTrafficProvider } from "../../../runtime/providers/endpointSettings/onlineTrafficProvider";
+import { RolloutSettings } from "../../../runtime/rollout/rolloutSettings";
 import { EndpointSettingsTarget, settingsResourceInputs } from "./settingsResourceArgs";
 
-const provider = new EndpointSettingsProvider();
+const provider = new OnlineTrafficProvider();
 
 export interface OnlineEndpointTrafficArgs extends EndpointSettingsTarget {
     /** Percent of live traffic per deployment. */

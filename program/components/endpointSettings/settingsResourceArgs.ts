@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AzureCloud } from "../../../runtime/arm/clouds";
-import { RolloutSettings, SettingsKind } from "../../../runtime/providers/endpointSettingsProvider";
+import { SettingsKind } from "../../../runtime/providers/endpointSettings/endpointSettingsCore";
+import { RolloutSettings } from "../../../runtime/rollout/rolloutSettings";
 
 /** What every endpoint-settings resource takes about its endpoint. */
 export interface EndpointSettingsTarget {

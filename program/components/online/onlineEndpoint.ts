@@ -1,4 +1,4 @@
-import type { RolloutSettings } from "../../../runtime/providers/endpointSettingsProvider";
+import type { RolloutSettings } from "../../../runtime/rollout/rolloutSettings";
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as pulumi from "@pulumi/pulumi";
 import type * as inputs from "@pulumi/azure-native/types/input";
