@@ -5,7 +5,7 @@ import { changedInputs, refreshedInputs } from "../emulator/providers/azureNativ
 import { emulatedRelease, typeMetadata, typeMetadataFile } from "../emulator/providers/azureNative/typeMetadata";
 import { typeByToken } from "../emulator/resources";
 import { azureNativeRetries, platformRetries } from "../runtime/arm/armClient";
-import { existingVersionProblem } from "../program/components/model/versionPreflight";
+import { existingVersionProblem } from "../runtime/providers/versionPreflightProvider";
 
 describe("the stand-in's per-type metadata", () => {
     it("is what the generator writes from the pinned @pulumi/azure-native (regenerate: npm run provider:metadata)", () => {
