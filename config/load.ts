@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { ScoringRequest } from "../runtime/scoring/scoringRequest";
+import { RequestFiles, sendsSmokeRequest } from "./requestFiles";
 import { azureCatalog, AzureCloud } from "./azureCatalog/catalog";
 import { configProblems } from "./rules";
-import { ConfigProblem, StackConfigError, keyPath } from "./problems";
+import { Problem, StackConfigError, keyPath } from "./problems";
 import { StackConfig, stackConfigSchema } from "./schema";
 import { foreignKeyProblems } from "./stackFileKeys";
 import { didYouMean, nearestNames } from "./suggest";
@@ -29,6 +31,8 @@ export interface LoadedConfig {
     readonly stackFile: string;
     readonly config: StackConfig;
     readonly provider: ProviderSettings;
+    /** The smoke test's request, read once and checked; present when the stack sends it (requestFiles.ts). */
+    readonly smokeRequest?: ScoringRequest;
 }
 
 /**
@@ -41,20 +45,23 @@ export function loadStackConfig(source: ConfigSource): LoadedConfig {
     const namespace = source.project;
     const { own, foreign } = splitByNamespace(source.values, namespace);
 
-    const problems: ConfigProblem[] = [];
+    const problems: Problem[] = [];
     const cloud = azureCloud(source.values, problems);
     const reading = tolerantParse(stackConfigSchema, own);
     problems.push(...reading.issues.flatMap(toProblems));
     problems.push(...foreignKeyProblems(foreign, namespace));
+    const requests = new RequestFiles(source.projectDir);
     problems.push(
-        ...configProblems(reading.data, reading.invalidPaths, { projectDir: source.projectDir, cloud, catalog: azureCatalog() }),
+        ...configProblems(reading.data, reading.invalidPaths, { projectDir: source.projectDir, cloud, catalog: azureCatalog(), requests }),
     );
     if (problems.length > 0) {
         const isSecret = source.isSecret ?? (() => false);
         const masked = problems.map((p) => (isSecret(fullKeyOf(p, namespace)) ? { ...p, secret: true } : p));
         throw new StackConfigError(stackFile, namespace, masked);
     }
-    return { stackFile, config: reading.data, provider: { azureEnvironment: cloud ?? "public" } };
+    const config = reading.data;
+    const smokeRequest = sendsSmokeRequest(config) ? requests.request(config.smokeTest.requestFile) : undefined;
+    return { stackFile, config, provider: { azureEnvironment: cloud ?? "public" }, ...(smokeRequest && { smokeRequest }) };
 }
 
 /**
@@ -91,7 +98,7 @@ function decode(raw: string): unknown {
     }
 }
 
-function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
+function toProblems(issue: z.core.$ZodIssue): Problem[] {
     if (issue.code === "unrecognized_keys") {
         const knownKeys = Object.keys(objectSchemaAt(stackConfigSchema, issue.path)?.shape ?? {});
         return issue.keys.map((unknownKey) => {
@@ -110,7 +117,7 @@ function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
 }
 
 /** `"<namespace>:<top-level key>"` of a problem: the unit Pulumi marks secret. */
-function fullKeyOf(problem: ConfigProblem, namespace: string): string {
+function fullKeyOf(problem: Problem, namespace: string): string {
     const topLevel = problem.key.split(/[.[]/)[0];
     return `${problem.namespace ?? namespace}:${topLevel}`;
 }
@@ -118,7 +125,7 @@ function fullKeyOf(problem: ConfigProblem, namespace: string): string {
 const azureClouds: readonly AzureCloud[] = ["public", "usgovernment", "china"];
 
 /** `azure-native:environment`, or undefined (and a problem) when it names no Azure cloud. */
-function azureCloud(values: Readonly<Record<string, string>>, problems: ConfigProblem[]): AzureCloud | undefined {
+function azureCloud(values: Readonly<Record<string, string>>, problems: Problem[]): AzureCloud | undefined {
     const raw = values["azure-native:environment"] ?? "public";
     const cloud = azureClouds.find((c) => c === raw);
     if (cloud === undefined) {

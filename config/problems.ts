@@ -1,5 +1,8 @@
-/** One thing wrong with a stack's configuration. */
-export interface ConfigProblem {
+/**
+ * One thing wrong with a stack's configuration: the one problem type of every rule (config/rules.ts,
+ * config/azureRules/, the schema), whose keys the caller prefixes when a rule looks at part of the config.
+ */
+export interface Problem {
     /** Dotted path below the project's namespace, e.g. `computeCluster.minNodes` or `models[1].path`. */
     readonly key: string;
     /** The offending value as the stack file has it (undefined when the key is missing). */
@@ -20,7 +23,7 @@ export class StackConfigError extends Error {
     constructor(
         readonly stackFile: string,
         readonly namespace: string,
-        readonly problems: readonly ConfigProblem[],
+        readonly problems: readonly Problem[],
     ) {
         super(
             `${stackFile} has ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}:\n` +
@@ -30,7 +33,7 @@ export class StackConfigError extends Error {
     }
 }
 
-export function formatProblem(stackFile: string, namespace: string, problem: ConfigProblem): string {
+export function formatProblem(stackFile: string, namespace: string, problem: Problem): string {
     const shown = problem.secret ? "[secret]" : problem.value === undefined ? "(not set)" : JSON.stringify(problem.value);
     return `${stackFile}: ${problem.namespace ?? namespace}:${problem.key} = ${shown}: ${problem.message}`;
 }

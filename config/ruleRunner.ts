@@ -1,4 +1,4 @@
-import { ConfigProblem } from "./problems";
+import { Problem } from "./problems";
 
 /**
  * Runs cross-key rules on a configuration that may hold invalid values (see tolerantParse.ts),
@@ -7,14 +7,14 @@ import { ConfigProblem } from "./problems";
  * an invalid value, or anything below one, has its problems discarded. The schema has already
  * reported that value; a rule about another key still reports, so no mistake hides another.
  */
-export type ConfigRule<C> = (config: C, check: RuleScope) => readonly ConfigProblem[];
+export type ConfigRule<C> = (config: C, check: RuleScope) => readonly Problem[];
 
 export interface RuleScope {
     /**
      * Checks each item in its own scope: a bad value in one list entry discards only the
      * conclusions about that entry.
      */
-    each<T>(items: readonly T[], check: (item: T, index: number) => readonly ConfigProblem[]): ConfigProblem[];
+    each<T>(items: readonly T[], check: (item: T, index: number) => readonly Problem[]): Problem[];
 }
 
 type KeyPath = readonly PropertyKey[];
@@ -23,13 +23,13 @@ export function runRules<C extends object>(
     rules: readonly ConfigRule<C>[],
     config: C,
     invalidPaths: readonly KeyPath[],
-): ConfigProblem[] {
+): Problem[] {
     const scopes: Set<string>[] = [];
     const invalid = invalidPaths.map(pathId);
     const readsInvalid = (reads: Set<string>) =>
         [...reads].some((read) => invalid.some((bad) => read === bad || read.startsWith(`${bad}\u0000`)));
 
-    const inScope = (run: () => readonly ConfigProblem[]): ConfigProblem[] => {
+    const inScope = (run: () => readonly Problem[]): Problem[] => {
         const reads = new Set<string>();
         scopes.push(reads);
         try {

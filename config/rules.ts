@@ -6,9 +6,9 @@ import { modelVersionKey } from "./modelVersionKey";
 import { trafficProblems } from "./azureRules/trafficRules";
 import { batchProblems } from "./azureRules/batchRules";
 import { listFolderFiles } from "./folders/folderContent";
-import { readScoringRequest } from "../runtime/scoring/scoringRequest";
+import { RequestFiles } from "./requestFiles";
 import { modelFolders } from "./modelFolders";
-import { ConfigProblem } from "./problems";
+import { Problem } from "./problems";
 import { ConfigRule, RuleScope, runRules } from "./ruleRunner";
 import { StackConfig } from "./schema";
 import { AzureCatalog, AzureCloud } from "./azureCatalog/catalog";
@@ -20,6 +20,8 @@ export interface RuleContext {
     /** The stack's Azure cloud (`azure-native:environment`): it decides which regions exist. Unknown: not checked. */
     readonly cloud: AzureCloud | undefined;
     readonly catalog: AzureCatalog;
+    /** The request files the rules check, read once for the rules and the program. */
+    readonly requests: RequestFiles;
 }
 
 /**
@@ -31,7 +33,7 @@ export function configProblems(
     config: StackConfig,
     invalidPaths: readonly (readonly PropertyKey[])[],
     context: RuleContext,
-): ConfigProblem[] {
+): Problem[] {
     return runRules(stackRules(context), config, invalidPaths);
 }
 
@@ -51,8 +53,8 @@ function stackRules(context: RuleContext): ConfigRule<StackConfig>[] {
         (config) => batchEndpointRule(config, context.projectDir),
         batchDeploymentRules,
         endpointNamesDifferRule,
-        (config) => rolloutRules(config, context.projectDir),
-        (config, check) => smokeTestRules(config, check, context.projectDir),
+        (config) => rolloutRules(config, context.requests),
+        (config, check) => smokeTestRules(config, check, context),
         ...productionRules,
     ];
 }
@@ -66,18 +68,13 @@ const resourceGroupRule: ConfigRule<StackConfig> = (config) => {
     return problem ? [{ key: "resourceGroupName", value: config.resourceGroupName, message: problem }] : [];
 };
 
-function locationRule(config: StackConfig, context: RuleContext): ConfigProblem[] {
+function locationRule(config: StackConfig, context: RuleContext): Problem[] {
     if (config.allowUnlistedLocation || context.cloud === undefined) return [];
     const problem = regionProblem(context.catalog, context.cloud, config.location);
     return problem ? [{ key: "location", value: config.location, message: problem }] : [];
 }
 
-const tagRule: ConfigRule<StackConfig> = (config) =>
-    stackTagProblems(config.tags).map((p) => ({
-        key: p.tag === undefined ? "tags" : `tags.${p.tag}`,
-        value: p.value,
-        message: p.message,
-    }));
+const tagRule: ConfigRule<StackConfig> = (config) => stackTagProblems(config.tags);
 
 const computeClusterNameRule: ConfigRule<StackConfig> = (config) => {
     const problem = nameProblem(namingRules.computeCluster, config.computeCluster.name);
@@ -89,7 +86,7 @@ const computeClusterSizeRule: ConfigRule<StackConfig> = ({ computeCluster: clust
         ? [{ key: "computeCluster.minNodes", value: cluster.minNodes, message: `must not exceed computeCluster.maxNodes (${cluster.maxNodes})` }]
         : [];
 
-function computeVmSizeRule({ computeCluster: cluster }: StackConfig, context: RuleContext): ConfigProblem[] {
+function computeVmSizeRule({ computeCluster: cluster }: StackConfig, context: RuleContext): Problem[] {
     if (cluster.allowUnlistedVmSize) return [];
     const problem = vmSizeProblem(
         context.catalog.computeVmSizes,
@@ -101,9 +98,9 @@ function computeVmSizeRule({ computeCluster: cluster }: StackConfig, context: Ru
     return problem ? [{ key: "computeCluster.vmSize", value: cluster.vmSize, message: problem }] : [];
 }
 
-function modelFolderRules(config: StackConfig, check: RuleScope, projectDir: string): ConfigProblem[] {
+function modelFolderRules(config: StackConfig, check: RuleScope, projectDir: string): Problem[] {
     return check.each(config.models, (model, i) => {
-        const problems: ConfigProblem[] = [];
+        const problems: Problem[] = [];
         const nameIssue = nameProblem(namingRules.asset, model.name);
         if (nameIssue) problems.push({ key: `models[${i}].name`, value: model.name, message: nameIssue });
         const dir = path.resolve(projectDir, model.path);
@@ -116,7 +113,7 @@ function modelFolderRules(config: StackConfig, check: RuleScope, projectDir: str
 }
 
 const duplicateModelRule: ConfigRule<StackConfig> = (config) => {
-    const problems: ConfigProblem[] = [];
+    const problems: Problem[] = [];
     const seen = new Map<string, number>();
     config.models.forEach((model, i) => {
         const id = modelVersionKey(model.name, model.version);
@@ -148,7 +145,7 @@ function declaredModelVersions(config: StackConfig): Set<string> {
     return new Set(config.models.map((m) => modelVersionKey(m.name, m.version)));
 }
 
-function modelReferenceProblem(config: StackConfig, key: string, model: string): ConfigProblem[] {
+function modelReferenceProblem(config: StackConfig, key: string, model: string): Problem[] {
     const known = declaredModelVersions(config);
     if (known.has(model)) return [];
     return [{ key, value: model, message: `names no model version in models; declared: ${[...known].sort().join(", ") || "none"}` }];
@@ -157,7 +154,7 @@ function modelReferenceProblem(config: StackConfig, key: string, model: string):
 const onlineEndpointRule: ConfigRule<StackConfig> = (config) =>
     config.onlineEndpoint ? trafficProblems(config.onlineEndpoint).map((p) => ({ ...p, key: `onlineEndpoint.${p.key}` })) : [];
 
-function onlineDeploymentRules(config: StackConfig, check: RuleScope, context: RuleContext): ConfigProblem[] {
+function onlineDeploymentRules(config: StackConfig, check: RuleScope, context: RuleContext): Problem[] {
     if (!config.onlineEndpoint) return [];
     return check.each(config.onlineEndpoint.deployments, (deployment, i) => {
         const at = `onlineEndpoint.deployments[${i}]`;
@@ -175,7 +172,7 @@ function onlineDeploymentRules(config: StackConfig, check: RuleScope, context: R
     });
 }
 
-function batchEndpointRule(config: StackConfig, projectDir: string): ConfigProblem[] {
+function batchEndpointRule(config: StackConfig, projectDir: string): Problem[] {
     if (!config.batchEndpoint) return [];
     return batchProblems(config.batchEndpoint, projectDir).map((p) => ({ ...p, key: `batchEndpoint.${p.key}` }));
 }
@@ -214,16 +211,16 @@ const endpointNamesDifferRule: ConfigRule<StackConfig> = (config) => {
 };
 
 /** Steps that only climb, and a readable request for the rollout's synthetic load. */
-function rolloutRules(config: StackConfig, projectDir: string): ConfigProblem[] {
+function rolloutRules(config: StackConfig, requests: RequestFiles): Problem[] {
     const rollout = config.onlineEndpoint?.rollout;
     if (!rollout) return [];
-    const problems: ConfigProblem[] = [];
+    const problems: Problem[] = [];
     if (rollout.steps.some((step, i) => i > 0 && step <= rollout.steps[i - 1])) {
         problems.push({ key: "onlineEndpoint.rollout.steps", value: rollout.steps, message: "must climb: each step a larger percentage than the one before" });
     }
     if (rollout.loadRequestsPerSecond !== undefined) {
         try {
-            readScoringRequest(path.resolve(projectDir, config.smokeTest.requestFile));
+            requests.request(config.smokeTest.requestFile);
         } catch (err) {
             problems.push({
                 key: "smokeTest.requestFile",
@@ -239,7 +236,7 @@ function rolloutRules(config: StackConfig, projectDir: string): ConfigProblem[] 
  * The smoke test's request must parse, and carry the columns every deployed model's signature
  * asks for: otherwise the test would fail only after everything is deployed.
  */
-function smokeTestRules(config: StackConfig, check: RuleScope, projectDir: string): ConfigProblem[] {
+function smokeTestRules(config: StackConfig, check: RuleScope, context: RuleContext): Problem[] {
     if (!config.onlineEndpoint || !config.smokeTest.enabled) return [];
     if (config.onlineEndpoint.publicNetworkAccess === "Disabled") {
         return [
@@ -255,12 +252,12 @@ function smokeTestRules(config: StackConfig, check: RuleScope, projectDir: strin
     const file = config.smokeTest.requestFile;
     let columns: readonly string[];
     try {
-        columns = readScoringRequest(path.resolve(projectDir, file)).columns;
+        columns = context.requests.request(file).columns;
     } catch (err) {
         return [{ key, value: file, message: (err as Error).message }];
     }
     return check.each(config.onlineEndpoint.deployments, (deployment) => {
-        const dir = modelFolders(config, projectDir).get(deployment.model);
+        const dir = modelFolders(config, context.projectDir).get(deployment.model);
         if (dir === undefined) return []; // reported by the model reference rule
         const inspection = inspectMlflowModelFolder(dir);
         if (!inspection.ok) return []; // reported by the model rules

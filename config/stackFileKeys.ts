@@ -1,5 +1,5 @@
 import { didYouMean, nearestNames } from "./suggest";
-import { ConfigProblem } from "./problems";
+import { Problem } from "./problems";
 
 /**
  * Keys outside the project's namespace. Pulumi hands a program every key of its stack file, and
@@ -19,9 +19,9 @@ function azureNativeKeys(): string[] {
 }
 
 /** Problems with keys outside `project`'s namespace; `values` are the stack's keys, decoded. */
-export function foreignKeyProblems(values: Readonly<Record<string, unknown>>, project: string): ConfigProblem[] {
+export function foreignKeyProblems(values: Readonly<Record<string, unknown>>, project: string): Problem[] {
     const known = [project, ...providerNamespaces];
-    const problems: ConfigProblem[] = [];
+    const problems: Problem[] = [];
     for (const [fullKey, value] of Object.entries(values)) {
         const separator = fullKey.indexOf(":");
         const namespace = separator < 0 ? "" : fullKey.slice(0, separator);

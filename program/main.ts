@@ -1,15 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { programConfig } from "./programConfig";
-import { defaultDatastore } from "./components/model/mlflowModel";
-import { Platform, buildPlatform } from "./platform";
+import { defaultDatastore } from "./components/model/mlflowModelVersions";
+import { Platform, declarePlatform } from "./platform";
 
 /**
  * The whole program: read and check the stack's configuration (before any resource exists),
  * declare the platform, and return the stack outputs an operator needs.
  */
 export function main(): Record<string, unknown> {
-    const { config, provider } = programConfig();
-    return stackOutputs(buildPlatform(config, provider));
+    return stackOutputs(declarePlatform(programConfig()));
 }
 
 export function stackOutputs(platform: Platform): Record<string, unknown> {

@@ -71,7 +71,7 @@ describe("asset version preflight", () => {
         declaredIn: "Pulumi.dev.yaml: models (diabetes:3)",
         resourceType: "azure-native:machinelearningservices:ModelVersion",
         resourceName: "models-diabetes-v3-abc",
-        parentUrn: "urn:pulumi:dev::p::azureml-mlflow:model:MlflowModel::models",
+        parentUrn: "urn:pulumi:dev::p::azureml-mlflow:model:MlflowModelVersions::models",
         cloud: "public" as const,
     };
 

@@ -1,16 +1,16 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { MlflowModel } from "../program/components/model/mlflowModel";
+import type { MlflowModelVersions } from "../program/components/model/mlflowModelVersions";
 import { fakeModelFolder, validMlmodel } from "./support/modelFolders";
 import { withMocks } from "./support/program";
 import { projectDir } from "./support/stackFile";
 
-const models = () => require("../program/components/model/mlflowModel") as typeof import("../program/components/model/mlflowModel");
+const models = () => require("../program/components/model/mlflowModelVersions") as typeof import("../program/components/model/mlflowModelVersions");
 
 function registerModels(versions: { name: string; version: number; dir: string }[], protect = false) {
     return withMocks(
         () =>
-            new (models().MlflowModel)("models", {
+            new (models().MlflowModelVersions)("models", {
                 workspaceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws",
                 stackFile: "Pulumi.test.yaml",
                 cloud: "public",
@@ -25,13 +25,13 @@ function registerModels(versions: { name: string; version: number; dir: string }
     );
 }
 
-describe("MlflowModel", () => {
+describe("MlflowModelVersions", () => {
     const v1 = path.join(projectDir, "models/diabetes-v1");
     const v2 = path.join(projectDir, "models/diabetes-v2");
 
     it("uploads every file under a content-hashed path and registers an mlflow_model pointing at the folder", async () => {
         const { mocks, result } = await registerModels([{ name: "diabetes", version: 1, dir: v1 }]);
-        const registered: MlflowModel["versions"][string] = result.versions["diabetes:1"];
+        const registered: MlflowModelVersions["versions"][string] = result.versions["diabetes:1"];
         const hash32 = registered.contentHash.slice(0, 32);
         const blobs = mocks.ofType("azure-native:storage:Blob");
         expect(blobs.map((b) => b.inputs.blobName).sort()).toEqual(

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { Problem } from "../problems";
 import { endpointName, placeholderSuffix } from "../naming/names";
 import { nameProblem, namingRules } from "../naming/rules";
 
@@ -14,12 +15,6 @@ export interface BatchPlan {
     readonly inputData?: { readonly name: string; readonly path: string };
 }
 
-export interface BatchProblem {
-    readonly key: string;
-    readonly value: unknown;
-    readonly message: string;
-}
-
 /** File types a batch deployment of an MLflow model reads. */
 const batchInputExtensions = [".csv", ".parquet"];
 
@@ -29,8 +24,8 @@ const batchInputExtensions = [".csv", ".parquet"];
  * Azure's rules, and the input folder holds files a batch deployment can read. (That deployments
  * run on the stack's cluster and fit in it, and serve declared models: config/rules.ts.)
  */
-export function batchProblems(plan: BatchPlan, projectDir: string): BatchProblem[] {
-    const problems: BatchProblem[] = [];
+export function batchProblems(plan: BatchPlan, projectDir: string): Problem[] {
+    const problems: Problem[] = [];
     const endpointIssue = nameProblem(namingRules.endpoint, endpointName(plan.name, placeholderSuffix));
     if (endpointIssue) problems.push({ key: "name", value: plan.name, message: `derived ${endpointIssue}` });
 

@@ -1,3 +1,4 @@
+import { Problem } from "../problems";
 /**
  * Azure Resource Manager's rules for tags, checked before anything is created: a bad tag fails the
  * very first create (the resource group), after the stack's random suffix is already in state.
@@ -20,23 +21,17 @@ export function platformTags(stackTags: Readonly<Record<string, string>>, stack:
 
 const programTagNames = Object.keys(platformTags({}, "any"));
 
-export interface TagProblem {
-    /** The tag's name, or undefined for a problem with the whole map (the count). */
-    readonly tag?: string;
-    readonly value: unknown;
-    readonly message: string;
-}
-
 /**
  * Problems with the stack's tags as they land on every resource, program tags included: names
  * Azure compares without case, so two names that differ only in case (or one that shadows a
  * program tag) are one tag to Azure.
  */
-export function stackTagProblems(tags: Readonly<Record<string, string>>): TagProblem[] {
-    const problems: TagProblem[] = [];
+export function stackTagProblems(tags: Readonly<Record<string, string>>): Problem[] {
+    const problems: Problem[] = [];
     const total = Object.keys(tags).length + programTagNames.length;
     if (total > tagLimits.perResource) {
         problems.push({
+            key: "tags",
             value: `${Object.keys(tags).length} tags`,
             message:
                 `gives every resource ${total} tags with the program's own (${programTagNames.join(", ")}); ` +
@@ -48,11 +43,11 @@ export function stackTagProblems(tags: Readonly<Record<string, string>>): TagPro
         const folded = name.toLowerCase();
         const programTag = programTagNames.find((t) => t === folded);
         if (programTag) {
-            problems.push({ tag: name, value, message: `is set by the program on every resource ("${programTag}"); choose another tag name` });
+            problems.push({ key: `tags.${name}`, value, message: `is set by the program on every resource ("${programTag}"); choose another tag name` });
         }
         const twin = seen.get(folded);
         if (twin !== undefined) {
-            problems.push({ tag: name, value, message: `is the same tag as "${twin}" to Azure (tag names ignore case); keep one` });
+            problems.push({ key: `tags.${name}`, value, message: `is the same tag as "${twin}" to Azure (tag names ignore case); keep one` });
         }
         seen.set(folded, name);
         problems.push(...tagNameProblems(name, value, tagLimits.storageAccountNameLength), ...tagValueProblems(name, value));
@@ -60,12 +55,12 @@ export function stackTagProblems(tags: Readonly<Record<string, string>>): TagPro
     return problems;
 }
 
-function tagNameProblems(name: string, value: string, maxLength: number): TagProblem[] {
-    const problems: TagProblem[] = [];
-    if (name.length === 0) problems.push({ tag: name, value, message: "has an empty tag name; Azure requires one" });
+function tagNameProblems(name: string, value: string, maxLength: number): Problem[] {
+    const problems: Problem[] = [];
+    if (name.length === 0) problems.push({ key: `tags.${name}`, value, message: "has an empty tag name; Azure requires one" });
     if (name.length > maxLength) {
         problems.push({
-            tag: name,
+            key: `tags.${name}`,
             value,
             message:
                 `has a ${name.length}-character name; allowed: at most ${maxLength} ` +
@@ -75,7 +70,7 @@ function tagNameProblems(name: string, value: string, maxLength: number): TagPro
     const forbidden = tagLimits.forbiddenNameCharacters.filter((c) => name.includes(c));
     if (forbidden.length > 0) {
         problems.push({
-            tag: name,
+            key: `tags.${name}`,
             value,
             message: `has ${forbidden.map((c) => `"${c}"`).join(", ")} in its name; tag names may not contain ${tagLimits.forbiddenNameCharacters.join(" ")}`,
         });
@@ -83,7 +78,7 @@ function tagNameProblems(name: string, value: string, maxLength: number): TagPro
     return problems;
 }
 
-function tagValueProblems(name: string, value: string): TagProblem[] {
+function tagValueProblems(name: string, value: string): Problem[] {
     if (value.length <= tagLimits.valueLength) return [];
-    return [{ tag: name, value, message: `has a ${value.length}-character value; allowed: at most ${tagLimits.valueLength}` }];
+    return [{ key: `tags.${name}`, value, message: `has a ${value.length}-character value; allowed: at most ${tagLimits.valueLength}` }];
 }

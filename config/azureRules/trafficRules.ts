@@ -1,3 +1,4 @@
+import { Problem } from "../problems";
 import { endpointName, placeholderSuffix } from "../naming/names";
 import { nameProblem, namingRules } from "../naming/rules";
 
@@ -7,13 +8,6 @@ export interface TrafficPlan {
     readonly deployments: readonly { readonly name: string }[];
     readonly traffic: Readonly<Record<string, number>>;
     readonly mirrorTraffic: Readonly<Record<string, number>>;
-}
-
-/** A problem at a key below the endpoint's config, e.g. `traffic.green`. */
-export interface TrafficProblem {
-    readonly key: string;
-    readonly value: unknown;
-    readonly message: string;
 }
 
 export const maxMirrorPercent = 50;
@@ -26,8 +20,8 @@ export const maxMirrorPercent = 50;
  * - weights are whole numbers 0-100 summing to 100 (or all 0) and name declared deployments;
  * - mirror traffic goes to one declared deployment, at most 50%, never one with live traffic.
  */
-export function trafficProblems(plan: TrafficPlan): TrafficProblem[] {
-    const problems: TrafficProblem[] = [];
+export function trafficProblems(plan: TrafficPlan): Problem[] {
+    const problems: Problem[] = [];
     const endpointIssue = nameProblem(namingRules.endpoint, endpointName(plan.name, placeholderSuffix));
     if (endpointIssue) problems.push({ key: "name", value: plan.name, message: `derived ${endpointIssue}` });
 

@@ -1,7 +1,7 @@
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as pulumi from "@pulumi/pulumi";
 import { AzureCloud } from "../../../runtime/arm/clouds";
-import { defaultDatastore } from "../model/mlflowModel";
+import { defaultDatastore } from "../model/mlflowModelVersions";
 import { VersionPreflight, topLevelComponentUrn } from "../model/versionPreflight";
 import { contentAddressedPath, snapshotFolder, uploadFolderContentAddressed } from "../storage/contentAddressedUpload";
 

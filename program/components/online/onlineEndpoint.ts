@@ -34,7 +34,7 @@ export interface OnlineDeploymentSpec {
     readonly appInsightsEnabled: boolean;
 }
 
-export interface OnlineEndpointArgs {
+export interface OnlineEndpointArgs<Gate extends pulumi.Resource = pulumi.Resource> {
     /** ARM id of the workspace. */
     readonly workspaceId: pulumi.Input<string>;
     readonly workspaceName: pulumi.Input<string>;
@@ -57,9 +57,10 @@ export interface OnlineEndpointArgs {
     readonly tags: Readonly<Record<string, string>>;
     /**
      * Declares what must pass before any traffic moves (e.g. a probe of every deployment); the
-     * traffic resource waits for it. Called once the deployments are declared.
+     * traffic resource waits for it. Called once the deployments are declared; the endpoint keeps
+     * what it returns as `trafficGate`.
      */
-    readonly gateTraffic?: (endpoint: TrafficGateContext) => pulumi.Resource | undefined;
+    readonly gateTraffic?: (endpoint: TrafficGateContext) => Gate;
 }
 
 /** What a traffic gate needs to know about the endpoint. */
@@ -102,7 +103,7 @@ function probe(spec: ProbeSpec): inputs.machinelearningservices.ProbeSettingsArg
  * a renamed endpoint is then a new endpoint beside the old one, which keeps serving until the new
  * one has taken its traffic and is deleted at the end of the update.
  */
-export class OnlineEndpoint extends pulumi.ComponentResource {
+export class OnlineEndpoint<Gate extends pulumi.Resource = pulumi.Resource> extends pulumi.ComponentResource {
     public readonly endpointName: pulumi.Output<string>;
     /** ARM id of the endpoint. */
     public readonly endpointId: pulumi.Output<string>;
@@ -120,8 +121,10 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
     public readonly appliedTraffic: pulumi.Output<Pick<AppliedOnlineSettings, "traffic" | "mirrorTraffic">>;
     /** Primary key, a Pulumi secret; only for key authentication. */
     public readonly primaryKey?: pulumi.Output<string>;
+    /** What `gateTraffic` declared: it passed before any traffic moved. */
+    public readonly trafficGate?: Gate;
 
-    constructor(name: string, args: OnlineEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: OnlineEndpointArgs<Gate>, opts?: pulumi.ComponentResourceOptions) {
         super("azureml-mlflow:online:OnlineEndpoint", name, {}, opts);
         const inWorkspace = { workspaceName: args.workspaceName, resourceGroupName: args.resourceGroupName };
         const tags = { ...args.tags };
@@ -205,6 +208,7 @@ export class OnlineEndpoint extends pulumi.ComponentResource {
             { parent: this, dependsOn: [endpoint, ...deployments, ...(gate ? [gate] : [])] },
         );
 
+        this.trafficGate = gate;
         this.endpointName = endpoint.name;
         this.endpointId = endpoint.endpointId;
         this.trafficResource = traffic;

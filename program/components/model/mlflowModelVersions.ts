@@ -19,7 +19,7 @@ export interface ModelVersionSpec {
     readonly tags?: Readonly<Record<string, string>>;
 }
 
-export interface MlflowModelArgs {
+export interface MlflowModelVersionsArgs {
     /** ARM id of the workspace. */
     readonly workspaceId: pulumi.Input<string>;
     readonly workspaceName: pulumi.Input<string>;
@@ -56,13 +56,15 @@ export interface RegisteredModelVersion {
  * when the files change. Versions and their files are retained when removed from the program,
  * because deployments elsewhere may still use them.
  */
-export class MlflowModel extends pulumi.ComponentResource {
-    static readonly type = "azureml-mlflow:model:MlflowModel";
+export class MlflowModelVersions extends pulumi.ComponentResource {
+    static readonly type = "azureml-mlflow:model:MlflowModelVersions";
+    /** The type's name before it said that it holds many versions: stacks created then keep their resources. */
+    static readonly formerType = "azureml-mlflow:model:MlflowModel";
     /** Registered versions by `name:version`. */
     public readonly versions: Readonly<Record<string, RegisteredModelVersion>>;
 
-    constructor(name: string, args: MlflowModelArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(MlflowModel.type, name, {}, opts);
+    constructor(name: string, args: MlflowModelVersionsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(MlflowModelVersions.type, name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: MlflowModelVersions.formerType }] });
         const keep = { parent: this, protect: args.protect, retainOnDelete: true };
         const workspace = { workspaceName: args.workspaceName, resourceGroupName: args.resourceGroupName };
 
@@ -96,7 +98,7 @@ export class MlflowModel extends pulumi.ComponentResource {
                 declaredIn: `${args.stackFile}: models (${modelVersionKey(spec.name, spec.version)})`,
                 resourceType: "azure-native:machinelearningservices:ModelVersion",
                 resourceName: versionName,
-                parentUrn: topLevelComponentUrn(MlflowModel.type, name),
+                parentUrn: topLevelComponentUrn(MlflowModelVersions.type, name),
                 cloud: args.cloud,
             }, { parent: this });
             const shared =

@@ -1,0 +1,50 @@
+import * as pulumi from "@pulumi/pulumi";
+import { OnlineEndpointConfig } from "../../config/schema";
+import { hasLiveTraffic } from "../../config/azureRules/trafficRules";
+import { OnlineEndpoint, TrafficGateContext } from "../components/online/onlineEndpoint";
+import { PostDeploySmokeTest, PreTrafficProbe, SmokeTestArgs } from "../components/smoke/smokeTestResources";
+import { StackScope } from "./stackScope";
+
+/** What both checks of an online endpoint send and expect: the smoke test's settings. */
+function checkArgs(
+    scope: StackScope,
+    online: OnlineEndpointConfig,
+    endpoint: { endpointId: pulumi.Input<string>; scoringUri: pulumi.Input<string>; deploymentNames: string[] },
+    fingerprint: pulumi.Input<string>,
+): SmokeTestArgs {
+    const smoke = scope.config.smokeTest;
+    return {
+        scoringUri: endpoint.scoringUri,
+        endpointId: endpoint.endpointId,
+        cloud: scope.cloud,
+        authMode: online.authMode,
+        deployments: endpoint.deploymentNames,
+        fingerprint,
+        request: scope.smokeRequest!,
+        allowedPredictions: smoke.allowedPredictions,
+        latencyBudgetMs: smoke.latencyBudgetMs,
+        timeoutSeconds: smoke.timeoutSeconds,
+        load: smoke.load,
+    };
+}
+
+/** The probe of every deployment, pinned by name, that must pass before any traffic moves. */
+export function declarePreTrafficProbe(scope: StackScope, online: OnlineEndpointConfig, endpoint: TrafficGateContext): PreTrafficProbe {
+    return new PreTrafficProbe("online-pre-traffic-probe", checkArgs(scope, online, endpoint, endpoint.deploymentsFingerprint), {
+        dependsOn: endpoint.deployments,
+    });
+}
+
+/** The smoke test of what the endpoint serves once traffic is applied; it fails the update when the model answers wrong. */
+export function declarePostDeploySmokeTest(scope: StackScope, online: OnlineEndpointConfig, endpoint: OnlineEndpoint): PostDeploySmokeTest {
+    return new PostDeploySmokeTest(
+        "online-smoke-test",
+        {
+            ...checkArgs(scope, online, endpoint, endpoint.servedFingerprint),
+            anyLiveTraffic: hasLiveTraffic(online.traffic),
+            servedWeights: endpoint.appliedTraffic,
+        },
+        // After traffic: the routing check needs it.
+        { dependsOn: [endpoint.trafficResource] },
+    );
+}
