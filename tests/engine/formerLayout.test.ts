@@ -1,0 +1,63 @@
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { engineProject } from "../support/engineProject";
+import { projectDir } from "../support/stackFile";
+
+/**
+ * A stack deployed by the program as it was before its files moved into layers and its types
+ * were renamed (commit `formerLayout`) updates with the program as it is now, with no resource
+ * created, deleted or replaced: every renamed type keeps its resources through `aliases`, and
+ * every moved provider takes over the resources the old one created.
+ *
+ * The former program runs from its own commit (`git archive`), against the same emulator and
+ * state as the current one.
+ */
+jest.setTimeout(900_000);
+
+/** The last commit of the layout before the layers (issue 21). */
+const formerLayout = "5d8c13c9c03796beeed56fc736c6a54d037c9e77";
+
+const project = engineProject("engine-former-layout");
+let former = "";
+
+beforeAll(() => {
+    const listed = spawnSync("git", ["cat-file", "-e", `${formerLayout}^{commit}`], { cwd: projectDir });
+    if (listed.status !== 0) {
+        throw new Error(`this test needs the repository's history (commit ${formerLayout}); clone without --depth`);
+    }
+    former = fs.mkdtempSync(path.join(os.tmpdir(), "former-layout-"));
+    execFileSync("bash", ["-c", `git archive ${formerLayout} | tar -x -C '${former}'`], { cwd: projectDir });
+    fs.symlinkSync(path.join(projectDir, "node_modules"), path.join(former, "node_modules"));
+    fs.copyFileSync(path.join(projectDir, "Pulumi.dev.yaml"), path.join(project.dir(), "Pulumi.dev.yaml"));
+});
+afterAll(() => fs.rmSync(former, { recursive: true, force: true }));
+
+it("a dev stack written by the former layout updates with no create, delete or replace", async () => {
+    const engine = path.dirname(execFileSync("bash", [path.join(projectDir, "engine", "build.sh")], { encoding: "utf8" }).trim().split("\n").pop()!);
+    const formerUp = spawnSync(
+        path.join(projectDir, "node_modules", ".bin", "ts-node"),
+        ["--transpile-only", path.join(former, "tests", "support", "engineUpProcess.ts"), project.dir(), "dev", "--running-emulator"],
+        {
+            cwd: former,
+            encoding: "utf8",
+            env: { ...process.env, ...project.azure().engineEnvironment(), PATH: `${engine}${path.delimiter}${project.azure().engineEnvironment().PATH}` },
+        },
+    );
+    const report = JSON.parse(formerUp.stdout.trim().split("\n").pop() || "{}") as { error?: string; resources?: string[] };
+    expect({ status: formerUp.status, error: report.error, stderr: formerUp.status === 0 ? "" : formerUp.stderr }).toEqual({ status: 0, error: undefined, stderr: "" });
+    expect(report.resources).toContain("azureml-mlflow:model:MlflowModel");
+
+    const dev = await project.open("dev");
+    const preview = await dev.preview();
+    const planned = Object.keys(preview.changeSummary).filter((op) => op !== "same" && op !== "update");
+    expect(planned).toEqual([]);
+    const up = await dev.up();
+    const done = Object.keys(up.summary.resourceChanges ?? {}).filter((op) => op !== "same" && op !== "update");
+    expect(done).toEqual([]);
+
+    const types = ((await dev.stack.exportStack()).deployment.resources ?? []).map((r: { type: string }) => r.type);
+    expect(types).toContain("azureml-mlflow:model:MlflowModelVersions");
+    expect(types).not.toContain("azureml-mlflow:model:MlflowModel");
+});
