@@ -5,7 +5,7 @@ import { endpointName, placeholderSuffix } from "../naming/names";
 import { nameProblem, namingRules } from "../naming/rules";
 
 /** What the batch rules need to know about a batch endpoint's configuration. */
-export interface BatchPlan {
+export interface BatchRulesInput {
     readonly name: string;
     readonly defaultDeployment: string;
     readonly deployments: readonly {
@@ -24,13 +24,13 @@ const batchInputExtensions = [".csv", ".parquet"];
  * Azure's rules, and the input folder holds files a batch deployment can read. (That deployments
  * run on the stack's cluster and fit in it, and serve declared models: config/rules.ts.)
  */
-export function batchProblems(plan: BatchPlan, projectDir: string): Problem[] {
+export function batchProblems(endpoint: BatchRulesInput, projectDir: string): Problem[] {
     const problems: Problem[] = [];
-    const endpointIssue = nameProblem(namingRules.endpoint, endpointName(plan.name, placeholderSuffix));
-    if (endpointIssue) problems.push({ key: "name", value: plan.name, message: `derived ${endpointIssue}` });
+    const endpointIssue = nameProblem(namingRules.endpoint, endpointName(endpoint.name, placeholderSuffix));
+    if (endpointIssue) problems.push({ key: "name", value: endpoint.name, message: `derived ${endpointIssue}` });
 
     const declared = new Set<string>();
-    plan.deployments.forEach((deployment, i) => {
+    endpoint.deployments.forEach((deployment, i) => {
         const at = `deployments[${i}]`;
         const nameIssue = nameProblem(namingRules.deployment, deployment.name);
         if (nameIssue) problems.push({ key: `${at}.name`, value: deployment.name, message: nameIssue });
@@ -43,23 +43,23 @@ export function batchProblems(plan: BatchPlan, projectDir: string): Problem[] {
         }
     });
 
-    if (!declared.has(plan.defaultDeployment)) {
+    if (!declared.has(endpoint.defaultDeployment)) {
         problems.push({
             key: "defaultDeployment",
-            value: plan.defaultDeployment,
+            value: endpoint.defaultDeployment,
             message: `names a deployment that is not declared; declared: ${[...declared].sort().join(", ")}`,
         });
     }
 
-    if (plan.inputData) {
-        const nameIssue = nameProblem(namingRules.asset, plan.inputData.name);
-        if (nameIssue) problems.push({ key: "inputData.name", value: plan.inputData.name, message: nameIssue });
-        const dir = path.resolve(projectDir, plan.inputData.path);
+    if (endpoint.inputData) {
+        const nameIssue = nameProblem(namingRules.asset, endpoint.inputData.name);
+        if (nameIssue) problems.push({ key: "inputData.name", value: endpoint.inputData.name, message: nameIssue });
+        const dir = path.resolve(projectDir, endpoint.inputData.path);
         const files = fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? fs.readdirSync(dir) : undefined;
         if (files === undefined) {
-            problems.push({ key: "inputData.path", value: plan.inputData.path, message: `folder ${dir} does not exist` });
+            problems.push({ key: "inputData.path", value: endpoint.inputData.path, message: `folder ${dir} does not exist` });
         } else if (!files.some((f) => batchInputExtensions.includes(path.extname(f).toLowerCase()))) {
-            problems.push({ key: "inputData.path", value: plan.inputData.path, message: `holds no ${batchInputExtensions.join(" or ")} files` });
+            problems.push({ key: "inputData.path", value: endpoint.inputData.path, message: `holds no ${batchInputExtensions.join(" or ")} files` });
         }
     }
     return problems;

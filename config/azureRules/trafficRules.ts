@@ -3,7 +3,7 @@ import { endpointName, placeholderSuffix } from "../naming/names";
 import { nameProblem, namingRules } from "../naming/rules";
 
 /** What the traffic rules need to know about an online endpoint's configuration. */
-export interface TrafficPlan {
+export interface TrafficRulesInput {
     readonly name: string;
     readonly deployments: readonly { readonly name: string }[];
     readonly traffic: Readonly<Record<string, number>>;
@@ -20,13 +20,13 @@ export const maxMirrorPercent = 50;
  * - weights are whole numbers 0-100 summing to 100 (or all 0) and name declared deployments;
  * - mirror traffic goes to one declared deployment, at most 50%, never one with live traffic.
  */
-export function trafficProblems(plan: TrafficPlan): Problem[] {
+export function trafficProblems(endpoint: TrafficRulesInput): Problem[] {
     const problems: Problem[] = [];
-    const endpointIssue = nameProblem(namingRules.endpoint, endpointName(plan.name, placeholderSuffix));
-    if (endpointIssue) problems.push({ key: "name", value: plan.name, message: `derived ${endpointIssue}` });
+    const endpointIssue = nameProblem(namingRules.endpoint, endpointName(endpoint.name, placeholderSuffix));
+    if (endpointIssue) problems.push({ key: "name", value: endpoint.name, message: `derived ${endpointIssue}` });
 
     const declared = new Set<string>();
-    plan.deployments.forEach((deployment, i) => {
+    endpoint.deployments.forEach((deployment, i) => {
         const issue = nameProblem(namingRules.onlineDeployment, deployment.name);
         if (issue) problems.push({ key: `deployments[${i}].name`, value: deployment.name, message: issue });
         if (declared.has(deployment.name)) {
@@ -37,7 +37,7 @@ export function trafficProblems(plan: TrafficPlan): Problem[] {
 
     const declaredList = [...declared].sort().join(", ");
     const checkWeights = (field: "traffic" | "mirrorTraffic", max: number) => {
-        for (const [deployment, weight] of Object.entries(plan[field])) {
+        for (const [deployment, weight] of Object.entries(endpoint[field])) {
             if (!Number.isInteger(weight) || weight < 0 || weight > max) {
                 problems.push({ key: `${field}.${deployment}`, value: weight, message: `must be a whole number from 0 to ${max}` });
             }
@@ -53,24 +53,24 @@ export function trafficProblems(plan: TrafficPlan): Problem[] {
     checkWeights("traffic", 100);
     checkWeights("mirrorTraffic", maxMirrorPercent);
 
-    const total = Object.values(plan.traffic).reduce((sum, w) => sum + w, 0);
+    const total = Object.values(endpoint.traffic).reduce((sum, w) => sum + w, 0);
     if (total !== 0 && total !== 100) {
-        problems.push({ key: "traffic", value: plan.traffic, message: `weights sum to ${total}; they must sum to 100 (or all be 0)` });
+        problems.push({ key: "traffic", value: endpoint.traffic, message: `weights sum to ${total}; they must sum to 100 (or all be 0)` });
     }
 
-    const mirrored = Object.entries(plan.mirrorTraffic).filter(([, w]) => w > 0);
+    const mirrored = Object.entries(endpoint.mirrorTraffic).filter(([, w]) => w > 0);
     if (mirrored.length > 1) {
         problems.push({
             key: "mirrorTraffic",
-            value: plan.mirrorTraffic,
+            value: endpoint.mirrorTraffic,
             message: "may mirror to one deployment only",
         });
     }
     for (const [deployment] of mirrored) {
-        if ((plan.traffic[deployment] ?? 0) > 0) {
+        if ((endpoint.traffic[deployment] ?? 0) > 0) {
             problems.push({
                 key: `mirrorTraffic.${deployment}`,
-                value: plan.mirrorTraffic[deployment],
+                value: endpoint.mirrorTraffic[deployment],
                 message: `mirrors to "${deployment}", which also gets live traffic; mirror only to a deployment at 0%`,
             });
         }

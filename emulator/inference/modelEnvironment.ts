@@ -81,7 +81,7 @@ export async function prepareModelEnvironments(
     options: EnvironmentOptions,
 ): Promise<Map<string, ModelEnvironment>> {
     const serverRequirements = fs.readFileSync(path.join(options.projectDir, serverRequirementsFile), "utf8");
-    const planned = new Map<string, EnvironmentPlan>();
+    const planned = new Map<string, EnvironmentBuild>();
     for (const model of models) {
         const requirements = readModelRequirements(model.dir);
         const interpreter = pythonInterpreter(pythonMinor(requirements.python));
@@ -122,7 +122,7 @@ export async function prepareModelEnvironments(
 }
 
 /** One environment to reuse or build: its hash, interpreter and the models it serves. */
-interface EnvironmentPlan {
+interface EnvironmentBuild {
     readonly hash: string;
     readonly interpreter: string;
     /** The interpreter's full version. */
@@ -131,7 +131,7 @@ interface EnvironmentPlan {
     readonly models: string[];
 }
 
-async function reuseOrBuild(dir: string, label: string, plan: EnvironmentPlan, options: EnvironmentOptions): Promise<ModelEnvironment> {
+async function reuseOrBuild(dir: string, label: string, plan: EnvironmentBuild, options: EnvironmentOptions): Promise<ModelEnvironment> {
     const made = { hash: plan.hash, dir, python: path.join(dir, "bin", "python"), bin: path.join(dir, "bin"), models: plan.models };
     if (fs.existsSync(path.join(dir, readyMarker))) {
         options.progress(`Reusing ${label}`);
@@ -181,7 +181,7 @@ async function lockEnvironment(dir: string, options: EnvironmentOptions): Promis
  * it is at hand: the same packages, in a second or so); without one, what pip resolved is
  * recorded as the lock.
  */
-async function buildEnvironment(dir: string, plan: EnvironmentPlan, options: EnvironmentOptions): Promise<number> {
+async function buildEnvironment(dir: string, plan: EnvironmentBuild, options: EnvironmentOptions): Promise<number> {
     const started = Date.now();
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(dir), { recursive: true });

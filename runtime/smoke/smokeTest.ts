@@ -5,7 +5,7 @@ import { predictionProblems, predictionsOf } from "../scoring/predictionChecks";
 import { ScoringCredential } from "../scoring/scoringCredential";
 import { ScoringRequest } from "../scoring/scoringRequest";
 
-export interface SmokePlan {
+export interface SmokeTestSpec {
     readonly scoringUri: string;
     /** What is sent (the file's text, byte for byte) and how many rows it holds. */
     readonly request: Pick<ScoringRequest, "text" | "rows">;
@@ -51,25 +51,25 @@ export interface SmokeReport {
  * before it gets any), then once through traffic routing, then an optional load check; every
  * answer is asserted on. One deadline bounds it all.
  */
-export async function runSmokeTest(plan: SmokePlan): Promise<SmokeReport> {
-    const clock = plan.clock ?? systemClock;
+export async function runSmokeTest(spec: SmokeTestSpec): Promise<SmokeReport> {
+    const clock = spec.clock ?? systemClock;
     const started = clock.now();
-    const deadline = started + plan.timeoutMs;
-    const expectations = { rows: plan.request.rows, allowedPredictions: plan.allowedPredictions, latencyBudgetMs: plan.latencyBudgetMs };
+    const deadline = started + spec.timeoutMs;
+    const expectations = { rows: spec.request.rows, allowedPredictions: spec.allowedPredictions, latencyBudgetMs: spec.latencyBudgetMs };
     const targets = [
-        ...plan.deployments.map((deployment) => ({ name: `deployment ${deployment}`, deployment })),
-        ...(plan.throughRouting ? [{ name: "traffic routing", deployment: undefined }] : []),
+        ...spec.deployments.map((deployment) => ({ name: `deployment ${deployment}`, deployment })),
+        ...(spec.throughRouting ? [{ name: "traffic routing", deployment: undefined }] : []),
     ];
 
     const checks: CheckReport[] = [];
     for (const target of targets) {
         const answer = await invokeScoring({
-            scoringUri: plan.scoringUri,
-            body: plan.request.text,
-            credential: plan.credential,
+            scoringUri: spec.scoringUri,
+            body: spec.request.text,
+            credential: spec.credential,
             deployment: target.deployment,
             deadline,
-            retryBaseMs: plan.retryBaseMs,
+            retryBaseMs: spec.retryBaseMs,
             clock,
         });
         const problems = predictionProblems(answer, expectations);
@@ -86,17 +86,17 @@ export async function runSmokeTest(plan: SmokePlan): Promise<SmokeReport> {
     }
 
     const load =
-        plan.load && checks.every((c) => c.passed)
+        spec.load && checks.every((c) => c.passed)
             ? await runLoadCheck(
-                  { scoringUri: plan.scoringUri, body: plan.request.text, credential: plan.credential, deadline, clock },
-                  plan.load,
+                  { scoringUri: spec.scoringUri, body: spec.request.text, credential: spec.credential, deadline, clock },
+                  spec.load,
                   (answer) => predictionProblems(answer, { ...expectations, latencyBudgetMs: Number.POSITIVE_INFINITY }).length === 0,
               )
             : undefined;
 
     return {
-        scoringUri: plan.scoringUri,
-        credentialSource: plan.credential.source,
+        scoringUri: spec.scoringUri,
+        credentialSource: spec.credential.source,
         passed: checks.every((c) => c.passed) && (load?.passed ?? true),
         checks,
         load,

@@ -66,7 +66,28 @@ interface Declared {
     readonly release?: string;
 }
 
-function stack(declared: Declared = {}) {
+/** What the last successful `up` declared. */
+let deployed: string | undefined;
+
+/** The stack declaring `declared`; its `up` records what it deployed, for `given`. */
+async function stack(declared: Declared = {}): Promise<EngineStack> {
+    const opened = await openStack(declared);
+    const up = opened.up.bind(opened);
+    return Object.assign(opened, {
+        up: async (...args: Parameters<EngineStack["up"]>) => {
+            const result = await up(...args);
+            deployed = JSON.stringify(declared);
+            return result;
+        },
+    });
+}
+
+/** Where a test starts: `declared` deployed, unless the test before left it so (then nothing runs). */
+async function given(declared: Declared): Promise<void> {
+    if (deployed !== JSON.stringify(declared)) await (await stack(declared)).up();
+}
+
+function openStack(declared: Declared) {
     const { tag = "a", location = "westeurope", endpoints = ["fid-endpoint"], release } = declared;
     return EngineStack.open({
         projectDir: scratch,
@@ -128,10 +149,12 @@ it("records each type's API version as the input azureApiVersion; an upgrade tha
 });
 
 it("compares location without case and spaces: 'West Europe' is no change", async () => {
+    await given({});
     expect((await (await stack({ location: "West Europe" })).preview({ expectNoChanges: true })).changeSummary).toEqual({ same: 4 });
 });
 
 it("refresh records Azure's values as inputs: a tag changed by hand shows as an update that puts the declared one back", async () => {
+    await given({});
     await outOfBand().putAndWait(workspaceId, { location: "westeurope", identity: { type: "SystemAssigned" }, tags: { owner: "someone else" }, properties: {} });
     const check = await stack();
     expect((await check.preview()).changeSummary).toEqual({ same: 4 });
@@ -147,6 +170,7 @@ it("refresh records Azure's values as inputs: a tag changed by hand shows as an 
 });
 
 it("a replacement deletes first: a renamed endpoint is gone before its replacement is created", async () => {
+    await given({});
     const renamed = await stack({ endpoints: ["fid-endpoint-2"] });
     expect((await renamed.preview()).stdout).toMatch(/\+- +azure-native:machinelearningservices:OnlineEndpoint +endpoint-0 +replace +\[diff: ~endpointName\]/);
     expect((await renamed.preview({ diff: true })).stdout).toMatch(/\+-azure-native:machinelearningservices:OnlineEndpoint: \(replace\)/);
@@ -158,6 +182,7 @@ it("a replacement deletes first: a renamed endpoint is gone before its replaceme
 });
 
 it("create refuses a resource that already exists, naming it, instead of adopting it", async () => {
+    await given({ endpoints: ["fid-endpoint-2"] });
     await outOfBand().putAndWait(endpointId("fid-taken"), { location: "westeurope", properties: { authMode: "Key" } });
     const failure = await (await stack({ endpoints: ["fid-endpoint-2", "fid-taken"], tag: "b" })).up().catch((err: Error) => err);
     expect(String(failure)).toContain(`cannot create already existing resource '${endpointId("fid-taken")}'`);
@@ -165,6 +190,7 @@ it("create refuses a resource that already exists, naming it, instead of adoptin
 });
 
 it("a create that fails after Azure accepted it stays in the state: the next up updates it, removing it deletes it", async () => {
+    await given({ endpoints: ["fid-endpoint-2"] });
     failingEndpoints.add("fid-broken");
     const declared = { endpoints: ["fid-endpoint-2", "fid-broken"], tag: "b" };
     const failure = await (await stack(declared)).up().catch((err: Error) => err);
@@ -190,6 +216,7 @@ it("a create that fails after Azure accepted it stays in the state: the next up 
 });
 
 it("retries 429, 503 and a 409 AnotherOperationInProgress; any other 409 fails at once", async () => {
+    await given({ endpoints: ["fid-endpoint-2"], tag: "c" });
     arm.injectFaults([
         { status: 429, code: "TooManyRequests" },
         { status: 503, code: "ServiceUnavailable" },

@@ -76,6 +76,7 @@ it("first up: blue alone, green mirrored", async () => {
 });
 
 it("an up killed at the first step leaves green at 10%; the next up continues from there to the declared weight", async () => {
+    await project.given("dev", () => devWith({ blue: 100 }, { green: 10 }));
     devWith({ blue: 50, green: 50 });
     await killWhenLive(upInOwnProcessGroup(), "green", 10);
     // Azure keeps what the killed run left.
@@ -98,6 +99,7 @@ it("an up killed at the first step leaves green at 10%; the next up continues fr
 });
 
 it("killed half-way with the config then put back: the preview shows the traffic to apply, the up restores it", async () => {
+    await project.given("dev", () => devWith({ blue: 50, green: 50 }));
     devWith({ blue: 20, green: 80 });
     await killWhenLive(upInOwnProcessGroup(), "green", 60);
     devWith({ blue: 50, green: 50 });

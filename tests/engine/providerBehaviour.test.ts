@@ -18,21 +18,29 @@ jest.setTimeout(900_000);
 
 const project = engineProject("engine-provider-behaviour");
 
-/** Dev's committed config with a change, as the stack file the engine reads, under a release of azure-native. */
-function devWith(change: (config: Record<string, any>) => void = () => undefined, release?: string): Promise<EngineStack> {
+type Change = (config: Record<string, any>) => void;
+const committed: Change = () => undefined;
+
+/** Writes dev's committed config with a change as the stack file the engine reads. */
+function writeDev(change: Change): void {
     const document = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
     const own = Object.fromEntries(Object.entries(document.config).map(([k, v]) => [k.replace(/^azureml-mlflow:/, ""), v]));
     change(own);
     const config = Object.fromEntries(Object.entries(own).map(([k, v]) => [k.includes(":") ? k : `azureml-mlflow:${k}`, v]));
     fs.writeFileSync(path.join(project.dir(), "Pulumi.dev.yaml"), toYaml({ config }));
-    return EngineStack.open({
-        projectDir: project.dir(),
-        stack: "dev",
-        stateDir: path.join(project.dir(), "state"),
-        program: async () => (await import("../../program/main")).main(),
-        env: { ...project.azure().engineEnvironment(), ...(release ? { AZURE_NATIVE_EMULATED_RELEASE: release } : {}) },
-    });
 }
+
+/** The plugins' environment under a release of azure-native (default: the pinned one). */
+const underRelease = (release?: string): Record<string, string> => (release ? { AZURE_NATIVE_EMULATED_RELEASE: release } : {});
+
+/** Dev's committed config with a change, as the stack file the engine reads, under a release of azure-native. */
+function devWith(change: Change = committed, release?: string): Promise<EngineStack> {
+    writeDev(change);
+    return project.open("dev", underRelease(release));
+}
+
+/** Where a scenario starts: deployed first unless the scenario before left the stack there. */
+const given = (change: Change, release?: string) => project.given("dev", () => writeDev(change), underRelease(release));
 
 /**
  * A preview of dev with a change, in a process of its own (a preview the engine fails drops the
@@ -63,6 +71,11 @@ function expectLiveTrafficThroughout(endpoint: RegExp, from: number): void {
 
 const online = /\/onlineEndpoints\/diabetes-[a-z0-9]+$/i;
 
+/** What d changes: the endpoint's auth mode. */
+const authModeChanged: Change = (c) => {
+    c.onlineEndpoint.authMode = "AMLToken";
+};
+
 /** What every scenario after d keeps: the auth mode d changed and a tag. */
 function afterD(c: Record<string, any>): void {
     c.onlineEndpoint.authMode = "AMLToken";
@@ -81,6 +94,7 @@ it("a. up under @pulumi/azure-native 3.13 (ML API 2025-09-01)", async () => {
 });
 
 it("b. refresh, then up: no changes, and no PUT at all", async () => {
+    await given(committed, "3.13.0");
     // The real provider's refresh records what Azure reports as inputs: blue 100, green mirrored.
     await (await devWith(undefined, "3.13.0")).refresh();
     const start = project.azure().arm.operations.length;
@@ -90,6 +104,7 @@ it("b. refresh, then up: no changes, and no PUT at all", async () => {
 });
 
 it("c. traffic moved to 50/50 after that refresh, then the upgrade to 3.28 (every ML type moves to 2025-12-01): exactly the live split at every moment (no stale or empty traffic map), batch default kept, nothing replaced or re-created", async () => {
+    await given(committed, "3.13.0");
     await (await devWith(fiftyFifty, "3.13.0")).up();
     const stack = await devWith(fiftyFifty);
     // Said plainly on every step of the plain preview: which input changed.
@@ -122,8 +137,9 @@ it("c. traffic moved to 50/50 after that refresh, then the upgrade to 3.28 (ever
 });
 
 it("d. the auth mode changed on the live endpoint (Key -> AMLToken): applied before the probe, live traffic at every moment, smoke test passing with the new credential", async () => {
+    await given(fiftyFifty);
     const from = Date.now();
-    const up = await (await devWith((c) => (c.onlineEndpoint.authMode = "AMLToken"))).up();
+    const up = await (await devWith(authModeChanged)).up();
     expect(up.outputs.smokeTest.value).toMatchObject({ passed: true });
     expect(up.outputs).not.toHaveProperty("onlineEndpointKey");
     const endpoint = project.azure().arm.resource(String(up.outputs.onlineEndpointId.value))!;
@@ -132,6 +148,7 @@ it("d. the auth mode changed on the live endpoint (Key -> AMLToken): applied bef
 });
 
 it("e. a transient storm (429, 503, 409 AnotherOperationInProgress) during up: the update completes", async () => {
+    await given(authModeChanged);
     project.azure().arm.injectFaults([
         { status: 429, code: "TooManyRequests" },
         { status: 503, code: "ServiceUnavailable" },
@@ -156,6 +173,7 @@ function devWithRed(model: string) {
 
 // Repaired in place on the next up: tests/engine/azureNativeFidelity.test.ts (the stand-in updates a resource kept with init errors).
 it("f. a deployment that fails to provision stays in the state with its error; removed from config, it is deleted, nothing orphaned", async () => {
+    await given(afterD);
     const broken = path.join(project.dir(), "model-broken");
     fs.cpSync(path.join(projectDir, "models", "diabetes-v2"), broken, { recursive: true });
     fs.writeFileSync(path.join(broken, "model.pkl"), "this is not a pickle");
@@ -180,6 +198,7 @@ function renamed(c: Record<string, any>): void {
 }
 
 it("g. the endpoint renamed: the old endpoint serves until the new one serves, then goes; the batch endpoint's default likewise", async () => {
+    await given(afterD);
     const oldOnline = timelineOf(online).at(-1)!.endpoint;
     const from = Date.now();
     const up = await (await devWith(renamed)).up();
@@ -209,6 +228,7 @@ it("g. the endpoint renamed: the old endpoint serves until the new one serves, t
 });
 
 it("h. a version whose files changed without a bump, and a retained version declared again: preview fails naming the version and what to do, nothing created", async () => {
+    await given(renamed);
     const changed = path.join(project.dir(), "model-v2-retrained");
     fs.cpSync(path.join(projectDir, "models", "diabetes-v2"), changed, { recursive: true });
     fs.appendFileSync(path.join(changed, "MLmodel"), "# retrained\n");

@@ -22,24 +22,38 @@ const rollout = {
     loadRequestsPerSecond: 5,
 };
 
-function devWith(change: (config: Record<string, any>) => void): Promise<EngineStack> {
+type Change = (config: Record<string, any>) => void;
+
+const writeDev = (change: Change) =>
     writeDevStack(project.dir(), (config) => {
         config.onlineEndpoint.rollout = rollout;
         change(config);
     });
+
+function devWith(change: Change): Promise<EngineStack> {
+    writeDev(change);
     return project.open("dev");
 }
+
+/** Where each scenario starts: deployed first unless the scenario before left the stack there. */
+const given = (change: Change) => project.given("dev", () => writeDev(change));
+const committed: Change = () => undefined;
+const fiftyFifty: Change = (c) => {
+    c.onlineEndpoint.traffic = { blue: 50, green: 50 };
+    c.onlineEndpoint.mirrorTraffic = {};
+};
 
 const timeline = () => project.azure().arm.trafficTimeline.filter((m) => /\/onlineEndpoints\//i.test(m.endpoint));
 const weightsOf = (deployment: string, from: number) => timeline().slice(from).map((m) => m.traffic[deployment] ?? 0);
 
 it("first up: one live deployment, nothing to roll out", async () => {
-    const up = await (await devWith(() => undefined)).up();
+    const up = await (await devWith(committed)).up();
     expect(up.outputs.lastRollout.value).toEqual([]);
     expect(timeline().pop()).toMatchObject({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 } });
 });
 
 it("a healthy model climbs mirror, 10%, 25% to its declared 50%, each step judged on the endpoint's metrics", async () => {
+    await given(committed);
     const before = timeline().length;
     const started = Date.now();
     const up = await (
@@ -67,6 +81,7 @@ it("a healthy model climbs mirror, 10%, 25% to its declared 50%, each step judge
 });
 
 it("a preview right after the rollout shows no changes (the live weights are the declared ones)", async () => {
+    await given(fiftyFifty);
     const preview = await (
         await devWith((c) => {
             c.onlineEndpoint.traffic = { blue: 50, green: 50 };
@@ -77,6 +92,7 @@ it("a preview right after the rollout shows no changes (the live weights are the
 });
 
 it("a model failing on a share of requests is stopped at the first step, traffic restored, the up fails with the report", async () => {
+    await given(fiftyFifty);
     const before = timeline().length;
     const stack = await devWith((c) => {
         c.models.push({ name: "diabetes-classifier", version: 3, path: "tests/fixtures/models/diabetes-flaky", description: "Degrades once warm." });
@@ -100,6 +116,7 @@ it("a model failing on a share of requests is stopped at the first step, traffic
 });
 
 it("an inconclusive window without synthetic load fails the rollout (onInconclusive: fail), traffic restored", async () => {
+    await given(fiftyFifty);
     const before = timeline().length;
     const stack = await devWith((c) => {
         c.onlineEndpoint.traffic = { blue: 20, green: 80 };
@@ -118,6 +135,7 @@ it("an inconclusive window without synthetic load fails the rollout (onInconclus
 });
 
 it("with onInconclusive: hold, an inconclusive step is watched again up to inconclusiveLimit before it fails", async () => {
+    await given(fiftyFifty);
     const stack = await devWith((c) => {
         c.onlineEndpoint.traffic = { blue: 20, green: 80 };
         c.onlineEndpoint.mirrorTraffic = {};
@@ -146,6 +164,7 @@ describe("a model whose answers go wrong under load (the metrics see nothing: ev
     const lastPassing = { traffic: { blue: 50, green: 50 }, mirrorTraffic: {} };
 
     it("passes every step's gates, fails the post-deploy smoke test, and traffic goes back to the last passing weights", async () => {
+        await given(fiftyFifty);
         const before = timeline().length;
         const failure = (await (await devWith(drifting)).up().then(
             () => new Error("up succeeded"),
@@ -161,6 +180,7 @@ describe("a model whose answers go wrong under load (the metrics see nothing: ev
         expect(timeline().pop()).toMatchObject(lastPassing);
     });
 
+    // Follows the failed up above (run the describe block whole).
     it("the next preview shows the traffic to apply again, though the state already holds the declared weights", async () => {
         const preview = await (await devWith(drifting)).preview({ diff: true });
         expect(preview.stdout).toMatch(/~ .*pulumi-nodejs:dynamic\/azureml:OnlineEndpointTraffic/);
@@ -168,6 +188,7 @@ describe("a model whose answers go wrong under load (the metrics see nothing: ev
     });
 
     it("putting the last passing config back converges, with no change left after", async () => {
+        await given(fiftyFifty);
         const stack = await devWith((c) => {
             c.onlineEndpoint.traffic = { blue: 50, green: 50 };
             c.onlineEndpoint.mirrorTraffic = {};
@@ -180,6 +201,7 @@ describe("a model whose answers go wrong under load (the metrics see nothing: ev
 });
 
 it("with Azure Monitor's ingestion delay, a window read too early is read again until its requests arrive", async () => {
+    await given(fiftyFifty);
     // The emulator's metrics now lag 8 s behind the router, as Azure Monitor's lag minutes behind Azure.
     project.azure().dataPlane.metricsDelayMs = 8000;
     try {

@@ -16,15 +16,39 @@ jest.setTimeout(900_000);
 const project = engineProject("engine-scenarios");
 const stateDir = () => path.join(project.dir(), "state");
 
-/** Dev's committed config with a change, as the stack file the engine reads. */
-function devWith(change: (config: Record<string, any>) => void = () => undefined): Promise<EngineStack> {
+type Change = (config: Record<string, any>) => void;
+
+/** Writes dev's committed config with a change as the stack file the engine reads. */
+function writeDev(change: Change = () => undefined): void {
     const document = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
     const own = Object.fromEntries(Object.entries(document.config).map(([k, v]) => [k.replace(/^azureml-mlflow:/, ""), v]));
     change(own);
     const config = Object.fromEntries(Object.entries(own).map(([k, v]) => [k.includes(":") ? k : `azureml-mlflow:${k}`, v]));
     fs.writeFileSync(path.join(project.dir(), "Pulumi.dev.yaml"), toYaml({ config }));
+}
+
+/** Dev's committed config with a change, as the stack file the engine reads. */
+function devWith(change: Change = () => undefined): Promise<EngineStack> {
+    writeDev(change);
     return project.open("dev");
 }
+
+/** Where each scenario starts, in the order they build on each other. */
+const fiftyFifty: Change = (c) => {
+    c.onlineEndpoint.traffic = { blue: 50, green: 50 };
+    c.onlineEndpoint.mirrorTraffic = {};
+};
+const tagged: Change = (c) => {
+    fiftyFifty(c);
+    c.tags = { ...c.tags, costCenter: "42" };
+};
+const withoutGreen: Change = (c) => {
+    c.onlineEndpoint.deployments = c.onlineEndpoint.deployments.filter((d: { name: string }) => d.name !== "green");
+    c.onlineEndpoint.traffic = { blue: 100 };
+    c.onlineEndpoint.mirrorTraffic = {};
+    c.tags = { ...c.tags, costCenter: "42" };
+};
+const given = (change: Change = () => undefined) => project.given("dev", () => writeDev(change));
 
 const endpointTraffic = () => project.azure().arm.trafficTimeline.filter((m) => /\/onlineEndpoints\//i.test(m.endpoint));
 const liveTotal = (traffic: Record<string, number>) => Object.values(traffic).reduce((a, b) => a + b, 0);
@@ -45,15 +69,14 @@ it("a. up from nothing: every resource created, the smoke test passed inside it,
 });
 
 it("b. a preview right after up shows no changes", async () => {
+    await given();
     const preview = await (await devWith()).preview({ expectNoChanges: true });
     expect(Object.keys(preview.changeSummary)).toEqual(["same"]);
 });
 
 it("c. traffic 100/0 to 50/50 updates the traffic resource and what fingerprints it, replaces nothing", async () => {
-    const stack = await devWith((c) => {
-        c.onlineEndpoint.traffic = { blue: 50, green: 50 };
-        c.onlineEndpoint.mirrorTraffic = {};
-    });
+    await given();
+    const stack = await devWith(fiftyFifty);
     const preview = await stack.preview({ diff: true });
     expect(preview.changeSummary).not.toHaveProperty("replace");
     expect(preview.changeSummary).not.toHaveProperty("delete");
@@ -64,14 +87,9 @@ it("c. traffic 100/0 to 50/50 updates the traffic resource and what fingerprints
 });
 
 it("d. a tag changed on the endpoint: live traffic at every moment of the update", async () => {
+    await given(fiftyFifty);
     const before = endpointTraffic().length;
-    await (
-        await devWith((c) => {
-            c.onlineEndpoint.traffic = { blue: 50, green: 50 };
-            c.onlineEndpoint.mirrorTraffic = {};
-            c.tags = { ...c.tags, costCenter: "42" };
-        })
-    ).up();
+    await (await devWith(tagged)).up();
     const during = endpointTraffic().slice(before);
     expect(during.length).toBeGreaterThan(0);
     for (const moment of during) expect(liveTotal(moment.traffic)).toBe(100);
@@ -92,19 +110,21 @@ function modelCopy(name: string, change: (dir: string) => void): string {
 }
 
 /** Dev at 50/50 with green serving a model version of its own (version 3, 4, ...). */
-function devWithGreenModel(version: number, dir: string) {
-    return devWith((c) => {
+const greenModel =
+    (version: number, dir: string): Change =>
+    (c) => {
         c.models = [...c.models, { name: "diabetes-classifier", version, path: dir, description: `green, version ${version}` }];
         c.onlineEndpoint.deployments.find((d: { name: string }) => d.name === "green").model = `diabetes-classifier:${version}`;
-        c.onlineEndpoint.traffic = { blue: 50, green: 50 };
-        c.onlineEndpoint.mirrorTraffic = {};
-        c.tags = { ...c.tags, costCenter: "42" };
-    });
-}
+        tagged(c);
+    };
+const devWithGreenModel = (version: number, dir: string) => devWith(greenModel(version, dir));
+
+/** Green's model retrained (version 3): the files of v2 with one line more. */
+const retrained = () => modelCopy("model-v3", (dir) => fs.appendFileSync(path.join(dir, "MLmodel"), "# retrained\n"));
 
 it("f. green's model files changed: a new version registered, the old one kept, green updated, blue untouched", async () => {
-    const changed = modelCopy("model-v3", (dir) => fs.appendFileSync(path.join(dir, "MLmodel"), "# retrained\n"));
-    const stack = await devWithGreenModel(3, changed);
+    await given(tagged);
+    const stack = await devWithGreenModel(3, retrained());
     const preview = await stack.preview({ diff: true });
     expect(preview.stdout).toMatch(step("\\+", "ModelVersion", "create", "models-diabetes-classifier-v3-"));
     expect(preview.stdout).toMatch(step("~", "OnlineDeployment", "update", "online-diabetes-green"));
@@ -117,6 +137,7 @@ it("f. green's model files changed: a new version registered, the old one kept, 
 });
 
 it("i. a deployment whose model cannot load fails the up with the server's reason, and live traffic stays where it was", async () => {
+    await given(greenModel(3, retrained()));
     const broken = modelCopy("model-v4", (dir) => fs.writeFileSync(path.join(dir, "model.pkl"), "this is not a pickle"));
     const before = endpointTraffic().at(-1)!;
     const failure = await (await devWithGreenModel(4, broken)).up().catch((err: Error) => err);
@@ -128,14 +149,9 @@ it("i. a deployment whose model cannot load fails the up with the server's reaso
 });
 
 it("e. green removed from config: one up takes its traffic away and deletes it, with no refusal", async () => {
-    const up = await (
-        await devWith((c) => {
-            c.onlineEndpoint.deployments = c.onlineEndpoint.deployments.filter((d: { name: string }) => d.name !== "green");
-            c.onlineEndpoint.traffic = { blue: 100 };
-            c.onlineEndpoint.mirrorTraffic = {};
-            c.tags = { ...c.tags, costCenter: "42" };
-        })
-    ).up();
+    // In file order, from where the failed up of i left the stack.
+    await given(greenModel(3, retrained()));
+    const up = await (await devWith(withoutGreen)).up();
     expect(up.stdout).toMatch(/- {2}azure-native:machinelearningservices:OnlineDeployment online-diabetes-green deleted/);
     expect(project.azure().arm.operations.filter((o) => o.status === "Refused")).toEqual([]);
     const endpoint = up.outputs.onlineEndpointId.value as string;
@@ -143,12 +159,8 @@ it("e. green removed from config: one up takes its traffic away and deletes it, 
 });
 
 it("h. destroy on dev succeeds and leaves the retained model versions behind", async () => {
-    const stack = await devWith((c) => {
-        c.onlineEndpoint.deployments = c.onlineEndpoint.deployments.filter((d: { name: string }) => d.name !== "green");
-        c.onlineEndpoint.traffic = { blue: 100 };
-        c.onlineEndpoint.mirrorTraffic = {};
-        c.tags = { ...c.tags, costCenter: "42" };
-    });
+    await given(withoutGreen);
+    const stack = await devWith(withoutGreen);
     const versions = () => project.azure().arm.operations.filter((o) => /\/models\/[^/]+\/versions\//.test(o.id) && o.method === "DELETE");
     await stack.destroy();
     expect(versions()).toEqual([]);

@@ -14,8 +14,15 @@ import { projectDir } from "./stackFile";
 export function engineProject(name: string): {
     readonly dir: () => string;
     readonly azure: () => LocalAzure;
-    /** The program's stack `stack`, run by the engine against the emulator. */
-    readonly open: (stack: string) => Promise<EngineStack>;
+    /** The program's stack `stack`, run by the engine against the emulator (with `env` added to its plugins' environment). */
+    readonly open: (stack: string, env?: Readonly<Record<string, string>>) => Promise<EngineStack>;
+    /**
+     * Where a scenario starts: the stack `stack` deployed from the stack file `write` writes. Runs
+     * an `up` unless the last successful `up` through `open` used exactly that file (a destroy
+     * forgets it). In file order the previous scenario has left the stack there, so nothing is
+     * deployed twice; alone (`-t`), a scenario deploys its starting point first.
+     */
+    readonly given: (stack: string, write: () => void, env?: Readonly<Record<string, string>>) => Promise<void>;
 } {
     let scratch = "";
     let azure: LocalAzure | undefined;
@@ -28,10 +35,40 @@ export function engineProject(name: string): {
         await azure?.stop();
         fs.rmSync(scratch, { recursive: true, force: true });
     });
+    /** Each stack's file (and added environment) at its last successful `up`. */
+    const deployedFrom = new Map<string, string>();
+    const deployment = (stack: string, env: Readonly<Record<string, string>>) =>
+        `${fs.readFileSync(path.join(scratch, `Pulumi.${stack}.yaml`), "utf8")}\n${JSON.stringify(env)}`;
+    const open = async (stack: string, env: Readonly<Record<string, string>> = {}): Promise<EngineStack> => {
+        const opened = await EngineStack.open({
+            projectDir: scratch,
+            stack,
+            stateDir: path.join(scratch, "state"),
+            program: async () => main(),
+            env: { ...azure!.engineEnvironment(), ...env },
+        });
+        const up = opened.up.bind(opened);
+        const destroy = opened.destroy.bind(opened);
+        return Object.assign(opened, {
+            up: async (...args: Parameters<EngineStack["up"]>) => {
+                const text = deployment(stack, env);
+                const result = await up(...args);
+                deployedFrom.set(stack, text);
+                return result;
+            },
+            destroy: async (...args: Parameters<EngineStack["destroy"]>) => {
+                deployedFrom.delete(stack);
+                return destroy(...args);
+            },
+        });
+    };
     return {
         dir: () => scratch,
         azure: () => azure!,
-        open: (stack) =>
-            EngineStack.open({ projectDir: scratch, stack, stateDir: path.join(scratch, "state"), program: async () => main(), env: azure!.engineEnvironment() }),
+        open,
+        given: async (stack, write, env = {}) => {
+            write();
+            if (deployedFrom.get(stack) !== deployment(stack, env)) await (await open(stack, env)).up();
+        },
     };
 }

@@ -1,6 +1,6 @@
-import { TrafficPlan, deploymentsNamedBy, trafficProblems } from "../../config/azureRules/trafficRules";
+import { TrafficRulesInput, deploymentsNamedBy, trafficProblems } from "../../config/azureRules/trafficRules";
 
-function plan(traffic: Record<string, number>, mirrorTraffic: Record<string, number> = {}, extra: Partial<TrafficPlan> = {}): TrafficPlan {
+function plan(traffic: Record<string, number>, mirrorTraffic: Record<string, number> = {}, extra: Partial<TrafficRulesInput> = {}): TrafficRulesInput {
     return {
         name: "diabetes",
         deployments: [
@@ -13,7 +13,7 @@ function plan(traffic: Record<string, number>, mirrorTraffic: Record<string, num
     };
 }
 
-const messages = (p: TrafficPlan) => trafficProblems(p).map((x) => `${x.key}: ${x.message}`);
+const messages = (p: TrafficRulesInput) => trafficProblems(p).map((x) => `${x.key}: ${x.message}`);
 
 describe("online traffic rules", () => {
     it.each([

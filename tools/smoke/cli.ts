@@ -10,7 +10,7 @@ import { endpointScoringCredential } from "../../runtime/scoring/endpointCredent
 import { ScoringCredential, endpointKeyVariable, entraCredential, staticCredential } from "../../runtime/scoring/scoringCredential";
 import { readScoringRequest } from "../../runtime/scoring/scoringRequest";
 import { formatSmokeReport } from "../../runtime/smoke/smokeReport";
-import { SmokePlan, runSmokeTest } from "../../runtime/smoke/smokeTest";
+import { SmokeTestSpec, runSmokeTest } from "../../runtime/smoke/smokeTest";
 
 export const smokeUsage = `Usage: npm run smoke -- (--scoring-uri <url> | --stack <name>) [options]
   --scoring-uri <url>       the endpoint's scoring URI (https://<endpoint>.<region>.inference.ml.azure.com/score)
@@ -84,7 +84,7 @@ async function planFromArguments(
     argv: readonly string[],
     env: NodeJS.ProcessEnv,
     deps: CliDependencies,
-): Promise<{ smoke: SmokePlan; json: boolean; reportFile?: string }> {
+): Promise<{ smoke: SmokeTestSpec; json: boolean; reportFile?: string }> {
     let parsed;
     try {
         parsed = parseArgs({
