@@ -218,6 +218,23 @@ function rolloutRules(config: StackConfig, requests: RequestFiles): Problem[] {
     if (rollout.steps.some((step, i) => i > 0 && step <= rollout.steps[i - 1])) {
         problems.push({ key: "onlineEndpoint.rollout.steps", value: rollout.steps, message: "must climb: each step a larger percentage than the one before" });
     }
+    const predictions = rollout.predictions;
+    if (predictions) {
+        const key = "onlineEndpoint.rollout.predictions";
+        if (!predictions.agreement && !predictions.allowed) {
+            problems.push({ key, value: predictions, message: "names no gate: set agreement (with min) or allowed, or remove predictions" });
+        }
+        if (rollout.loadRequestsPerSecond === undefined) {
+            problems.push({
+                key,
+                value: predictions,
+                message: "compares the answers to the rollout's synthetic load: set onlineEndpoint.rollout.loadRequestsPerSecond too",
+            });
+        }
+        if (predictions.allowed && config.smokeTest.allowedPredictions.length === 0) {
+            problems.push({ key: `${key}.allowed`, value: predictions.allowed, message: "judges answers against smokeTest.allowedPredictions, which lists none: list them" });
+        }
+    }
     if (rollout.loadRequestsPerSecond !== undefined) {
         try {
             requests.request(config.smokeTest.requestFile);

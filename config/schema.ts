@@ -126,6 +126,24 @@ export const rolloutSchema = z.strictObject({
      * a window with too few requests at its end is read again until it has enough or this passes.
      */
     metricsDelaySeconds: wholeNumber(0, 900).default(180),
+    /**
+     * Gates on the new deployment's answers themselves, which the metrics cannot see (a wrong answer
+     * is a 200): the synthetic load's requests go to both deployments, and their answers are compared.
+     */
+    predictions: z
+        .strictObject({
+            /** Share of rows where the new deployment agrees with the old: labels equal, or numbers within `tolerance`. */
+            agreement: z
+                .strictObject({
+                    min: fraction,
+                    tolerance: z.number({ error: "must be a number >= 0" }).min(0, { error: "must be a number >= 0" }).optional(),
+                    minRequests: wholeNumber(1).default(10),
+                })
+                .optional(),
+            /** Every prediction of the new deployment within smokeTest.allowedPredictions. */
+            allowed: z.strictObject({ minRequests: wholeNumber(1).default(10) }).optional(),
+        })
+        .optional(),
 });
 
 export const onlineEndpointSchema = z.strictObject({

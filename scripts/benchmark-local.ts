@@ -47,7 +47,7 @@ async function main(): Promise<void> {
                     runLoadCheck(
                         { scoringUri: target.uri, body: request.text, credential, deadline: Date.now() + 600_000 },
                         { requests: n, concurrency, maxP95Ms: Number.MAX_SAFE_INTEGER, maxErrorRate: 1 },
-                        (answer) => answer.status === 200,
+                        (answer) => (answer.status === 200 ? [] : [`HTTP ${answer.status ?? "no answer"}`]),
                     );
                 await run(20);
                 const started = Date.now();

@@ -40,7 +40,7 @@ export function declareOnlineEndpoint(
         mirrorTraffic: online.mirrorTraffic,
         cloud: scope.cloud,
         trafficTimeoutSeconds: online.trafficTimeoutSeconds,
-        rollout: online.rollout && rolloutSettings(online.rollout, scope.smokeRequest),
+        rollout: online.rollout && rolloutSettings(online.rollout, scope.smokeRequest, scope.config.smokeTest.allowedPredictions),
         tags: scope.tags,
         // Every deployment must answer correctly before any traffic moves.
         gateTraffic: smokeEnabled ? (endpoint) => declarePreTrafficProbe(scope, online, endpoint) : undefined,
@@ -52,11 +52,15 @@ export function declareOnlineEndpoint(
     };
 }
 
-/** The rollout as the traffic resource takes it; its synthetic load sends the smoke test's request. */
-function rolloutSettings(rollout: RolloutConfig, request: ScoringRequest | undefined): RolloutSettings {
-    const { loadRequestsPerSecond, ...policy } = rollout;
+/**
+ * The rollout as the traffic resource takes it; its synthetic load sends the smoke test's request,
+ * and its prediction gates judge the answers against the smoke test's allowed predictions.
+ */
+function rolloutSettings(rollout: RolloutConfig, request: ScoringRequest | undefined, allowedPredictions: readonly (number | string | boolean)[]): RolloutSettings {
+    const { loadRequestsPerSecond, predictions, ...policy } = rollout;
     return {
         ...policy,
         ...(loadRequestsPerSecond !== undefined && { load: { requestText: request!.text, requestsPerSecond: loadRequestsPerSecond } }),
+        ...(predictions && { predictions: { ...predictions, allowedPredictions: [...allowedPredictions] } }),
     };
 }

@@ -9,7 +9,12 @@ import { StackScope } from "./stackScope";
 function checkArgs(
     scope: StackScope,
     online: OnlineEndpointConfig,
-    endpoint: { endpointId: pulumi.Input<string>; scoringUri: pulumi.Input<string>; deploymentNames: string[] },
+    endpoint: {
+        endpointId: pulumi.Input<string>;
+        scoringUri: pulumi.Input<string>;
+        deploymentNames: string[];
+        deploymentFingerprints: pulumi.Input<Record<string, string>>;
+    },
     fingerprint: pulumi.Input<string>,
 ): SmokeTestArgs {
     const smoke = scope.config.smokeTest;
@@ -20,6 +25,7 @@ function checkArgs(
         authMode: online.authMode,
         deployments: endpoint.deploymentNames,
         fingerprint,
+        deploymentFingerprints: endpoint.deploymentFingerprints,
         request: scope.smokeRequest!,
         allowedPredictions: smoke.allowedPredictions,
         latencyBudgetMs: smoke.latencyBudgetMs,

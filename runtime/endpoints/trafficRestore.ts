@@ -1,34 +1,56 @@
 import { ArmClient } from "../arm/armClient";
 import { Clock, systemClock } from "../http/clock";
 import { endpointPutBody } from "./endpointPutBody";
+import { trafficWithout } from "./trafficAway";
 import { TrafficWeights, describeWeights, sameTrafficWeights, weightsOf, wireWeights } from "./trafficWire";
 
+export interface FailedCheck {
+    /** The weights of the check's last passing run (post-deploy smoke test only). */
+    readonly lastPassing?: TrafficWeights;
+    /** The weights the failed run was served under (post-deploy smoke test only). */
+    readonly failedUnder?: TrafficWeights;
+    /** Deployments whose model or settings changed in this update (lower-case). */
+    readonly changed: ReadonlySet<string>;
+}
+
 /**
- * What a failed post-deploy smoke test does to traffic: when this update moved the weights, put
- * back the ones its last passing run was served under, so a model that answers wrong loses the
- * traffic the update gave it. The traffic resource's state still holds the declared weights; its
- * diff compares them with the live ones, so the next `up` sees the difference and applies them
- * again (through the rollout, when one is configured).
+ * What a failed check (the pre-traffic probe, the post-deploy smoke test) does to traffic: no live
+ * or mirror traffic may go on reaching a deployment that changed in the failed update. The
+ * starting point is the weights of the last passing run when this update moved them, else the live
+ * ones; from it, each changed deployment's live share goes to the unchanged deployments that serve
+ * (runtime/endpoints/trafficAway.ts) and mirroring to it stops. The traffic resource's state still
+ * holds the declared weights; its diff compares them with the live ones, so the next preview shows
+ * what was put back and the next `up` applies the declared weights again.
  *
  * Returns the line that says what happened to traffic, for the failure message.
  */
-export async function restoreServedWeights(
-    arm: ArmClient,
-    endpointId: string,
-    lastPassing: TrafficWeights | undefined,
-    failedUnder: TrafficWeights | undefined,
-    clock: Clock = systemClock,
-): Promise<string> {
-    if (!lastPassing || !failedUnder) return "traffic left as it is: no earlier passing run to restore its weights";
-    if (sameTrafficWeights(lastPassing, failedUnder)) return "traffic left as it is: this update did not change it";
-    // Putting back "no traffic" would take a live endpoint down; the first weights ever served stay.
-    if (Object.keys(wireWeights(lastPassing.traffic)).length === 0) return "traffic left as it is: the last passing run had no live traffic";
+export async function takeTrafficBack(arm: ArmClient, endpointId: string, failed: FailedCheck, clock: Clock = systemClock): Promise<string> {
     const endpoint = await arm.get(endpointId);
     const live = weightsOf(endpoint.properties ?? {});
+    const { lastPassing, failedUnder } = failed;
+    // Putting back "no traffic" would take a live endpoint down: then the live weights are the start.
+    const putBack = lastPassing && failedUnder && !sameTrafficWeights(lastPassing, failedUnder) && Object.keys(wireWeights(lastPassing.traffic)).length > 0;
+    const start = putBack ? lastPassing : live;
+    const changedServing = [...failed.changed].filter((name) => (wireWeights(start.traffic)[name] ?? 0) > 0 || (wireWeights(start.mirrorTraffic)[name] ?? 0) > 0);
+    const without = trafficWithout(start, failed.changed);
+    const target = without ?? start;
+    const why = [
+        ...(putBack ? ["the weights of the last passing run"] : []),
+        ...(without && changedServing.length > 0 ? [`${changedServing.sort().join(", ")} taken out (changed in this update)`] : []),
+    ];
+    const kept =
+        !without && changedServing.length > 0
+            ? `; ${changedServing.sort().join(", ")} changed in this update but ${changedServing.length === 1 ? "keeps its" : "keep their"} traffic: no unchanged deployment serves to take it`
+            : "";
+    if (sameTrafficWeights(target, live)) {
+        return `traffic left as it is (${describeWeights(live)})${kept || ": no deployment that changed in this update serves"}`;
+    }
     // Something else moved traffic after the test started: do not overwrite it blindly.
-    if (!sameTrafficWeights(live, failedUnder)) return `traffic left as it is: it changed while the test ran (now ${describeWeights(live)})`;
+    if (failedUnder && !sameTrafficWeights(live, failedUnder)) {
+        return `traffic left as it is: it changed while the test ran (now ${describeWeights(live)})`;
+    }
     const began = clock.now();
-    await arm.putAndWait(endpointId, endpointPutBody(endpoint, { traffic: lastPassing.traffic, mirrorTraffic: lastPassing.mirrorTraffic }));
+    await arm.putAndWait(endpointId, endpointPutBody(endpoint, { traffic: target.traffic, mirrorTraffic: target.mirrorTraffic }));
     const took = clock.now() - began;
-    return `traffic restored to ${describeWeights(lastPassing)}, the weights of the last passing run, in ${took} ms (the next \`up\` applies the declared weights again)`;
+    return `traffic restored to ${describeWeights(target)}, ${why.join(" with ")}, in ${took} ms${kept} (the next \`up\` applies the declared weights again)`;
 }

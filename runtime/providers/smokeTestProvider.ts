@@ -11,7 +11,8 @@ import { formatSmokeReport } from "../smoke/smokeReport";
 import { SmokeReport, runSmokeTest } from "../smoke/smokeTest";
 import { stableJson } from "../stableHash";
 import { TrafficWeights } from "../endpoints/trafficWire";
-import { restoreServedWeights } from "../endpoints/trafficRestore";
+import { takeTrafficBack } from "../endpoints/trafficRestore";
+import { DeploymentFingerprints, changedDeployments } from "../endpoints/trafficAway";
 
 export interface SmokeTestInputs {
     readonly scoringUri: string;
@@ -36,6 +37,11 @@ export interface SmokeTestInputs {
      * any change to it is a change to this resource, which runs the test again.
      */
     readonly fingerprint: string;
+    /**
+     * Each deployment's fingerprint of what decides its answers. A failed run takes the deployments
+     * whose fingerprint differs from the last passing run's out of live and mirror traffic.
+     */
+    readonly deploymentFingerprints?: DeploymentFingerprints;
     /** The request file's text, sent byte for byte. */
     readonly requestText: string;
     readonly rows: number;
@@ -115,8 +121,19 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
             clock: this.hooks.clock,
         });
         if (report.passed) return { ...inputs, lastRun: summary(report) };
-        if (inputs.phase === "pre-traffic") throw new Error(`pre-traffic probe (no traffic was changed) failed\n${formatSmokeReport(report)}`);
-        let traffic: string;
+        const check = inputs.phase === "pre-traffic" ? "pre-traffic probe" : "post-deploy smoke test";
+        const traffic = await this.takeTrafficBack(inputs, lastPassing);
+        throw new Error(`${check} failed; ${traffic}\n${formatSmokeReport(report)}`);
+    }
+
+    /**
+     * After a failed run, no traffic may go on reaching a deployment that changed since the last
+     * passing run (runtime/endpoints/trafficRestore.ts). The probe runs before traffic moves, so
+     * it starts from the live weights; the smoke test from those of its last passing run when this
+     * update moved them.
+     */
+    private async takeTrafficBack(inputs: SmokeTestInputs, lastPassing: SmokeTestOutputs | undefined): Promise<string> {
+        const changed = changedDeployments(lastPassing?.deploymentFingerprints, inputs.deploymentFingerprints ?? {});
         try {
             const arm = armClientFor(inputs.cloud, {
                 credential: this.hooks.armCredential ?? azureCredential(),
@@ -125,11 +142,12 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
                 retryBaseMs: this.hooks.retryBaseMs,
                 clock: this.hooks.clock,
             });
-            traffic = await restoreServedWeights(arm, inputs.endpointId, lastPassing?.servedWeights, inputs.servedWeights, this.hooks.clock);
+            const failed =
+                inputs.phase === "post-deploy" ? { lastPassing: lastPassing?.servedWeights, failedUnder: inputs.servedWeights, changed } : { changed };
+            return await takeTrafficBack(arm, inputs.endpointId, failed, this.hooks.clock);
         } catch (err) {
-            traffic = `restoring the weights of the last passing run FAILED: ${err instanceof Error ? err.message : String(err)}`;
+            return `taking traffic off the changed deployments FAILED: ${err instanceof Error ? err.message : String(err)}`;
         }
-        throw new Error(`post-deploy smoke test failed; ${traffic}\n${formatSmokeReport(report)}`);
     }
 
     private scoringCredential(inputs: SmokeTestInputs): Promise<ScoringCredential> {

@@ -1,5 +1,6 @@
 import { endpointPutBody } from "../endpoints/endpointPutBody";
 import { weightsOf } from "../endpoints/trafficWire";
+import { changedDeployments, trafficWithout } from "../endpoints/trafficAway";
 import { deploymentWindow, metricsApiVersion } from "../monitor/endpointMetrics";
 import type { EndpointSettingsCore, EndpointSettingsInputs, EndpointSettingsOutputs } from "../providers/endpointSettings/endpointSettingsCore";
 import { azureCredential } from "../azure/credential";
@@ -7,6 +8,7 @@ import { endpointScoringCredential } from "../scoring/endpointCredential";
 import { planRollout } from "./rolloutPlan";
 import { formatRolloutReport, runRollout } from "./rolloutRunner";
 import { startSyntheticLoad } from "./syntheticLoad";
+import { AnswerPair, compareAnswers } from "./answerComparison";
 
 /**
  * Drives a progressive rollout against Azure, when the change raises a deployment's live weight
@@ -32,7 +34,9 @@ export async function driveRollout(
     const plan = planRollout(live, weightsOf(news.settings), rollout);
     if (!plan) return {};
     const before = olds ? weightsOf(olds.applied ?? {}) : live;
-    const restoreTo = Object.keys(before.traffic).length > 0 ? before : plan.start;
+    const previous = Object.keys(before.traffic).length > 0 ? before : plan.start;
+    // A failed rollout leaves no traffic on a deployment whose model or settings changed in this update.
+    const restoreTo = trafficWithout(previous, changedDeployments(olds?.deploymentFingerprints, news.deploymentFingerprints ?? {})) ?? previous;
     const credential = rollout.load
         ? await endpointScoringCredential({
               authMode: news.authMode ?? "Key",
@@ -56,15 +60,27 @@ export async function driveRollout(
             measure: (deployment, from, to) => deploymentWindow(core.client(news, metricsApiVersion), news.endpointId, deployment, from, to),
             startLoad:
                 rollout.load && credential
-                    ? (canary, baseline) =>
-                          startSyntheticLoad({
+                    ? (canary, baseline) => {
+                          // The same request to both, pinned: the answers the prediction gates compare.
+                          const pairs: AnswerPair[] = [];
+                          const load = startSyntheticLoad({
                               scoringUri,
                               credential,
                               requestText: rollout.load!.requestText,
                               deployments: [canary, baseline],
                               requestsPerSecond: rollout.load!.requestsPerSecond,
+                              onAnswers: rollout.predictions ? (answers) => pairs.push({ canary: answers[canary], baseline: answers[baseline] }) : undefined,
                               clock: hooks.clock,
-                          })
+                          });
+                          return {
+                              stop: async () => {
+                                  await load.stop();
+                                  return rollout.predictions
+                                      ? compareAnswers(pairs, { tolerance: rollout.predictions.agreement?.tolerance, allowedPredictions: rollout.predictions.allowedPredictions })
+                                      : undefined;
+                              },
+                          };
+                      }
                     : undefined,
             // A dynamic provider's output lines reach the engine's display as it runs.
             progress: hooks.progress ?? ((line) => process.stderr.write(`${line}\n`)),

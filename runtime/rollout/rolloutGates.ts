@@ -1,3 +1,5 @@
+import { AnswerComparison } from "./answerComparison";
+
 /**
  * The verdict on one observation window of a rollout, from the endpoint's metrics: Flagger's
  * metric checks (error rate, latency) with Argo Rollouts' inconclusive result for a window with
@@ -8,6 +10,20 @@ export interface RolloutGates {
     readonly maxP95LatencyMs?: number;
     readonly maxLatencyRatio?: number;
     readonly minRequests: number;
+    /** Gates on the canary's answers, compared with the baseline's on the same requests; absent: none. */
+    readonly predictions?: PredictionGates;
+}
+
+/**
+ * The verdict on the predictions themselves, which the metrics cannot see (a wrong answer is a 200):
+ * each gate with its own `minRequests`, inconclusive below it.
+ */
+export interface PredictionGates {
+    /** Share of rows where the canary agrees with the baseline (labels equal, or numbers within `tolerance`). */
+    readonly agreement?: { readonly min: number; readonly tolerance?: number; readonly minRequests: number };
+    /** Every canary prediction within the smoke test's `allowedPredictions`. */
+    readonly allowed?: { readonly minRequests: number };
+    readonly allowedPredictions: readonly (number | string | boolean)[];
 }
 
 export interface DeploymentWindow {
@@ -19,10 +35,12 @@ export interface DeploymentWindow {
 }
 
 export interface GateCheck {
-    readonly gate: "minRequests" | "maxErrorRate" | "maxP95LatencyMs" | "maxLatencyRatio";
+    readonly gate: "minRequests" | "maxErrorRate" | "maxP95LatencyMs" | "maxLatencyRatio" | "agreement" | "allowedPredictions";
     readonly measured: number | undefined;
     readonly limit: number;
     readonly passed: boolean;
+    /** A prediction gate with fewer compared requests than its `minRequests`: `measured` is that count, `limit` the minimum. */
+    readonly inconclusive?: boolean;
 }
 
 export type WindowVerdict = "passed" | "failed" | "inconclusive";
@@ -32,9 +50,17 @@ export interface WindowJudgement {
     readonly checks: readonly GateCheck[];
 }
 
-export function judgeWindow(canary: DeploymentWindow, baseline: DeploymentWindow, gates: RolloutGates): WindowJudgement {
+/**
+ * A window's verdict: failed when any gate failed (a wrong answer is decisive however thin the
+ * metrics), inconclusive when the metrics or a prediction gate had too few requests, else passed.
+ */
+export function judgeWindow(canary: DeploymentWindow, baseline: DeploymentWindow, gates: RolloutGates, answers?: AnswerComparison): WindowJudgement {
+    const predictionChecks = gates.predictions ? judgePredictions(answers, gates.predictions) : [];
     const enough: GateCheck = { gate: "minRequests", measured: canary.requests, limit: gates.minRequests, passed: canary.requests >= gates.minRequests };
-    if (!enough.passed) return { verdict: "inconclusive", checks: [enough] };
+    if (!enough.passed) {
+        const failed = predictionChecks.some((c) => !c.passed && !c.inconclusive);
+        return { verdict: failed ? "failed" : "inconclusive", checks: [enough, ...predictionChecks] };
+    }
     const checks: GateCheck[] = [enough];
     const errorRate = round(canary.serverErrors / canary.requests, 4);
     checks.push({ gate: "maxErrorRate", measured: errorRate, limit: gates.maxErrorRate, passed: errorRate <= gates.maxErrorRate });
@@ -47,7 +73,32 @@ export function judgeWindow(canary: DeploymentWindow, baseline: DeploymentWindow
         const ratio = canary.p95Ms !== undefined && baseline.p95Ms ? round(canary.p95Ms / baseline.p95Ms, 2) : undefined;
         checks.push({ gate: "maxLatencyRatio", measured: ratio, limit: gates.maxLatencyRatio, passed: ratio === undefined || ratio <= gates.maxLatencyRatio });
     }
-    return { verdict: checks.every((c) => c.passed) ? "passed" : "failed", checks };
+    checks.push(...predictionChecks);
+    const verdict = checks.some((c) => !c.passed && !c.inconclusive) ? "failed" : checks.some((c) => c.inconclusive) ? "inconclusive" : "passed";
+    return { verdict, checks };
+}
+
+/** The prediction gates on the window's compared answers (none compared: every gate inconclusive). */
+function judgePredictions(answers: AnswerComparison | undefined, gates: PredictionGates): GateCheck[] {
+    const checks: GateCheck[] = [];
+    const compared = answers?.requests ?? 0;
+    if (gates.agreement) {
+        const { min, minRequests } = gates.agreement;
+        if (compared < minRequests) checks.push({ gate: "agreement", measured: compared, limit: minRequests, passed: false, inconclusive: true });
+        else {
+            const agreement = round(answers!.agreeingRows / answers!.rows, 4);
+            checks.push({ gate: "agreement", measured: agreement, limit: min, passed: agreement >= min });
+        }
+    }
+    if (gates.allowed) {
+        const answered = answers?.canaryRequests ?? 0;
+        if (answered < gates.allowed.minRequests) checks.push({ gate: "allowedPredictions", measured: answered, limit: gates.allowed.minRequests, passed: false, inconclusive: true });
+        else {
+            const outside = round(answers!.canaryOutsideAllowed / answers!.canaryRows, 4);
+            checks.push({ gate: "allowedPredictions", measured: outside, limit: 0, passed: outside === 0 });
+        }
+    }
+    return checks;
 }
 
 function round(value: number, digits: number): number {

@@ -2,6 +2,7 @@ import { TrafficWeights, describeWeights } from "../endpoints/trafficWire";
 import { Clock, systemClock } from "../http/clock";
 import { DeploymentWindow, GateCheck, RolloutGates, WindowJudgement, WindowVerdict, judgeWindow } from "./rolloutGates";
 import { RolloutPlan } from "./rolloutPlan";
+import { AnswerComparison } from "./answerComparison";
 
 export interface RolloutPolicy extends RolloutGates {
     /** Seconds each window is watched. */
@@ -28,8 +29,11 @@ export interface RolloutIo {
     apply(weights: TrafficWeights): Promise<void>;
     /** A deployment's requests, server errors and latency between two instants. */
     measure(deployment: string, from: Date, to: Date): Promise<DeploymentWindow>;
-    /** Synthetic load on both deployments while a window is watched; absent: none. */
-    startLoad?(canary: string, baseline: string): { stop(): Promise<void> };
+    /**
+     * Synthetic load on both deployments while a window is watched; absent: none. Stopping it
+     * gives the canary's answers compared with the baseline's, when the prediction gates ask for them.
+     */
+    startLoad?(canary: string, baseline: string): { stop(): Promise<AnswerComparison | undefined> };
     /** Each stage applied and each window judged, as it happens (the engine's output, while the update runs). */
     progress?(line: string): void;
     readonly clock?: Clock;
@@ -80,11 +84,12 @@ export async function runRollout(plan: RolloutPlan, policy: RolloutPolicy, io: R
             const from = new Date(clock.now());
             await clock.sleep(policy.stepSeconds * 1000);
             const to = new Date(clock.now());
-            await load?.stop();
-            const { canary, judged } = await judgeWhenReadable(plan, policy, io, from, to);
+            const answers = await load?.stop();
+            const { canary, judged } = await judgeWhenReadable(plan, policy, io, from, to, answers);
             const record: WindowRecord = { stage: stage.label, window, verdict: judged.verdict, checks: judged.checks, canary, atMs: clock.now() - began, lateMs: clock.now() - to.getTime() };
             windows.push(record);
-            progress(`${stage.label} ${windowVerdict(record)}; ${windowGates(record)}`);
+            progress(`${stage.label} ${windowVerdict(record)}; ${windowGates(record, "metrics")}`);
+            if (record.checks.some(isPredictionGate)) progress(`${stage.label} window ${window} answers: ${windowGates(record, "predictions")}`);
             if (judged.verdict === "passed") break;
             if (judged.verdict === "inconclusive" && policy.onInconclusive === "hold" && ++inconclusiveInARow <= policy.inconclusiveLimit) continue;
             if (++failures <= policy.failureLimit) continue;
@@ -109,12 +114,13 @@ async function judgeWhenReadable(
     io: RolloutIo,
     from: Date,
     to: Date,
+    answers: AnswerComparison | undefined,
 ): Promise<{ canary: DeploymentWindow; judged: WindowJudgement }> {
     const clock = io.clock ?? systemClock;
     const giveUpAt = to.getTime() + policy.metricsDelaySeconds * 1000;
     for (;;) {
         const [canary, baseline] = await Promise.all([io.measure(plan.canary, from, to), io.measure(plan.baseline, from, to)]);
-        const judged = judgeWindow(canary, baseline, policy);
+        const judged = judgeWindow(canary, baseline, policy, answers);
         const wait = Math.min(metricsPollSeconds * 1000, giveUpAt - clock.now());
         if (judged.verdict !== "inconclusive" || wait <= 0) return { canary, judged };
         await clock.sleep(wait);
@@ -132,16 +138,32 @@ export function formatRolloutReport(report: RolloutReport): string {
     return lines.join("\n");
 }
 
-/** A window in two lines, its verdict then its gates: the engine cuts an output string after 150 characters. */
-function windowLines(w: WindowRecord): [string, string] {
-    return [`  ${w.stage.padEnd(14)} ${windowVerdict(w)}`, `      ${windowGates(w)}`];
+/**
+ * A window in lines of their own: its verdict, its metric gates, its prediction gates (when any):
+ * the engine cuts an output string after 150 characters.
+ */
+function windowLines(w: WindowRecord): string[] {
+    return [
+        `  ${w.stage.padEnd(14)} ${windowVerdict(w)}`,
+        `      ${windowGates(w, "metrics")}`,
+        ...(w.checks.some(isPredictionGate) ? [`      ${windowGates(w, "predictions")}`] : []),
+    ];
 }
+
+const isPredictionGate = (c: GateCheck) => c.gate === "agreement" || c.gate === "allowedPredictions";
 
 function windowVerdict(w: WindowRecord): string {
     const late = w.lateMs >= 1000 ? ` (metrics read ${(w.lateMs / 1000).toFixed(0)} s after the window)` : "";
     return `window ${w.window} at ${(w.atMs / 1000).toFixed(1)} s: ${w.verdict}${late}`;
 }
 
-function windowGates(w: WindowRecord): string {
-    return w.checks.map((c) => `${c.gate} ${c.measured ?? "no data"} ${c.passed ? "ok" : "FAILED"} (limit ${c.limit})`).join("; ");
+function windowGates(w: WindowRecord, which: "metrics" | "predictions"): string {
+    return w.checks
+        .filter((c) => isPredictionGate(c) === (which === "predictions"))
+        .map((c) =>
+            c.inconclusive
+                ? `${c.gate} too few requests: ${c.measured} (limit ${c.limit})`
+                : `${c.gate} ${c.measured ?? "no data"} ${c.passed ? "ok" : "FAILED"} (${c.gate === "agreement" ? "min" : "limit"} ${c.limit})`,
+        )
+        .join("; ");
 }

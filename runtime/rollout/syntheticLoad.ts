@@ -14,6 +14,8 @@ export function startSyntheticLoad(options: {
     readonly requestText: string;
     readonly deployments: readonly string[];
     readonly requestsPerSecond: number;
+    /** Each round's answers, by deployment (a 200's JSON body, else undefined): the same request to each. */
+    readonly onAnswers?: (answers: Readonly<Record<string, unknown>>) => void;
     readonly clock?: Clock;
 }): { stop(): Promise<void> } {
     const clock = options.clock ?? systemClock;
@@ -21,19 +23,23 @@ export function startSyntheticLoad(options: {
     let running = true;
     const loop = (async () => {
         while (running) {
-            for (const deployment of options.deployments) {
-                const call = invokeScoring({
-                    scoringUri: options.scoringUri,
-                    body: options.requestText,
-                    credential: options.credential,
-                    deployment,
-                    deadline: clock.now() + 30_000,
-                    retry: false,
-                    clock,
-                }).catch(() => undefined);
-                inFlight.add(call);
-                void call.finally(() => inFlight.delete(call));
-            }
+            const round = Promise.all(
+                options.deployments.map((deployment) =>
+                    invokeScoring({
+                        scoringUri: options.scoringUri,
+                        body: options.requestText,
+                        credential: options.credential,
+                        deployment,
+                        deadline: clock.now() + 30_000,
+                        retry: false,
+                        clock,
+                    })
+                        .then((answer) => [deployment, answer.status === 200 ? answer.json : undefined] as const)
+                        .catch(() => [deployment, undefined] as const),
+                ),
+            ).then((answers) => options.onAnswers?.(Object.fromEntries(answers)));
+            inFlight.add(round);
+            void round.finally(() => inFlight.delete(round));
             await clock.sleep(1000 / options.requestsPerSecond);
         }
     })();

@@ -36,18 +36,24 @@ export function percentile(sortedMs: readonly number[], p: number): number {
 export async function runLoadCheck(
     target: { scoringUri: string; body: unknown; credential: ScoringCredential; deadline: number; clock?: Clock },
     options: LoadCheckOptions,
-    isGood: (answer: ScoringAnswer) => boolean,
+    /** What is wrong with an answer (empty: a good one). */
+    problemsOf: (answer: ScoringAnswer) => readonly string[],
 ): Promise<LoadReport> {
     const clock = target.clock ?? systemClock;
     const latencies: number[] = [];
     let failures = 0;
+    let firstProblem: string | undefined;
     let next = 0;
     const worker = async () => {
         while (next < options.requests && clock.now() < target.deadline) {
             next++;
             const answer = await invokeScoring({ ...target, retry: false, clock });
             latencies.push(answer.latencyMs);
-            if (!isGood(answer)) failures++;
+            const problems = problemsOf(answer);
+            if (problems.length > 0) {
+                failures++;
+                firstProblem ??= problems[0];
+            }
         }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency, options.requests) }, worker));
@@ -59,7 +65,8 @@ export async function runLoadCheck(
     const p95Ms = percentile(sorted, 95);
     const problems: string[] = [];
     if (errorRate > options.maxErrorRate) {
-        problems.push(`error rate ${(errorRate * 100).toFixed(1)}% over the allowed ${(options.maxErrorRate * 100).toFixed(1)}%`);
+        const first = firstProblem ? ` (first: ${firstProblem})` : "";
+        problems.push(`error rate ${(errorRate * 100).toFixed(1)}% over the allowed ${(options.maxErrorRate * 100).toFixed(1)}%${first}`);
     }
     if (p95Ms > options.maxP95Ms) problems.push(`p95 latency ${p95Ms} ms over the allowed ${options.maxP95Ms} ms`);
     return { requests: options.requests, concurrency: options.concurrency, failures, errorRate, p50Ms, p95Ms, passed: problems.length === 0, problems };

@@ -286,3 +286,28 @@ describe("stack configuration", () => {
         );
     });
 });
+
+describe("the rollout's prediction gates", () => {
+    const withPredictions = (predictions: unknown, load: number | null = 2) =>
+        devWith((c) => {
+            c.onlineEndpoint.rollout = { ...(load !== null && { loadRequestsPerSecond: load }), predictions };
+        });
+
+    it("accept agreement (labels, or numbers within a tolerance) and allowed, with their defaults", () => {
+        expect(problemsOf(withPredictions({ agreement: { min: 0.9 }, allowed: {} }))).toEqual([]);
+        expect(problemsOf(withPredictions({ agreement: { min: 0.9, tolerance: 0.5, minRequests: 3 } }))).toEqual([]);
+    });
+
+    it("refuse gates without the synthetic load whose answers they compare, an empty gate list, and allowed without allowed predictions", () => {
+        expect(problemsOf(withPredictions({ agreement: { min: 0.9 } }, null))).toEqual([
+            "onlineEndpoint.rollout.predictions: compares the answers to the rollout's synthetic load: set onlineEndpoint.rollout.loadRequestsPerSecond too",
+        ]);
+        expect(problemsOf(withPredictions({}))).toEqual(["onlineEndpoint.rollout.predictions: names no gate: set agreement (with min) or allowed, or remove predictions"]);
+        const noAllowed = withPredictions({ allowed: {} });
+        noAllowed.smokeTest.allowedPredictions = [];
+        expect(problemsOf(noAllowed)).toEqual([
+            "onlineEndpoint.rollout.predictions.allowed: judges answers against smokeTest.allowedPredictions, which lists none: list them",
+        ]);
+        expect(problemsOf(withPredictions({ agreement: { min: 1.5 } }))).toEqual([expect.stringMatching(/^onlineEndpoint\.rollout\.predictions\.agreement\.min: /)]);
+    });
+});

@@ -77,6 +77,7 @@ describe("OnlineEndpoint in the program", () => {
         const { mocks } = await runProgram(projectValues(dev), "dev");
         expect(mocks.resources.map((r) => r.name).filter((n) => n.startsWith("online-diabetes2-")).sort()).toEqual([
             "online-diabetes2-blue",
+            "online-diabetes2-drain",
             "online-diabetes2-endpoint",
             "online-diabetes2-green",
             "online-diabetes2-traffic",

@@ -1,6 +1,7 @@
 import { planRollout } from "../../runtime/rollout/rolloutPlan";
 import { judgeWindow } from "../../runtime/rollout/rolloutGates";
 import { formatRolloutReport, runRollout } from "../../runtime/rollout/rolloutRunner";
+import { compareAnswers } from "../../runtime/rollout/answerComparison";
 import { metricsAnswer } from "../../emulator/monitor/metricsApi";
 
 const weights = (traffic: Record<string, number>, mirrorTraffic: Record<string, number> = {}) => ({ traffic, mirrorTraffic });
@@ -131,5 +132,46 @@ describe("the emulator's Azure Monitor metrics", () => {
         expect(metricsAnswer("/ep", query({ metricnames: "RequestLatencyP95" }), log).status).toBe(400);
         expect(metricsAnswer("/ep", query({ metricnames: "RequestsPerMinute", interval: "PT10S", aggregation: "Total" }), log).status).toBe(400);
         expect(metricsAnswer("/ep", query({ metricnames: "RequestLatency_P95", $filter: "statusCode eq '*'" }), log).status).toBe(400);
+    });
+});
+
+describe("prediction gates: the canary's answers compared with the baseline's on the same requests", () => {
+    const window = (requests: number) => ({ requests, serverErrors: 0, p95Ms: 10 });
+    const gates = {
+        maxErrorRate: 0.01,
+        minRequests: 5,
+        predictions: { agreement: { min: 0.5, minRequests: 3 }, allowed: { minRequests: 3 }, allowedPredictions: [0, 1] },
+    };
+    const agreeing = { canary: [1, 0, 1], baseline: [1, 0, 0] };
+    const wrong = { canary: [3, 3, 3], baseline: [1, 0, 0] };
+
+    it("counts agreeing rows (labels equal, or numbers within a tolerance) and canary rows outside the allowed set", () => {
+        expect(compareAnswers([agreeing, wrong, { canary: [1, 0, 1] }], { allowedPredictions: [0, 1] })).toEqual({
+            requests: 2,
+            rows: 6,
+            agreeingRows: 2,
+            canaryRows: 9,
+            canaryOutsideAllowed: 3,
+            canaryRequests: 3,
+        });
+        expect(compareAnswers([{ canary: [1.2, 5], baseline: [1, 4] }], { tolerance: 0.5, allowedPredictions: [] }).agreeingRows).toBe(1);
+    });
+
+    it("fail a window on wrong answers even when its metrics are too thin to judge, and report the agreement measured", () => {
+        const answers = compareAnswers([wrong, wrong, wrong], { allowedPredictions: [0, 1] });
+        const judged = judgeWindow(window(2), window(2), gates, answers);
+        expect(judged.verdict).toBe("failed");
+        expect(judged.checks).toEqual(
+            expect.arrayContaining([
+                { gate: "agreement", measured: 0, limit: 0.5, passed: false },
+                { gate: "allowedPredictions", measured: 1, limit: 0, passed: false },
+            ]),
+        );
+    });
+
+    it("are inconclusive below their own minRequests, and pass with agreeing, allowed answers", () => {
+        expect(judgeWindow(window(10), window(10), gates, compareAnswers([agreeing], { allowedPredictions: [0, 1] })).verdict).toBe("inconclusive");
+        expect(judgeWindow(window(10), window(10), gates, compareAnswers([agreeing, agreeing, agreeing], { allowedPredictions: [0, 1] })).verdict).toBe("passed");
+        expect(judgeWindow(window(10), window(10), gates, undefined).checks.filter((c) => c.inconclusive).map((c) => c.gate)).toEqual(["agreement", "allowedPredictions"]);
     });
 });

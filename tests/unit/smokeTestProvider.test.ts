@@ -92,12 +92,12 @@ describe("post-deploy smoke test provider", () => {
         await expect(provider().create(inputs({ load }))).rejects.toThrow(/p95 latency \d+ ms over the allowed 100 ms/);
     });
 
-    it("before traffic, probes each deployment by header only, and says no traffic was changed when one fails", async () => {
+    it("before traffic, probes each deployment by header only, and says traffic was left alone when one fails on a new endpoint", async () => {
         const probed = await provider().create(inputs({ phase: "pre-traffic", throughRouting: false, load: { requests: 5, concurrency: 1, maxP95Ms: 1000, maxErrorRate: 0 } }));
         expect(endpoint.calls.map((c) => c.deployment)).toEqual(["blue", "green"]);
         expect(probed.outs.lastRun.checks.map((c: { name: string }) => c.name)).toEqual(["deployment blue", "deployment green"]);
         endpoint.script.push({ deployment: "green", status: 400, body: '{"message": "Missing required input column(s)"}' });
-        await expect(provider().create(inputs({ phase: "pre-traffic", throughRouting: false }))).rejects.toThrow(/^pre-traffic probe \(no traffic was changed\) failed\n[\s\S]*FAIL {2}deployment green +HTTP 400/);
+        await expect(provider().create(inputs({ phase: "pre-traffic", throughRouting: false }))).rejects.toThrow(/^pre-traffic probe failed; traffic left as it is \(traffic \{\}\): no deployment that changed in this update serves\n[\s\S]*FAIL {2}deployment green +HTTP 400/);
     });
 
     it("after traffic, on an endpoint with every weight at 0, a failure is the post-deploy smoke test's, never the probe's", async () => {
@@ -140,19 +140,67 @@ describe("post-deploy smoke test provider", () => {
             expect(arm.requests.filter((r) => r.method === "PUT")).toHaveLength(1);
         });
 
-        it("leaves traffic alone when the update did not change it (a model changed under the same weights)", async () => {
+        it("leaves traffic alone when the update moved no weight and no deployment changed", async () => {
             const created = await lastPassing(after);
             const error = await restoring().update(created.id, created.outs, inputs({ fingerprint: "f2", servedWeights: after })).catch((e: Error) => e);
-            expect(String(error)).toContain("traffic left as it is: this update did not change it");
+            expect(String(error)).toContain('traffic left as it is (traffic {"blue":50,"green":50}): no deployment that changed in this update serves');
             expect(arm.requests.filter((r) => r.method === "PUT")).toHaveLength(0);
+        });
+
+        it("takes a deployment whose model changed under the same weights out of traffic", async () => {
+            const served = { traffic: { blue: 90, green: 10 }, mirrorTraffic: {} };
+            arm.setTrafficByHand(endpointId, served.traffic);
+            const created = await restoring().create(inputs({ servedWeights: served, deploymentFingerprints: { blue: "b1", green: "g1" } }));
+            endpoint.script.push({ deployment: "green", status: 200, body: "[7, 7, 7, 7, 7]" });
+            arm.requests.length = 0;
+            const error = await restoring()
+                .update(created.id, created.outs, inputs({ fingerprint: "f2", servedWeights: served, deploymentFingerprints: { blue: "b1", green: "g2" } }))
+                .catch((e: Error) => e);
+            expect(String(error)).toContain('traffic restored to traffic {"blue":100}, green taken out (changed in this update)');
+            expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100 });
+        });
+
+        it("puts back the last passing weights with the deployment that changed in the update taken out", async () => {
+            const served = { traffic: { blue: 90, green: 10 }, mirrorTraffic: {} };
+            arm.setTrafficByHand(endpointId, served.traffic);
+            const created = await restoring().create(inputs({ servedWeights: served, deploymentFingerprints: { blue: "b1", green: "g1" } }));
+            arm.setTrafficByHand(endpointId, after.traffic);
+            endpoint.script.push({ deployment: "green", status: 200, body: "[7, 7, 7, 7, 7]" });
+            const error = await restoring()
+                .update(created.id, created.outs, inputs({ fingerprint: "f2", servedWeights: after, deploymentFingerprints: { blue: "b1", green: "g2" } }))
+                .catch((e: Error) => e);
+            expect(String(error)).toContain('traffic restored to traffic {"blue":100}, the weights of the last passing run with green taken out (changed in this update)');
+            expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100 });
+        });
+
+        it("keeps a changed deployment's traffic when no unchanged deployment serves, and says so", async () => {
+            const served = { traffic: { green: 100 }, mirrorTraffic: {} };
+            arm.setTrafficByHand(endpointId, served.traffic);
+            const created = await restoring().create(inputs({ servedWeights: served, deploymentFingerprints: { blue: "b1", green: "g1" } }));
+            endpoint.script.push({ deployment: "green", status: 200, body: "[7, 7, 7, 7, 7]" });
+            const error = await restoring()
+                .update(created.id, created.outs, inputs({ fingerprint: "f2", servedWeights: served, deploymentFingerprints: { blue: "b1", green: "g2" } }))
+                .catch((e: Error) => e);
+            expect(String(error)).toContain("green changed in this update but keeps its traffic: no unchanged deployment serves to take it");
+            expect(arm.endpoint(endpointId).properties.traffic).toEqual({ green: 100 });
+        });
+
+        it("before traffic, takes a changed deployment that serves out of live traffic", async () => {
+            arm.setTrafficByHand(endpointId, { blue: 90, green: 10 });
+            const probe = (deploymentFingerprints: Record<string, string>) => inputs({ phase: "pre-traffic", throughRouting: false, deploymentFingerprints });
+            const created = await restoring().create(probe({ blue: "b1", green: "g1" }));
+            endpoint.script.push({ deployment: "green", status: 200, body: "[7, 7, 7, 7, 7]" });
+            const error = await restoring().update(created.id, created.outs, probe({ blue: "b1", green: "g2" })).catch((e: Error) => e);
+            expect(String(error)).toMatch(/^Error: pre-traffic probe failed; traffic restored to traffic \{"blue":100\}, green taken out \(changed in this update\)/);
+            expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100 });
         });
 
         it("leaves traffic alone on a first run, and when the last passing run had no live traffic", async () => {
             endpoint.script.push({ deployment: "green", status: 200, body: "[7]" });
-            await expect(restoring().create(inputs({ servedWeights: after }))).rejects.toThrow("no earlier passing run to restore");
+            await expect(restoring().create(inputs({ servedWeights: after }))).rejects.toThrow("traffic left as it is");
             const created = await lastPassing({ traffic: {}, mirrorTraffic: {} });
             await expect(restoring().update(created.id, created.outs, inputs({ fingerprint: "f2", servedWeights: after }))).rejects.toThrow(
-                "the last passing run had no live traffic",
+                'traffic left as it is (traffic {"blue":50,"green":50})',
             );
             expect(arm.requests.filter((r) => r.method === "PUT")).toHaveLength(0);
         });

@@ -15,6 +15,8 @@ export interface OnlineEndpointTrafficArgs extends EndpointSettingsTarget {
     readonly authMode: "Key" | "AMLToken" | "AADToken";
     /** Progressive rollout of a raised weight; absent: the declared weights in one PUT. */
     readonly rollout?: RolloutSettings;
+    /** Each deployment's fingerprint: a failed rollout takes the ones that changed out of traffic. */
+    readonly deploymentFingerprints: pulumi.Input<Record<string, string>>;
 }
 
 export interface AppliedOnlineSettings {
@@ -36,7 +38,11 @@ export class OnlineEndpointTraffic extends pulumi.dynamic.Resource {
     constructor(name: string, args: OnlineEndpointTrafficArgs, opts?: pulumi.CustomResourceOptions) {
         const settings = { traffic: { ...args.traffic }, mirrorTraffic: { ...args.mirrorTraffic } };
         const required = deploymentsNamedBy(args.traffic, args.mirrorTraffic);
-        const inputs = settingsResourceInputs(args, "onlineTraffic", settings, required, { rollout: args.rollout, authMode: args.authMode });
+        const inputs = settingsResourceInputs(args, "onlineTraffic", settings, required, {
+            rollout: args.rollout,
+            authMode: args.authMode,
+            deploymentFingerprints: args.deploymentFingerprints,
+        });
         super(provider, name, inputs, opts, "azureml", "OnlineEndpointTraffic");
     }
 }

@@ -19,7 +19,11 @@ export function settingsResourceInputs(
     kind: SettingsKind,
     settings: Record<string, unknown>,
     requiredDeployments: string[],
-    extra: { readonly rollout?: RolloutSettings; readonly authMode?: string } = {},
+    extra: {
+        readonly rollout?: RolloutSettings;
+        readonly authMode?: string;
+        readonly deploymentFingerprints?: pulumi.Input<Record<string, string>>;
+    } = {},
 ): pulumi.Inputs {
     return {
         endpointId: target.endpointId,
@@ -30,6 +34,7 @@ export function settingsResourceInputs(
         timeoutSeconds: target.timeoutSeconds,
         ...(extra.rollout && { rollout: extra.rollout }),
         ...(extra.authMode && { authMode: extra.authMode }),
+        ...(extra.deploymentFingerprints && { deploymentFingerprints: extra.deploymentFingerprints }),
         applied: undefined,
         lastRollout: undefined,
     };

@@ -5,6 +5,7 @@ import type * as inputs from "@pulumi/azure-native/types/input";
 import { AzureCloud } from "../../../runtime/arm/clouds";
 import { AzureMlEndpoint } from "../endpoint/azureMlEndpoint";
 import { AppliedOnlineSettings, OnlineEndpointTraffic } from "../endpointSettings/onlineEndpointTraffic";
+import { OnlineTrafficDrain } from "../endpointSettings/onlineTrafficDrain";
 import { isoSeconds } from "../compute/computeCluster";
 import { stableHash } from "../../../runtime/stableHash";
 import { declareInSequence } from "../sequence";
@@ -72,6 +73,8 @@ export interface TrafficGateContext {
     readonly deployments: pulumi.Resource[];
     /** Changes when a deployment's settings or model change (not with traffic). */
     readonly deploymentsFingerprint: pulumi.Output<string>;
+    /** Each deployment's fingerprint of what decides its answers (model and settings, not instance count). */
+    readonly deploymentFingerprints: pulumi.Output<Record<string, string>>;
 }
 
 /** ISO 8601 duration for milliseconds (Azure takes "PT5S", "PT0.5S"). */
@@ -121,6 +124,8 @@ export class OnlineEndpoint<Gate extends pulumi.Resource = pulumi.Resource> exte
     public readonly appliedTraffic: pulumi.Output<Pick<AppliedOnlineSettings, "traffic" | "mirrorTraffic">>;
     /** Primary key, a Pulumi secret; only for key authentication. */
     public readonly primaryKey?: pulumi.Output<string>;
+    /** Each deployment's fingerprint of what decides its answers (see TrafficGateContext). */
+    public readonly deploymentFingerprints: pulumi.Output<Record<string, string>>;
     /** What `gateTraffic` declared: it passed before any traffic moved. */
     public readonly trafficGate?: Gate;
 
@@ -142,6 +147,30 @@ export class OnlineEndpoint<Gate extends pulumi.Resource = pulumi.Resource> exte
                 timeoutSeconds: args.trafficTimeoutSeconds,
             },
             { parent: this },
+        );
+
+        const deploymentFingerprints = pulumi
+            .all(args.deployments.map((d) => d.modelId))
+            .apply((modelIds) =>
+                Object.fromEntries(
+                    args.deployments.map((d, i) => {
+                        // Scaling out or in changes no answer: a deployment scaled is not a changed one.
+                        const { instanceCount: _capacity, ...answers } = d;
+                        return [d.name, stableHash({ ...answers, modelId: modelIds[i] })];
+                    }),
+                ),
+            );
+        // With a rollout, a deployment about to change is taken out of traffic first.
+        const drain = new OnlineTrafficDrain(
+            `${name}-drain`,
+            {
+                endpointId: endpoint.endpointId,
+                cloud: args.cloud,
+                timeoutSeconds: args.trafficTimeoutSeconds,
+                enabled: args.rollout?.enabled ?? false,
+                deploymentFingerprints,
+            },
+            { parent: this, dependsOn: [endpoint] },
         );
 
         const deployments = declareInSequence(
@@ -173,7 +202,7 @@ export class OnlineEndpoint<Gate extends pulumi.Resource = pulumi.Resource> exte
                         },
                         tags,
                     },
-                    { parent: this, dependsOn },
+                    { parent: this, dependsOn: [drain, ...dependsOn] },
                 ),
         );
 
@@ -192,6 +221,7 @@ export class OnlineEndpoint<Gate extends pulumi.Resource = pulumi.Resource> exte
             deploymentNames,
             deployments,
             deploymentsFingerprint,
+            deploymentFingerprints,
         });
 
         const traffic = new OnlineEndpointTraffic(
@@ -204,11 +234,13 @@ export class OnlineEndpoint<Gate extends pulumi.Resource = pulumi.Resource> exte
                 authMode: args.authMode,
                 timeoutSeconds: args.trafficTimeoutSeconds,
                 rollout: args.rollout,
+                deploymentFingerprints,
             },
             { parent: this, dependsOn: [endpoint, ...deployments, ...(gate ? [gate] : [])] },
         );
 
         this.trafficGate = gate;
+        this.deploymentFingerprints = deploymentFingerprints;
         this.endpointName = endpoint.name;
         this.endpointId = endpoint.endpointId;
         this.trafficResource = traffic;

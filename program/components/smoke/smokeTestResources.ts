@@ -15,6 +15,8 @@ export interface SmokeTestArgs {
     readonly deployments: readonly string[];
     /** Changes exactly when the test should run again (see OnlineEndpoint's fingerprints). */
     readonly fingerprint: pulumi.Input<string>;
+    /** Each deployment's fingerprint: a failure takes the deployments that changed out of traffic. */
+    readonly deploymentFingerprints: pulumi.Input<Record<string, string>>;
     readonly request: ScoringRequest;
     readonly allowedPredictions: readonly (number | string | boolean)[];
     readonly latencyBudgetMs: number;
@@ -39,6 +41,7 @@ function providerInputs(
         deployments: [...args.deployments].sort(),
         throughRouting,
         fingerprint: args.fingerprint,
+        deploymentFingerprints: args.deploymentFingerprints,
         requestText: args.request.text,
         rows: args.request.rows,
         allowedPredictions: [...args.allowedPredictions],

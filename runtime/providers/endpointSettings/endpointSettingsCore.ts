@@ -6,6 +6,7 @@ import { AzureCloud } from "../../arm/clouds";
 import { azureCredential } from "../../azure/credential";
 import { endpointPutBody } from "../../endpoints/endpointPutBody";
 import { sameWeights, weightProperties } from "../../endpoints/trafficWire";
+import type { DeploymentFingerprints } from "../../endpoints/trafficAway";
 import { Clock } from "../../http/clock";
 import type { RolloutSettings } from "../../rollout/rolloutSettings";
 import { stableJson } from "../../stableHash";
@@ -35,6 +36,11 @@ export interface EndpointSettingsInputs {
     readonly timeoutSeconds: number;
     /** Online traffic only: roll a raised weight out in steps (see runtime/rollout/). */
     readonly rollout?: RolloutSettings;
+    /**
+     * Online traffic only: each deployment's fingerprint of what decides its answers. A failed
+     * rollout takes the deployments whose fingerprint changed in the update out of traffic.
+     */
+    readonly deploymentFingerprints?: DeploymentFingerprints;
 }
 
 export interface EndpointSettingsOutputs extends EndpointSettingsInputs {
@@ -146,7 +152,7 @@ export class EndpointSettingsCore {
     }
 
     /** A client whose deadline is the resource's timeout; a new one per call gives each call its own. */
-    client(target: EndpointSettingsInputs, apiVersion?: string): ArmClient {
+    client(target: Pick<EndpointSettingsInputs, "cloud" | "timeoutSeconds">, apiVersion?: string): ArmClient {
         return armClientFor(target.cloud, {
             credential: this.hooks.credential ?? azureCredential(),
             apiVersion,
