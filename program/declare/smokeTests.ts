@@ -34,11 +34,24 @@ function checkArgs(
     };
 }
 
-/** The probe of every deployment, pinned by name, that must pass before any traffic moves. */
+/**
+ * The probe of every deployment, pinned by name, that must pass before any traffic moves; with the
+ * rollout's agreement gate, each deployment's answers are compared with the baseline's (the one
+ * with the most declared traffic) on the probe's request.
+ */
 export function declarePreTrafficProbe(scope: StackScope, online: OnlineEndpointConfig, endpoint: TrafficGateContext): PreTrafficProbe {
-    return new PreTrafficProbe("online-pre-traffic-probe", checkArgs(scope, online, endpoint, endpoint.deploymentsFingerprint), {
-        dependsOn: endpoint.deployments,
-    });
+    const agreement = online.rollout?.enabled ? online.rollout.predictions?.agreement : undefined;
+    const baseline = Object.entries(online.traffic)
+        .filter(([, weight]) => weight > 0)
+        .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0];
+    return new PreTrafficProbe(
+        "online-pre-traffic-probe",
+        {
+            ...checkArgs(scope, online, endpoint, endpoint.deploymentsFingerprint),
+            ...(agreement && baseline && { compareWith: { baseline, ...agreement } }),
+        },
+        { dependsOn: endpoint.deployments },
+    );
 }
 
 /** The smoke test of what the endpoint serves once traffic is applied; it fails the update when the model answers wrong. */

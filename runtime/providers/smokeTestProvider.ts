@@ -8,7 +8,7 @@ import { Clock } from "../http/clock";
 import { LoadCheckOptions } from "../scoring/loadCheck";
 import { ScoringCredential } from "../scoring/scoringCredential";
 import { formatSmokeReport } from "../smoke/smokeReport";
-import { SmokeReport, runSmokeTest } from "../smoke/smokeTest";
+import { AgreementGate, SmokeReport, runSmokeTest } from "../smoke/smokeTest";
 import { stableJson } from "../stableHash";
 import { TrafficWeights } from "../endpoints/trafficWire";
 import { takeTrafficBack } from "../endpoints/trafficRestore";
@@ -49,6 +49,11 @@ export interface SmokeTestInputs {
     readonly latencyBudgetMs: number;
     readonly timeoutSeconds: number;
     readonly load?: LoadCheckOptions;
+    /**
+     * Pre-traffic probe only, with the rollout's agreement gate: each deployment's answers compared
+     * with the baseline's (the deployment with the most declared traffic) on the probe's request.
+     */
+    readonly compareWith?: AgreementGate & { readonly baseline: string };
     /**
      * Post-deploy test only: the live and mirror weights it runs under, as the traffic resource
      * applied them. When a run fails after an update that changed them, the weights of the last
@@ -117,6 +122,7 @@ export class SmokeTestProvider implements pulumi.dynamic.ResourceProvider {
             latencyBudgetMs: inputs.latencyBudgetMs,
             timeoutMs: inputs.timeoutSeconds * 1000,
             load: inputs.throughRouting ? inputs.load : undefined,
+            compareWith: inputs.phase === "pre-traffic" ? inputs.compareWith : undefined,
             retryBaseMs: this.hooks.retryBaseMs,
             clock: this.hooks.clock,
         });

@@ -19,8 +19,15 @@ export function formatSmokeReport(report: SmokeReport): string {
         );
         for (const problem of l.problems) lines.push(`          - ${problem}`);
     }
-    const total = report.checks.length + (report.load ? 1 : 0);
-    const failed = report.checks.filter((c) => !c.passed).length + (report.load && !report.load.passed ? 1 : 0);
+    for (const a of report.agreements ?? []) {
+        const measured = a.agreement === undefined ? "no comparable answers" : `${a.agreement} on ${a.rows} rows`;
+        const verdict = a.judged ? `min ${a.gate.min}` : `min ${a.gate.min}; ${a.requests} request of the ${a.gate.minRequests} a verdict needs: not judged`;
+        lines.push(`  ${a.passed ? "PASS" : "FAIL"}  ${`agreement ${a.deployment}~${a.baseline}`.padEnd(22)} ${measured} (${verdict})`);
+    }
+    const judgedAgreements = (report.agreements ?? []).filter((a) => a.judged);
+    const total = report.checks.length + (report.load ? 1 : 0) + judgedAgreements.length;
+    const failed =
+        report.checks.filter((c) => !c.passed).length + (report.load && !report.load.passed ? 1 : 0) + judgedAgreements.filter((a) => !a.passed).length;
     lines.push(report.passed ? `PASSED in ${report.durationMs} ms` : `FAILED in ${report.durationMs} ms`);
     // The plain tally CI tooling reads, alone on the last line.
     lines.push(`smoke: ${total - failed} passed, ${failed} failed`);

@@ -4,6 +4,7 @@ import { LoadCheckOptions, LoadReport, runLoadCheck } from "../scoring/loadCheck
 import { predictionProblems, predictionsOf } from "../scoring/predictionChecks";
 import { ScoringCredential } from "../scoring/scoringCredential";
 import { ScoringRequest } from "../scoring/scoringRequest";
+import { compareAnswers } from "../rollout/answerComparison";
 
 export interface SmokeTestSpec {
     readonly scoringUri: string;
@@ -20,6 +21,11 @@ export interface SmokeTestSpec {
     /** The whole run, retries and load check included, ends within this. */
     readonly timeoutMs: number;
     readonly load?: LoadCheckOptions;
+    /**
+     * Compare each deployment's answers with `baseline`'s on the same request (the pre-traffic
+     * probe, with the rollout's agreement gate): judged once `minRequests` requests were compared.
+     */
+    readonly compareWith?: AgreementGate & { readonly baseline: string };
     /** First retry delay for transient answers without Retry-After (default 1 s). */
     readonly retryBaseMs?: number;
     readonly clock?: Clock;
@@ -37,12 +43,33 @@ export interface CheckReport {
     readonly problems: string[];
 }
 
+export interface AgreementGate {
+    readonly min: number;
+    readonly tolerance?: number;
+    readonly minRequests: number;
+}
+
+/** One deployment's answers compared with the baseline's on the same request. */
+export interface AgreementReport {
+    readonly deployment: string;
+    readonly baseline: string;
+    /** Share of rows that agree (undefined: no comparable answers). */
+    readonly agreement?: number;
+    readonly rows: number;
+    readonly requests: number;
+    /** Enough requests were compared for a verdict. */
+    readonly judged: boolean;
+    readonly passed: boolean;
+    readonly gate: AgreementGate;
+}
+
 export interface SmokeReport {
     readonly scoringUri: string;
     readonly credentialSource: string;
     readonly passed: boolean;
     readonly checks: CheckReport[];
     readonly load?: LoadReport;
+    readonly agreements?: AgreementReport[];
     readonly durationMs: number;
 }
 
@@ -94,12 +121,37 @@ export async function runSmokeTest(spec: SmokeTestSpec): Promise<SmokeReport> {
               )
             : undefined;
 
+    const agreements = spec.compareWith ? compareWithBaseline(checks, spec.compareWith) : undefined;
     return {
         scoringUri: spec.scoringUri,
         credentialSource: spec.credential.source,
-        passed: checks.every((c) => c.passed) && (load?.passed ?? true),
+        passed: checks.every((c) => c.passed) && (load?.passed ?? true) && (agreements ?? []).every((a) => a.passed),
         checks,
         load,
+        ...(agreements && { agreements }),
         durationMs: clock.now() - started,
     };
+}
+
+/** Each deployment's answers against the baseline's: the rollout's agreement gate, before any traffic. */
+function compareWithBaseline(checks: readonly CheckReport[], gate: AgreementGate & { readonly baseline: string }): AgreementReport[] {
+    const baseline = checks.find((c) => c.deployment === gate.baseline);
+    if (!baseline) return [];
+    return checks
+        .filter((c) => c.deployment !== undefined && c.deployment !== gate.baseline)
+        .map((c) => {
+            const compared = compareAnswers([{ canary: c.predictions, baseline: baseline.predictions }], { tolerance: gate.tolerance, allowedPredictions: [] });
+            const agreement = compared.rows > 0 ? Math.round((compared.agreeingRows / compared.rows) * 10_000) / 10_000 : undefined;
+            const judged = compared.requests >= gate.minRequests;
+            return {
+                deployment: c.deployment!,
+                baseline: gate.baseline,
+                agreement,
+                rows: compared.rows,
+                requests: compared.requests,
+                judged,
+                passed: !judged || (agreement ?? 0) >= gate.min,
+                gate: { min: gate.min, tolerance: gate.tolerance, minRequests: gate.minRequests },
+            };
+        });
 }

@@ -100,6 +100,16 @@ describe("post-deploy smoke test provider", () => {
         await expect(provider().create(inputs({ phase: "pre-traffic", throughRouting: false }))).rejects.toThrow(/^pre-traffic probe failed; traffic left as it is \(traffic \{\}\): no deployment that changed in this update serves\n[\s\S]*FAIL {2}deployment green +HTTP 400/);
     });
 
+    it("before traffic, with the rollout's agreement gate, compares each deployment's answers with the baseline's", async () => {
+        const probe = (minRequests: number) => inputs({ phase: "pre-traffic", throughRouting: false, compareWith: { baseline: "blue", min: 0.5, minRequests } });
+        endpoint.script.push({ deployment: "blue", status: 200, body: "[1, 0, 1, 0, 1]" }, { deployment: "green", status: 200, body: "[0, 1, 0, 1, 1]" });
+        const unjudged = await provider().create(probe(10));
+        expect(unjudged.outs.lastRun.passed).toBe(true);
+        endpoint.script.push({ deployment: "blue", status: 200, body: "[1, 0, 1, 0, 1]" }, { deployment: "green", status: 200, body: "[0, 1, 0, 1, 1]" });
+        const error = await provider().create(probe(1)).catch((e: Error) => e);
+        expect(String(error)).toMatch(/^Error: pre-traffic probe failed; [^\n]*\n[\s\S]*FAIL {2}agreement green~blue +0\.2 on 5 rows \(min 0\.5\)/);
+    });
+
     it("after traffic, on an endpoint with every weight at 0, a failure is the post-deploy smoke test's, never the probe's", async () => {
         endpoint.script.push({ deployment: "green", status: 400, body: '{"message": "Missing required input column(s)"}' });
         const error = await provider().create(inputs({ throughRouting: false })).catch((e: Error) => e);

@@ -59,12 +59,18 @@ function providerInputs(
  * the update while it still has no live traffic. Declare it depending on the deployments, and the
  * traffic resource depending on it. Runs again when a deployment or its model changes.
  */
+export interface PreTrafficProbeArgs extends SmokeTestArgs {
+    /** The rollout's agreement gate: each deployment's answers compared with the baseline's. */
+    readonly compareWith?: { readonly baseline: string; readonly min: number; readonly tolerance?: number; readonly minRequests: number };
+}
+
 export class PreTrafficProbe extends pulumi.dynamic.Resource {
     /** Summary of the last passing run. (`declare`: a class field would overwrite the base class's output.) */
     declare public readonly lastRun: RunSummary;
 
-    constructor(name: string, args: SmokeTestArgs, opts?: pulumi.CustomResourceOptions) {
-        super(provider, name, providerInputs(args, "pre-traffic", false), opts, "azureml", "PreTrafficProbe");
+    constructor(name: string, args: PreTrafficProbeArgs, opts?: pulumi.CustomResourceOptions) {
+        const inputs = { ...providerInputs(args, "pre-traffic", false), ...(args.compareWith && { compareWith: args.compareWith }) };
+        super(provider, name, inputs, opts, "azureml", "PreTrafficProbe");
     }
 }
 
