@@ -35,7 +35,7 @@ export interface DeploymentWindow {
 }
 
 export interface GateCheck {
-    readonly gate: "minRequests" | "maxErrorRate" | "maxP95LatencyMs" | "maxLatencyRatio" | "agreement" | "allowedPredictions";
+    readonly gate: "minRequests" | "maxErrorRate" | "maxP95LatencyMs" | "maxLatencyRatio" | "agreement" | "outsideAllowed";
     readonly measured: number | undefined;
     readonly limit: number;
     readonly passed: boolean;
@@ -92,10 +92,10 @@ function judgePredictions(answers: AnswerComparison | undefined, gates: Predicti
     }
     if (gates.allowed) {
         const answered = answers?.canaryRequests ?? 0;
-        if (answered < gates.allowed.minRequests) checks.push({ gate: "allowedPredictions", measured: answered, limit: gates.allowed.minRequests, passed: false, inconclusive: true });
+        if (answered < gates.allowed.minRequests) checks.push({ gate: "outsideAllowed", measured: answered, limit: gates.allowed.minRequests, passed: false, inconclusive: true });
         else {
             const outside = round(answers!.canaryOutsideAllowed / answers!.canaryRows, 4);
-            checks.push({ gate: "allowedPredictions", measured: outside, limit: 0, passed: outside === 0 });
+            checks.push({ gate: "outsideAllowed", measured: outside, limit: 0, passed: outside === 0 });
         }
     }
     return checks;

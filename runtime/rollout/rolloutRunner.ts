@@ -150,7 +150,7 @@ function windowLines(w: WindowRecord): string[] {
     ];
 }
 
-const isPredictionGate = (c: GateCheck) => c.gate === "agreement" || c.gate === "allowedPredictions";
+const isPredictionGate = (c: GateCheck) => c.gate === "agreement" || c.gate === "outsideAllowed";
 
 function windowVerdict(w: WindowRecord): string {
     const late = w.lateMs >= 1000 ? ` (metrics read ${(w.lateMs / 1000).toFixed(0)} s after the window)` : "";

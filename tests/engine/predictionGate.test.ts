@@ -48,7 +48,7 @@ it("prod: green's model turns wrong; the mirror stage's prediction gate stops th
     expect(failure.message).toMatch(/progressive rollout failed; traffic restored/);
     expect(failure.message).toMatch(/rollout of green \(baseline blue\): ROLLED BACK to traffic \{"blue":100\}/);
     expect(failure.message).toMatch(/mirror 10% +window 1 at [\d.]+ s: failed/);
-    expect(failure.message).toMatch(/agreement 0\.\d+ FAILED \(min 0\.5\); allowedPredictions 0\.\d+ FAILED \(limit 0\)/);
+    expect(failure.message).toMatch(/agreement 0\.\d+ FAILED \(min 0\.5\); outsideAllowed 0\.\d+ FAILED \(limit 0\)/);
 
     // Taken out of live traffic before its model changed, and never given any back.
     const greenUpdate = project.azure().arm.operations.find((o) => o.method === "PUT" && /\/deployments\/green$/.test(o.id) && o.started >= started)!;

@@ -164,7 +164,7 @@ describe("prediction gates: the canary's answers compared with the baseline's on
         expect(judged.checks).toEqual(
             expect.arrayContaining([
                 { gate: "agreement", measured: 0, limit: 0.5, passed: false },
-                { gate: "allowedPredictions", measured: 1, limit: 0, passed: false },
+                { gate: "outsideAllowed", measured: 1, limit: 0, passed: false },
             ]),
         );
     });
@@ -172,6 +172,6 @@ describe("prediction gates: the canary's answers compared with the baseline's on
     it("are inconclusive below their own minRequests, and pass with agreeing, allowed answers", () => {
         expect(judgeWindow(window(10), window(10), gates, compareAnswers([agreeing], { allowedPredictions: [0, 1] })).verdict).toBe("inconclusive");
         expect(judgeWindow(window(10), window(10), gates, compareAnswers([agreeing, agreeing, agreeing], { allowedPredictions: [0, 1] })).verdict).toBe("passed");
-        expect(judgeWindow(window(10), window(10), gates, undefined).checks.filter((c) => c.inconclusive).map((c) => c.gate)).toEqual(["agreement", "allowedPredictions"]);
+        expect(judgeWindow(window(10), window(10), gates, undefined).checks.filter((c) => c.inconclusive).map((c) => c.gate)).toEqual(["agreement", "outsideAllowed"]);
     });
 });
