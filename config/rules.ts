@@ -231,6 +231,16 @@ function rolloutRules(config: StackConfig, requests: RequestFiles): Problem[] {
                 message: "compares the answers to the rollout's synthetic load: set onlineEndpoint.rollout.loadRequestsPerSecond too",
             });
         }
+        const perWindow = (rollout.loadRequestsPerSecond ?? 0) * rollout.stepSeconds;
+        for (const [gate, settings] of Object.entries({ agreement: predictions.agreement, allowed: predictions.allowed })) {
+            if (settings && rollout.loadRequestsPerSecond !== undefined && settings.minRequests > perWindow) {
+                problems.push({
+                    key: `${key}.${gate}.minRequests`,
+                    value: settings.minRequests,
+                    message: `is more than a window ever compares (loadRequestsPerSecond ${rollout.loadRequestsPerSecond} x stepSeconds ${rollout.stepSeconds} = ${perWindow}): every window would be inconclusive`,
+                });
+            }
+        }
         if (predictions.allowed && config.smokeTest.allowedPredictions.length === 0) {
             problems.push({ key: `${key}.allowed`, value: predictions.allowed, message: "judges answers against smokeTest.allowedPredictions, which lists none: list them" });
         }

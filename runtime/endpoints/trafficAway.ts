@@ -1,55 +1,58 @@
 import { TrafficWeights, wireWeights } from "./trafficWire";
 
 /**
- * Each deployment's fingerprint: a hash of what decides its answers (its model and settings, not
- * its instance count), by deployment name.
+ * Each deployment's fingerprint: a hash of what decides its answers (its model, environment
+ * variables, instance type and request timeout; not its capacity, probes or logging), by name.
  */
 export type DeploymentFingerprints = Readonly<Record<string, string>>;
 
 /**
  * The deployments that changed from `before` to `after`: a new fingerprint, or none before (a new
- * deployment). Lower-case, as traffic maps name them.
+ * deployment). Lower-case, as traffic maps name them. Without any `before` (a state written before
+ * fingerprints were recorded, or a first run) nothing is known to have changed: the set is empty.
  */
 export function changedDeployments(before: DeploymentFingerprints | undefined, after: DeploymentFingerprints): Set<string> {
+    if (before === undefined) return new Set();
     return new Set(
         Object.entries(after)
-            .filter(([name, fingerprint]) => before?.[name] !== fingerprint)
+            .filter(([name, fingerprint]) => before[name] !== fingerprint)
             .map(([name]) => name.toLowerCase()),
     );
 }
 
+export interface TrafficWithout {
+    /** The weights with every changed deployment out of mirror traffic, and out of live traffic where possible. */
+    readonly weights: TrafficWeights;
+    /** Changed deployments that keep their live share: no unchanged deployment serves to take it. */
+    readonly keptLive: string[];
+}
+
 /**
- * `weights` with the `changed` deployments out of live and mirror traffic: each one's live share
- * goes to the deployments that did not change and already have live traffic, in proportion to
- * their weights (largest remainder, so the total stays 100), and mirroring to a changed
- * deployment stops. Only deployments with live traffic take more: they are the ones serving now,
- * sized for it. Undefined when a changed deployment has live traffic and no unchanged one does:
- * taking it away would leave the endpoint without live traffic.
+ * `weights` with the `changed` deployments out of live and mirror traffic: mirroring to a changed
+ * deployment stops, and each one's live share goes to the unchanged deployments that already have
+ * live traffic, in proportion to their weights (largest remainder, so the total stays 100). Only
+ * deployments that serve take more (a deployment at 0% may be a canary nobody has judged). When no
+ * unchanged deployment serves, the changed ones keep their live share (`keptLive`): taking it away
+ * would leave the endpoint without live traffic.
  */
-export function trafficWithout(weights: TrafficWeights, changed: ReadonlySet<string>): TrafficWeights | undefined {
+export function trafficWithout(weights: TrafficWeights, changed: ReadonlySet<string>): TrafficWithout {
     const live = wireWeights(weights.traffic);
-    const mirror = wireWeights(weights.mirrorTraffic);
-    const freed = Object.entries(live)
-        .filter(([name]) => changed.has(name))
-        .reduce((sum, [, weight]) => sum + weight, 0);
-    const keptLive = Object.fromEntries(Object.entries(live).filter(([name]) => !changed.has(name)));
-    const keptMirror = Object.fromEntries(Object.entries(mirror).filter(([name]) => !changed.has(name)));
-    if (freed === 0) return { traffic: keptLive, mirrorTraffic: keptMirror };
-    const takers = Object.entries(keptLive);
+    const mirrorTraffic = Object.fromEntries(Object.entries(wireWeights(weights.mirrorTraffic)).filter(([name]) => !changed.has(name)));
+    const freed = Object.entries(live).filter(([name]) => changed.has(name));
+    const takers = Object.entries(live).filter(([name]) => !changed.has(name));
     const kept = takers.reduce((sum, [, weight]) => sum + weight, 0);
-    if (kept === 0) return undefined;
+    if (freed.length === 0) return { weights: { traffic: live, mirrorTraffic }, keptLive: [] };
+    if (kept === 0) return { weights: { traffic: live, mirrorTraffic }, keptLive: freed.map(([name]) => name).sort() };
+    const total = freed.reduce((sum, [, weight]) => sum + weight, 0);
     // Largest remainder: every taker gets its proportional share, rounded down, and the points
     // left over go to the largest remainders (ties by name), so the weights stay whole and sum up.
-    const shares = takers.map(([name, weight]) => ({ name, exact: (freed * weight) / kept }));
+    const shares = takers.map(([name, weight]) => ({ name, exact: (total * weight) / kept }));
     const given = Object.fromEntries(shares.map(({ name, exact }) => [name, Math.floor(exact)]));
-    let left = freed - Object.values(given).reduce((sum, share) => sum + share, 0);
+    let left = total - Object.values(given).reduce((sum, share) => sum + share, 0);
     for (const { name } of [...shares].sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)) || (a.name < b.name ? -1 : 1))) {
         if (left === 0) break;
         given[name] += 1;
         left -= 1;
     }
-    return {
-        traffic: Object.fromEntries(takers.map(([name, weight]) => [name, weight + given[name]])),
-        mirrorTraffic: keptMirror,
-    };
+    return { weights: { traffic: Object.fromEntries(takers.map(([name, weight]) => [name, weight + given[name]])), mirrorTraffic }, keptLive: [] };
 }

@@ -31,17 +31,10 @@ export async function takeTrafficBack(arm: ArmClient, endpointId: string, failed
     // Putting back "no traffic" would take a live endpoint down: then the live weights are the start.
     const putBack = lastPassing && failedUnder && !sameTrafficWeights(lastPassing, failedUnder) && Object.keys(wireWeights(lastPassing.traffic)).length > 0;
     const start = putBack ? lastPassing : live;
-    const changedServing = [...failed.changed].filter((name) => (wireWeights(start.traffic)[name] ?? 0) > 0 || (wireWeights(start.mirrorTraffic)[name] ?? 0) > 0);
-    const without = trafficWithout(start, failed.changed);
-    const target = without ?? start;
-    const why = [
-        ...(putBack ? ["the weights of the last passing run"] : []),
-        ...(without && changedServing.length > 0 ? [`${changedServing.sort().join(", ")} taken out (changed in this update)`] : []),
-    ];
-    const kept =
-        !without && changedServing.length > 0
-            ? `; ${changedServing.sort().join(", ")} changed in this update but ${changedServing.length === 1 ? "keeps its" : "keep their"} traffic: no unchanged deployment serves to take it`
-            : "";
+    const serving = [...failed.changed].filter((name) => (wireWeights(start.traffic)[name] ?? 0) > 0 || (wireWeights(start.mirrorTraffic)[name] ?? 0) > 0);
+    const { weights: target, keptLive } = trafficWithout(start, failed.changed);
+    const takenOut = serving.filter((name) => !keptLive.includes(name)).sort();
+    const kept = keptLive.length > 0 ? `; ${keptLive.join(", ")} changed in this update but ${keptLive.length === 1 ? "keeps its" : "keep their"} live traffic: no unchanged deployment serves to take it` : "";
     if (sameTrafficWeights(target, live)) {
         return `traffic left as it is (${describeWeights(live)})${kept || ": no deployment that changed in this update serves"}`;
     }
@@ -52,5 +45,7 @@ export async function takeTrafficBack(arm: ArmClient, endpointId: string, failed
     const began = clock.now();
     await arm.putAndWait(endpointId, endpointPutBody(endpoint, { traffic: target.traffic, mirrorTraffic: target.mirrorTraffic }));
     const took = clock.now() - began;
-    return `traffic restored to ${describeWeights(target)}, ${why.join(" with ")}, in ${took} ms${kept} (the next \`up\` applies the declared weights again)`;
+    const out = takenOut.length > 0 ? `${takenOut.join(", ")} taken out (changed in this update)` : "";
+    const how = putBack ? `restored to ${describeWeights(target)}, the weights of the last passing run${out ? ` with ${out}` : ""}` : `set to ${describeWeights(target)}: ${out}`;
+    return `traffic ${how}, in ${took} ms${kept} (the next \`up\` applies the declared weights again)`;
 }

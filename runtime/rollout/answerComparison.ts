@@ -56,7 +56,8 @@ export function compareAnswers(pairs: readonly AnswerPair[], rules: ComparisonRu
     return { requests, rows, agreeingRows, canaryRows, canaryOutsideAllowed, canaryRequests };
 }
 
+/** Numbers agree within the tolerance; anything else (labels) only when equal. */
 function agree(canary: unknown, baseline: unknown, tolerance: number | undefined): boolean {
-    if (tolerance === undefined) return canary === baseline;
-    return typeof canary === "number" && typeof baseline === "number" && Math.abs(canary - baseline) <= tolerance;
+    if (tolerance !== undefined && typeof canary === "number" && typeof baseline === "number") return Math.abs(canary - baseline) <= tolerance;
+    return canary === baseline;
 }

@@ -35,8 +35,12 @@ export async function driveRollout(
     if (!plan) return {};
     const before = olds ? weightsOf(olds.applied ?? {}) : live;
     const previous = Object.keys(before.traffic).length > 0 ? before : plan.start;
-    // A failed rollout leaves no traffic on a deployment whose model or settings changed in this update.
-    const restoreTo = trafficWithout(previous, changedDeployments(olds?.deploymentFingerprints, news.deploymentFingerprints ?? {})) ?? previous;
+    // A failed rollout leaves no traffic on a deployment whose model or settings changed in this
+    // update, nor on a canary that had none when the rollout began (drained before its update, or
+    // new): it never gets more back than it had.
+    const changed = changedDeployments(olds?.deploymentFingerprints, news.deploymentFingerprints ?? {});
+    if ((live.traffic[plan.canary.toLowerCase()] ?? 0) === 0) changed.add(plan.canary.toLowerCase());
+    const restoreTo = trafficWithout(previous, changed).weights;
     const credential = rollout.load
         ? await endpointScoringCredential({
               authMode: news.authMode ?? "Key",

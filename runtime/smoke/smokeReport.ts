@@ -21,8 +21,10 @@ export function formatSmokeReport(report: SmokeReport): string {
     }
     for (const a of report.agreements ?? []) {
         const measured = a.agreement === undefined ? "no comparable answers" : `${a.agreement} on ${a.rows} rows`;
-        const verdict = a.judged ? `min ${a.gate.min}` : `min ${a.gate.min}; ${a.requests} request of the ${a.gate.minRequests} a verdict needs: not judged`;
-        lines.push(`  ${a.passed ? "PASS" : "FAIL"}  ${`agreement ${a.deployment}~${a.baseline}`.padEnd(22)} ${measured} (${verdict})`);
+        const requests = `${a.requests} request${a.requests === 1 ? "" : "s"}`;
+        const verdict = a.judged ? `min ${a.gate.min}` : `min ${a.gate.min}; ${requests} of the ${a.gate.minRequests} a verdict needs: not judged`;
+        const mark = !a.judged ? "SKIP" : a.passed ? "PASS" : "FAIL";
+        lines.push(`  ${mark}  ${`agreement ${a.deployment}~${a.baseline}`.padEnd(22)} ${measured} (${verdict})`);
     }
     const judgedAgreements = (report.agreements ?? []).filter((a) => a.judged);
     const total = report.checks.length + (report.load ? 1 : 0) + judgedAgreements.length;

@@ -309,5 +309,11 @@ describe("the rollout's prediction gates", () => {
             "onlineEndpoint.rollout.predictions.allowed: judges answers against smokeTest.allowedPredictions, which lists none: list them",
         ]);
         expect(problemsOf(withPredictions({ agreement: { min: 1.5 } }))).toEqual([expect.stringMatching(/^onlineEndpoint\.rollout\.predictions\.agreement\.min: /)]);
+        const thin = devWith((c) => {
+            c.onlineEndpoint.rollout = { loadRequestsPerSecond: 1, stepSeconds: 5, predictions: { agreement: { min: 0.5 } } };
+        });
+        expect(problemsOf(thin)).toEqual([
+            "onlineEndpoint.rollout.predictions.agreement.minRequests: is more than a window ever compares (loadRequestsPerSecond 1 x stepSeconds 5 = 5): every window would be inconclusive",
+        ]);
     });
 });

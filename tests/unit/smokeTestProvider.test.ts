@@ -166,7 +166,7 @@ describe("post-deploy smoke test provider", () => {
             const error = await restoring()
                 .update(created.id, created.outs, inputs({ fingerprint: "f2", servedWeights: served, deploymentFingerprints: { blue: "b1", green: "g2" } }))
                 .catch((e: Error) => e);
-            expect(String(error)).toContain('traffic restored to traffic {"blue":100}, green taken out (changed in this update)');
+            expect(String(error)).toContain('traffic set to traffic {"blue":100}: green taken out (changed in this update)');
             expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100 });
         });
 
@@ -191,7 +191,7 @@ describe("post-deploy smoke test provider", () => {
             const error = await restoring()
                 .update(created.id, created.outs, inputs({ fingerprint: "f2", servedWeights: served, deploymentFingerprints: { blue: "b1", green: "g2" } }))
                 .catch((e: Error) => e);
-            expect(String(error)).toContain("green changed in this update but keeps its traffic: no unchanged deployment serves to take it");
+            expect(String(error)).toContain("green changed in this update but keeps its live traffic: no unchanged deployment serves to take it");
             expect(arm.endpoint(endpointId).properties.traffic).toEqual({ green: 100 });
         });
 
@@ -201,7 +201,7 @@ describe("post-deploy smoke test provider", () => {
             const created = await restoring().create(probe({ blue: "b1", green: "g1" }));
             endpoint.script.push({ deployment: "green", status: 200, body: "[7, 7, 7, 7, 7]" });
             const error = await restoring().update(created.id, created.outs, probe({ blue: "b1", green: "g2" })).catch((e: Error) => e);
-            expect(String(error)).toMatch(/^Error: pre-traffic probe failed; traffic restored to traffic \{"blue":100\}, green taken out \(changed in this update\)/);
+            expect(String(error)).toMatch(/^Error: pre-traffic probe failed; traffic set to traffic \{"blue":100\}: green taken out \(changed in this update\)/);
             expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100 });
         });
 

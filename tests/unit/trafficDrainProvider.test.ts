@@ -33,11 +33,11 @@ describe("taking a deployment out of traffic before it changes", () => {
     });
     const puts = () => arm.requests.filter((r) => r.method === "PUT");
 
-    it("moves a changed deployment's live and mirror traffic to the unchanged ones that serve, and says so", async () => {
+    it("moves a changed deployment's live traffic to the unchanged ones that serve, and says so", async () => {
         arm.setTrafficByHand(endpointId, { blue: 90, green: 10 });
         const updated = await provider.update("id", before, inputs({ blue: "b1", green: "g2" }));
         expect(arm.endpoint(endpointId).properties.traffic).toEqual({ blue: 100 });
-        expect(updated.outs!.lastDrain).toBe('green changed: taken out of traffic before the update (traffic {"blue":90,"green":10} -> traffic {"blue":100}); the rollout gives it back step by step');
+        expect(updated.outs!.lastDrain).toBe('green changed: taken out of traffic before the update (traffic {"blue":90,"green":10} -> traffic {"blue":100}); the rollout gives green its weight back step by step, from the mirror stage if one is set');
         expect(progress).toEqual([updated.outs!.lastDrain]);
     });
 
@@ -55,6 +55,13 @@ describe("taking a deployment out of traffic before it changes", () => {
         const updated = await provider.update("id", before, inputs({ blue: "b1", green: "g2" }));
         expect(puts()).toHaveLength(0);
         expect(updated.outs!.lastDrain).toMatch(/^green changed and keeps its live traffic while updating: no unchanged deployment serves to take it/);
+    });
+
+    it("leaves two changed deployments that serve their traffic: a rollout gives traffic back to one at a time", async () => {
+        arm.setTrafficByHand(endpointId, { blue: 90, green: 10 });
+        const updated = await provider.update("id", before, inputs({ blue: "b2", green: "g2" }));
+        expect(puts()).toHaveLength(0);
+        expect(updated.outs!.lastDrain).toMatch(/^blue, green changed and keep their live traffic while updating: a rollout gives traffic back to one deployment at a time/);
     });
 
     it("is a change exactly when a fingerprint or the rollout's presence changes", async () => {

@@ -73,7 +73,7 @@ export interface TrafficGateContext {
     readonly deployments: pulumi.Resource[];
     /** Changes when a deployment's settings or model change (not with traffic). */
     readonly deploymentsFingerprint: pulumi.Output<string>;
-    /** Each deployment's fingerprint of what decides its answers (model and settings, not instance count). */
+    /** Each deployment's fingerprint of what decides its answers (model, environment, instance type, request timeout). */
     readonly deploymentFingerprints: pulumi.Output<Record<string, string>>;
 }
 
@@ -154,8 +154,9 @@ export class OnlineEndpoint<Gate extends pulumi.Resource = pulumi.Resource> exte
             .apply((modelIds) =>
                 Object.fromEntries(
                     args.deployments.map((d, i) => {
-                        // Scaling out or in changes no answer: a deployment scaled is not a changed one.
-                        const { instanceCount: _capacity, ...answers } = d;
+                        // What decides its answers: its model, environment, instance type and request
+                        // timeout. Capacity, probes and logging change no answer: not a changed deployment.
+                        const answers = { instanceType: d.instanceType, requestTimeoutMs: d.requestTimeoutMs, environmentVariables: d.environmentVariables };
                         return [d.name, stableHash({ ...answers, modelId: modelIds[i] })];
                     }),
                 ),

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isArmError } from "../../arm/armError";
 import { sameTrafficWeights, weightsOf } from "../../endpoints/trafficWire";
 import { driveRollout } from "../../rollout/rolloutDriver";
+import { stableJson } from "../../stableHash";
 import { EndpointSettingsCore, EndpointSettingsInputs, EndpointSettingsOutputs, ProviderTestHooks } from "./endpointSettingsCore";
 
 /** What a delete leaves behind: no deployment named, so any deployment may then be deleted. */
@@ -28,6 +29,14 @@ export class OnlineTrafficProvider implements pulumi.dynamic.ResourceProvider {
 
     async update(_id: string, olds: EndpointSettingsOutputs, news: EndpointSettingsInputs): Promise<pulumi.dynamic.UpdateResult> {
         const rolled = await driveRollout(this.core, news, olds);
+        if (!rolled) {
+            // Only the deployments' fingerprints changed (recorded for the next failed rollout):
+            // Azure already routes as declared, so there is nothing to PUT.
+            const endpoint = await this.core.client(news).get(news.endpointId);
+            if (sameTrafficWeights(weightsOf(endpoint.properties ?? {}), weightsOf(news.settings))) {
+                return { outs: { ...news, applied: weightsOf(endpoint.properties ?? {}) } };
+            }
+        }
         const result = await this.core.apply(news, news.settings, rolled ? [] : news.requiredDeployments);
         return { outs: { ...news, ...result, ...rolled } };
     }
@@ -42,7 +51,9 @@ export class OnlineTrafficProvider implements pulumi.dynamic.ResourceProvider {
 
     async diff(_id: string, olds: EndpointSettingsOutputs, news: EndpointSettingsInputs): Promise<pulumi.dynamic.DiffResult> {
         const { changes, replaces } = this.core.settingsDiff(olds, news);
-        return { changes: changes || (await this.liveWeightsDiffer(news)), replaces, deleteBeforeReplace: false };
+        // A deployment that changed is recorded, so a failed rollout later knows which ones changed.
+        const fingerprintsMoved = stableJson(olds.deploymentFingerprints ?? null) !== stableJson(news.deploymentFingerprints ?? null);
+        return { changes: changes || fingerprintsMoved || (await this.liveWeightsDiffer(news)), replaces, deleteBeforeReplace: false };
     }
 
     /**

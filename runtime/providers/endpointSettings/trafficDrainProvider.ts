@@ -68,19 +68,23 @@ export class TrafficDrainProvider implements pulumi.dynamic.ResourceProvider {
             throw err;
         }
         const live = weightsOf(endpoint.properties ?? {});
-        const target = trafficWithout(live, changed);
-        const names = [...changed].sort().join(", ");
         const progress = this.core.hooks.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
-        if (!target) {
-            const keeps = changed.size === 1 ? "keeps its" : "keep their";
-            const kept = `${names} changed and ${keeps} live traffic while updating: no unchanged deployment serves to take it (${describeWeights(live)})`;
-            progress(kept);
-            return { lastDrain: kept };
+        const say = (line: string) => {
+            progress(line);
+            return { lastDrain: line };
+        };
+        const serving = [...changed].filter((name) => (live.traffic[name] ?? 0) > 0).sort();
+        // A rollout gives back one deployment's weight at a time, through its gates: drain only then.
+        if (serving.length > 1) {
+            return say(`${serving.join(", ")} changed and keep their live traffic while updating: a rollout gives traffic back to one deployment at a time`);
+        }
+        const { weights: target, keptLive } = trafficWithout(live, changed);
+        if (keptLive.length > 0) {
+            return say(`${keptLive.join(", ")} changed and keeps its live traffic while updating: no unchanged deployment serves to take it (${describeWeights(live)})`);
         }
         if (sameTrafficWeights(target, live)) return {};
         await arm.putAndWait(news.endpointId, endpointPutBody(endpoint, { traffic: target.traffic, mirrorTraffic: target.mirrorTraffic }));
-        const line = `${names} changed: taken out of traffic before the update (${describeWeights(live)} -> ${describeWeights(target)}); the rollout gives it back step by step`;
-        progress(line);
-        return { lastDrain: line };
+        const gives = serving.length === 1 ? `; the rollout gives ${serving[0]} its weight back step by step, from the mirror stage if one is set` : "";
+        return say(`${[...changed].sort().join(", ")} changed: taken out of traffic before the update (${describeWeights(live)} -> ${describeWeights(target)})${gives}`);
     }
 }
