@@ -23,8 +23,11 @@ const formerLayout = "5d8c13c9c03796beeed56fc736c6a54d037c9e77";
 /** Resource types the program declares that it did not then: the only resources the update may create. */
 const addedSince = ["pulumi-nodejs:dynamic/azureml:OnlineTrafficDrain"];
 
-/** A resource by its own type and name, whatever its parents' types (a renamed parent changes the URN). */
-const ownKey = (resource: { urn: string; type: string }) => `${resource.type}::${resource.urn.split("::").pop()}`;
+/** Types renamed since, with an alias to the former name: the same resources under their new type. */
+const renamedSince: Record<string, string> = { "azureml-mlflow:model:MlflowModel": "azureml-mlflow:model:MlflowModelVersions" };
+
+/** A resource by its own (current) type and name, whatever its parents' types (a renamed parent changes the URN). */
+const ownKey = (resource: { urn: string; type: string }) => `${renamedSince[resource.type] ?? resource.type}::${resource.urn.split("::").pop()}`;
 
 const project = engineProject("engine-former-layout");
 let former = "";
