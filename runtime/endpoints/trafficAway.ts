@@ -23,6 +23,8 @@ export function changedDeployments(before: DeploymentFingerprints | undefined, a
 export interface TrafficWithout {
     /** The weights with every changed deployment out of mirror traffic, and out of live traffic where possible. */
     readonly weights: TrafficWeights;
+    /** Changed deployments that had live or mirror traffic and have none now. */
+    readonly takenOut: string[];
     /** Changed deployments that keep their live share: no unchanged deployment serves to take it. */
     readonly keptLive: string[];
 }
@@ -37,12 +39,14 @@ export interface TrafficWithout {
  */
 export function trafficWithout(weights: TrafficWeights, changed: ReadonlySet<string>): TrafficWithout {
     const live = wireWeights(weights.traffic);
-    const mirrorTraffic = Object.fromEntries(Object.entries(wireWeights(weights.mirrorTraffic)).filter(([name]) => !changed.has(name)));
+    const mirror = wireWeights(weights.mirrorTraffic);
+    const mirrorTraffic = Object.fromEntries(Object.entries(mirror).filter(([name]) => !changed.has(name)));
+    const mirrorsStopped = Object.keys(mirror).filter((name) => changed.has(name));
     const freed = Object.entries(live).filter(([name]) => changed.has(name));
     const takers = Object.entries(live).filter(([name]) => !changed.has(name));
     const kept = takers.reduce((sum, [, weight]) => sum + weight, 0);
-    if (freed.length === 0) return { weights: { traffic: live, mirrorTraffic }, keptLive: [] };
-    if (kept === 0) return { weights: { traffic: live, mirrorTraffic }, keptLive: freed.map(([name]) => name).sort() };
+    if (freed.length === 0) return { weights: { traffic: live, mirrorTraffic }, takenOut: mirrorsStopped.sort(), keptLive: [] };
+    if (kept === 0) return { weights: { traffic: live, mirrorTraffic }, takenOut: mirrorsStopped.sort(), keptLive: freed.map(([name]) => name).sort() };
     const total = freed.reduce((sum, [, weight]) => sum + weight, 0);
     // Largest remainder: every taker gets its proportional share, rounded down, and the points
     // left over go to the largest remainders (ties by name), so the weights stay whole and sum up.
@@ -54,5 +58,6 @@ export function trafficWithout(weights: TrafficWeights, changed: ReadonlySet<str
         given[name] += 1;
         left -= 1;
     }
-    return { weights: { traffic: Object.fromEntries(takers.map(([name, weight]) => [name, weight + given[name]])), mirrorTraffic }, keptLive: [] };
+    const takenOut = [...new Set([...freed.map(([name]) => name), ...mirrorsStopped])].sort();
+    return { weights: { traffic: Object.fromEntries(takers.map(([name, weight]) => [name, weight + given[name]])), mirrorTraffic }, takenOut, keptLive: [] };
 }

@@ -31,9 +31,7 @@ export async function takeTrafficBack(arm: ArmClient, endpointId: string, failed
     // Putting back "no traffic" would take a live endpoint down: then the live weights are the start.
     const putBack = lastPassing && failedUnder && !sameTrafficWeights(lastPassing, failedUnder) && Object.keys(wireWeights(lastPassing.traffic)).length > 0;
     const start = putBack ? lastPassing : live;
-    const serving = [...failed.changed].filter((name) => (wireWeights(start.traffic)[name] ?? 0) > 0 || (wireWeights(start.mirrorTraffic)[name] ?? 0) > 0);
-    const { weights: target, keptLive } = trafficWithout(start, failed.changed);
-    const takenOut = serving.filter((name) => !keptLive.includes(name)).sort();
+    const { weights: target, takenOut, keptLive } = trafficWithout(start, failed.changed);
     const kept = keptLive.length > 0 ? `; ${keptLive.join(", ")} changed in this update but ${keptLive.length === 1 ? "keeps its" : "keep their"} live traffic: no unchanged deployment serves to take it` : "";
     if (sameTrafficWeights(target, live)) {
         return `traffic left as it is (${describeWeights(live)})${kept || ": no deployment that changed in this update serves"}`;

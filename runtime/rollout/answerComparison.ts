@@ -33,6 +33,11 @@ export interface ComparisonRules {
     readonly allowedPredictions: readonly (number | string | boolean)[];
 }
 
+/** The share of compared rows that agree, to four places (undefined: no rows compared). */
+export function agreementOf(compared: AnswerComparison): number | undefined {
+    return compared.rows > 0 ? Math.round((compared.agreeingRows / compared.rows) * 10_000) / 10_000 : undefined;
+}
+
 export function compareAnswers(pairs: readonly AnswerPair[], rules: ComparisonRules): AnswerComparison {
     let requests = 0;
     let rows = 0;

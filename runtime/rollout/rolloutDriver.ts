@@ -87,7 +87,7 @@ export async function driveRollout(
                       }
                     : undefined,
             // A dynamic provider's output lines reach the engine's display as it runs.
-            progress: hooks.progress ?? ((line) => process.stderr.write(`${line}\n`)),
+            progress: (line) => core.progress(line),
             clock: hooks.clock,
         },
         restoreTo,

@@ -1,4 +1,4 @@
-import { AnswerComparison } from "./answerComparison";
+import { AnswerComparison, agreementOf } from "./answerComparison";
 
 /**
  * The verdict on one observation window of a rollout, from the endpoint's metrics: Flagger's
@@ -86,7 +86,7 @@ function judgePredictions(answers: AnswerComparison | undefined, gates: Predicti
         const { min, minRequests } = gates.agreement;
         if (compared < minRequests) checks.push({ gate: "agreement", measured: compared, limit: minRequests, passed: false, inconclusive: true });
         else {
-            const agreement = round(answers!.agreeingRows / answers!.rows, 4);
+            const agreement = agreementOf(answers!)!;
             checks.push({ gate: "agreement", measured: agreement, limit: min, passed: agreement >= min });
         }
     }

@@ -4,7 +4,7 @@ import { LoadCheckOptions, LoadReport, runLoadCheck } from "../scoring/loadCheck
 import { predictionProblems, predictionsOf } from "../scoring/predictionChecks";
 import { ScoringCredential } from "../scoring/scoringCredential";
 import { ScoringRequest } from "../scoring/scoringRequest";
-import { compareAnswers } from "../rollout/answerComparison";
+import { agreementOf, compareAnswers } from "../rollout/answerComparison";
 
 export interface SmokeTestSpec {
     readonly scoringUri: string;
@@ -141,7 +141,7 @@ function compareWithBaseline(checks: readonly CheckReport[], gate: AgreementGate
         .filter((c) => c.deployment !== undefined && c.deployment !== gate.baseline)
         .map((c) => {
             const compared = compareAnswers([{ canary: c.predictions, baseline: baseline.predictions }], { tolerance: gate.tolerance, allowedPredictions: [] });
-            const agreement = compared.rows > 0 ? Math.round((compared.agreeingRows / compared.rows) * 10_000) / 10_000 : undefined;
+            const agreement = agreementOf(compared);
             const judged = compared.requests >= gate.minRequests;
             return {
                 deployment: c.deployment!,

@@ -8,7 +8,7 @@ describe("taking changed deployments out of traffic", () => {
     });
 
     it("gives a changed deployment's live share to the unchanged deployments that serve, keeping 100", () => {
-        expect(trafficWithout({ traffic: { blue: 90, green: 10 }, mirrorTraffic: {} }, new Set(["green"]))).toEqual({ weights: { traffic: { blue: 100 }, mirrorTraffic: {} }, keptLive: [] });
+        expect(trafficWithout({ traffic: { blue: 90, green: 10 }, mirrorTraffic: {} }, new Set(["green"]))).toEqual({ weights: { traffic: { blue: 100 }, mirrorTraffic: {} }, takenOut: ["green"], keptLive: [] });
         expect(trafficWithout({ traffic: { a: 50, b: 30, c: 20 }, mirrorTraffic: {} }, new Set(["a"])).weights.traffic).toEqual({ b: 60, c: 40 });
         expect(trafficWithout({ traffic: { a: 34, b: 33, c: 33 }, mirrorTraffic: {} }, new Set(["a"])).weights.traffic).toEqual({ b: 50, c: 50 });
         const three = trafficWithout({ traffic: { a: 10, b: 45, c: 45 }, mirrorTraffic: {} }, new Set(["a"])).weights.traffic;
@@ -19,12 +19,13 @@ describe("taking changed deployments out of traffic", () => {
         expect(trafficWithout({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 } }, new Set(["green"])).weights).toEqual({ traffic: { blue: 100 }, mirrorTraffic: {} });
         expect(trafficWithout({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 } }, new Set(["blue", "green"]))).toEqual({
             weights: { traffic: { blue: 100 }, mirrorTraffic: {} },
+            takenOut: ["green"],
             keptLive: ["blue"],
         });
         expect(trafficWithout({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 } }, new Set()).weights).toEqual({ traffic: { blue: 100 }, mirrorTraffic: { green: 10 } });
     });
 
     it("never gives weight to a deployment that had none, and never leaves the endpoint without live traffic", () => {
-        expect(trafficWithout({ traffic: { blue: 100, green: 0 }, mirrorTraffic: {} }, new Set(["blue"]))).toEqual({ weights: { traffic: { blue: 100 }, mirrorTraffic: {} }, keptLive: ["blue"] });
+        expect(trafficWithout({ traffic: { blue: 100, green: 0 }, mirrorTraffic: {} }, new Set(["blue"]))).toEqual({ weights: { traffic: { blue: 100 }, mirrorTraffic: {} }, takenOut: [], keptLive: ["blue"] });
     });
 });

@@ -151,6 +151,12 @@ export class EndpointSettingsCore {
         }
     }
 
+    /** A line for the engine's display while the update runs: the provider's stderr, unless a test collects them. */
+    progress(line: string): void {
+        if (this.hooks.progress) this.hooks.progress(line);
+        else process.stderr.write(`${line}\n`);
+    }
+
     /** A client whose deadline is the resource's timeout; a new one per call gives each call its own. */
     client(target: Pick<EndpointSettingsInputs, "cloud" | "timeoutSeconds">, apiVersion?: string): ArmClient {
         return armClientFor(target.cloud, {

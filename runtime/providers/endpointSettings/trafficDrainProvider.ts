@@ -68,9 +68,8 @@ export class TrafficDrainProvider implements pulumi.dynamic.ResourceProvider {
             throw err;
         }
         const live = weightsOf(endpoint.properties ?? {});
-        const progress = this.core.hooks.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
         const say = (line: string) => {
-            progress(line);
+            this.core.progress(line);
             return { lastDrain: line };
         };
         const serving = [...changed].filter((name) => (live.traffic[name] ?? 0) > 0).sort();
