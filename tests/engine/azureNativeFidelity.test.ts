@@ -7,6 +7,7 @@ import { ArmServer } from "../../emulator/arm/armServer";
 import { ArmClient } from "../../runtime/arm/armClient";
 import { EngineStack } from "../../tools/engine/engineStack";
 import { pluginEnvironment } from "../support/pluginEnvironment";
+import { StartingPoints } from "../support/startingPoints";
 
 /**
  * The stand-in azure-native provider behaves as the real v3 provider does where a user's traffic
@@ -66,25 +67,16 @@ interface Declared {
     readonly release?: string;
 }
 
-/** What the last successful `up` declared. */
-let deployed: string | undefined;
+const startingPoints = new StartingPoints();
 
 /** The stack declaring `declared`; its `up` records what it deployed, for `given`. */
 async function stack(declared: Declared = {}): Promise<EngineStack> {
-    const opened = await openStack(declared);
-    const up = opened.up.bind(opened);
-    return Object.assign(opened, {
-        up: async (...args: Parameters<EngineStack["up"]>) => {
-            const result = await up(...args);
-            deployed = JSON.stringify(declared);
-            return result;
-        },
-    });
+    return startingPoints.track("check", await openStack(declared), () => JSON.stringify(declared));
 }
 
 /** Where a test starts: `declared` deployed, unless the test before left it so (then nothing runs). */
-async function given(declared: Declared): Promise<void> {
-    if (deployed !== JSON.stringify(declared)) await (await stack(declared)).up();
+function given(declared: Declared): Promise<void> {
+    return startingPoints.given("check", JSON.stringify(declared), () => stack(declared));
 }
 
 function openStack(declared: Declared) {

@@ -5,6 +5,7 @@ import { LocalAzure } from "../../emulator/localAzure";
 import { EngineStack } from "../../tools/engine/engineStack";
 import { main } from "../../program/main";
 import { projectDir } from "./stackFile";
+import { StartingPoints } from "./startingPoints";
 
 /**
  * A scratch copy of the project's Pulumi.yaml (stack files are written by each test) with its own
@@ -35,8 +36,8 @@ export function engineProject(name: string): {
         await azure?.stop();
         fs.rmSync(scratch, { recursive: true, force: true });
     });
-    /** Each stack's file (and added environment) at its last successful `up`. */
-    const deployedFrom = new Map<string, string>();
+    const startingPoints = new StartingPoints();
+    /** What an `up` of `stack` deploys: its stack file and the environment added to its plugins'. */
     const deployment = (stack: string, env: Readonly<Record<string, string>>) =>
         `${fs.readFileSync(path.join(scratch, `Pulumi.${stack}.yaml`), "utf8")}\n${JSON.stringify(env)}`;
     const open = async (stack: string, env: Readonly<Record<string, string>> = {}): Promise<EngineStack> => {
@@ -47,20 +48,7 @@ export function engineProject(name: string): {
             program: async () => main(),
             env: { ...azure!.engineEnvironment(), ...env },
         });
-        const up = opened.up.bind(opened);
-        const destroy = opened.destroy.bind(opened);
-        return Object.assign(opened, {
-            up: async (...args: Parameters<EngineStack["up"]>) => {
-                const text = deployment(stack, env);
-                const result = await up(...args);
-                deployedFrom.set(stack, text);
-                return result;
-            },
-            destroy: async (...args: Parameters<EngineStack["destroy"]>) => {
-                deployedFrom.delete(stack);
-                return destroy(...args);
-            },
-        });
+        return startingPoints.track(stack, opened, () => deployment(stack, env));
     };
     return {
         dir: () => scratch,
@@ -68,7 +56,7 @@ export function engineProject(name: string): {
         open,
         given: async (stack, write, env = {}) => {
             write();
-            if (deployedFrom.get(stack) !== deployment(stack, env)) await (await open(stack, env)).up();
+            await startingPoints.given(stack, deployment(stack, env), () => open(stack, env));
         },
     };
 }
