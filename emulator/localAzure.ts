@@ -5,8 +5,10 @@ import { ArmHooks, ArmServer } from "./arm/armServer";
 import { defaultDatastoreLocation } from "./resources/mlWorkspace";
 import { BatchDataPlane } from "./dataPlane/batchDataPlane";
 import { OnlineDataPlane } from "./dataPlane/onlineDataPlane";
+import { WorkspaceTracking } from "./mlflow/workspaceTracking";
 
 const batchEndpointType = "microsoft.machinelearningservices/workspaces/batchendpoints";
+const workspaceType = "microsoft.machinelearningservices/workspaces";
 
 export interface LocalAzureOptions {
     readonly projectDir: string;
@@ -35,6 +37,7 @@ export class LocalAzure {
         readonly arm: ArmServer,
         readonly dataPlane: OnlineDataPlane,
         readonly batchPlane: BatchDataPlane,
+        readonly tracking: WorkspaceTracking,
         private readonly token: string,
         private readonly projectDir: string,
     ) {}
@@ -48,18 +51,25 @@ export class LocalAzure {
         const planes = { projectDir: options.projectDir, storageDir, entraToken: token, progress: options.progress };
         const dataPlane = new OnlineDataPlane(planes);
         const batchPlane = new BatchDataPlane(planes);
+        const tracking = new WorkspaceTracking({ projectDir: options.projectDir, root: path.join(root, "mlflow"), storageDir, progress: options.progress });
         const hooks: ArmHooks = {
             afterPut: (resource, body) =>
                 resource.id.type.toLowerCase() === batchEndpointType ? batchPlane.putEndpoint(resource) : dataPlane.hooks.afterPut!(resource, body),
-            beforeDelete: (resource) =>
-                resource.id.type.toLowerCase() === batchEndpointType ? batchPlane.deleteEndpoint(resource) : dataPlane.hooks.beforeDelete!(resource),
+            beforeDelete: (resource) => {
+                const type = resource.id.type.toLowerCase();
+                if (type === batchEndpointType) return batchPlane.deleteEndpoint(resource);
+                if (type === workspaceType) return tracking.workspaceDeleted(resource);
+                return dataPlane.hooks.beforeDelete!(resource);
+            },
             metrics: (resource, query) => dataPlane.hooks.metrics!(resource, query),
+            mlflow: (workspace, request, res) => tracking.handle(workspace, request, res),
         };
         const delays = options.delays ?? delaysFromFile(process.env.AZUREML_EMULATOR_DELAYS);
         const arm = await new ArmServer({ token, storageDir, delays, hooks }).start();
         dataPlane.attach(arm);
         batchPlane.attach(arm);
-        return new LocalAzure(arm, dataPlane, batchPlane, token, options.projectDir);
+        tracking.attach(arm);
+        return new LocalAzure(arm, dataPlane, batchPlane, tracking, token, options.projectDir);
     }
 
     /** `<account>/<container>` of a workspace's default datastore in the emulated storage. */
@@ -68,6 +78,21 @@ export class LocalAzure {
         if (!workspace) throw new Error(`no workspace ${workspaceId}`);
         const { account, container } = defaultDatastoreLocation(workspace);
         return path.join(account, container);
+    }
+
+    /**
+     * The workspace's MLflow tracking URI here: what its `mlFlowTrackingUri`
+     * (`azureml://<region>.api.azureml.ms/mlflow/v1.0/<workspace id>`) names, served by this run's ARM
+     * server. MLflow clients use it with `MLFLOW_TRACKING_TOKEN` set to `this.token` (the stand-in
+     * `az`'s token), as the azureml-mlflow plugin sends Azure's.
+     */
+    trackingUri(workspaceId: string): string {
+        return `${this.arm.url}/mlflow/v1.0${workspaceId}`;
+    }
+
+    /** The bearer token the local Azure takes (what the stand-in `az` hands out). */
+    get bearerToken(): string {
+        return this.token;
     }
 
     /** The environment of the engine and the plugins it starts. */
@@ -92,6 +117,7 @@ export class LocalAzure {
     }
 
     async stop(): Promise<void> {
+        await this.tracking.stop();
         await this.dataPlane.stop();
         await this.batchPlane.stop();
         await this.arm.stop();

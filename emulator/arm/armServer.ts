@@ -66,8 +66,19 @@ export interface ArmHooks {
     afterPut?(resource: StoredResource, body: Record<string, any>): Promise<Record<string, any> | void>;
     /** Inside a DELETE's operation, for the resource and each one below it. */
     beforeDelete?(resource: StoredResource): Promise<void>;
-    /** Azure Monitor's metrics of a resource (`{id}/providers/Microsoft.Insights/metrics`); undefined: it has none. */
+    /** The workspace's MLflow API (`/mlflow/v1.0/<workspace id>/...`): answers the request itself. */
+    mlflow?(workspace: StoredResource, request: MlflowRequest, res: http.ServerResponse): void;
+        /** Azure Monitor's metrics of a resource (`{id}/providers/Microsoft.Insights/metrics`); undefined: it has none. */
     metrics?(resource: StoredResource, query: URLSearchParams): { status: number; body: unknown } | undefined;
+}
+
+/** A request to a workspace's MLflow API, read whole. */
+export interface MlflowRequest {
+    readonly method: string;
+    /** The MLflow REST path and query after the tracking URI (`/api/2.0/mlflow/runs/get?run_id=...`). */
+    readonly path: string;
+    readonly headers: http.IncomingHttpHeaders;
+    readonly body: Buffer;
 }
 
 /** What an online endpoint hands out through `listKeys` and `token`. */
@@ -88,6 +99,8 @@ export interface ArmServerOptions {
 }
 
 const apiVersionRequired = /^\/subscriptions\//i;
+/** `/mlflow/v1.0/<workspace id><MLflow REST path>`: the tracking URI Azure ML gives a workspace, and what follows it. */
+const mlflowPath = /^\/mlflow\/v1\.0(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+)(\/.*)?$/i;
 /** Proxy resources (no location of their own): Azure ML assets and storage sub-resources. */
 const proxyTypes = /\/(models|data|datastores|versions|blobServices|containers)$/i;
 
@@ -185,6 +198,7 @@ export class ArmServer {
                 (r) => r.id.parent?.toLowerCase() === id.toLowerCase() && r.id.type.toLowerCase().endsWith(`/${childType.toLowerCase()}`),
             ),
         blobExists: (account, container, blobPath) => fs.existsSync(this.blobFile(account, container, blobPath) ?? ""),
+        containerDir: (account, container) => path.join(this.options.storageDir, account, container),
     };
 
     private handle(req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse): void {
@@ -194,8 +208,9 @@ export class ArmServer {
             res.end(body === undefined ? "" : JSON.stringify(body));
         };
         const refuse = (refusal: Refusal) => send(refusal.status, errorBody(refusal.code, refusal.message));
-        // Parsed once, for the request log and for the handlers; blob bytes and operation polls are not JSON.
-        const resourceRequest = !url.pathname.startsWith("/blobs/") && !/^\/operations\//.test(url.pathname);
+        const tracking = mlflowPath.exec(url.pathname);
+        // Parsed once, for the request log and for the handlers; blob bytes, operation polls and MLflow's API are not ARM's.
+        const resourceRequest = !url.pathname.startsWith("/blobs/") && !/^\/operations\//.test(url.pathname) && !tracking;
         const parsed = resourceRequest ? parseBody(raw) : { json: undefined };
         if (resourceRequest) {
             const logged = "json" in parsed ? parsed.json : parsed.text;
@@ -205,6 +220,7 @@ export class ArmServer {
             return refuse(unauthenticated);
         }
         if (url.pathname.startsWith("/blobs/")) return this.handleBlob(req.method!, url.pathname, raw, res);
+        if (tracking) return this.handleMlflow(tracking[1], `${tracking[2]}${url.search}`, req, raw, res, refuse);
         const operation = /^\/operations\/(\d+)$/.exec(url.pathname);
         if (operation) return this.pollOperation(operation[1], url.searchParams.get("kind"), send);
         const scripted = this.script.findIndex((f) => (!f.method || f.method === req.method) && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)));
@@ -225,6 +241,8 @@ export class ArmServer {
         const metrics = /^(.*)\/providers\/microsoft\.insights\/metrics$/i.exec(url.pathname);
         if (metrics && req.method === "GET") return this.handleMetrics(metrics[1], url.searchParams, send, refuse);
         const id = parseArmId(url.pathname);
+        const collection = !id && req.method === "GET" ? /^(.*)\/([^/]+)$/.exec(url.pathname.replace(/\/+$/, "")) : null;
+        if (collection && parseArmId(collection[1])) return this.handleList(collection[1], collection[2], send, refuse);
         if (!id) return refuse({ status: 404, code: "InvalidResourceId", message: `${url.pathname} is not a resource id.` });
         switch (req.method) {
             case "GET":
@@ -238,6 +256,51 @@ export class ArmServer {
         }
     }
 
+    /**
+     * The workspace's MLflow tracking and registry API (what its `mlFlowTrackingUri` names, at
+     * `/mlflow/v1.0/<workspace id>/api/...` as Azure ML serves it), handed to the hook that runs it.
+     */
+    private handleMlflow(workspaceId: string, rest: string, req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse, refuse: Refuse): void {
+        const workspace = this.resources.get(workspaceId.toLowerCase());
+        if (!workspace || workspace.id.type.toLowerCase() !== "microsoft.machinelearningservices/workspaces") return refuse(notFound(workspaceId));
+        if (!this.options.hooks?.mlflow) return refuse({ status: 404, code: "NotFound", message: "No MLflow tracking server runs here." });
+        this.options.hooks.mlflow(workspace, { method: req.method!, path: rest, headers: req.headers, body: raw }, res);
+    }
+
+    /**
+     * Stores a resource that changed through another of Azure's APIs (a model version registered
+     * through the workspace's MLflow), under the type's rules, at once (no operation). Returns the
+     * refusal instead when Azure would refuse it.
+     */
+    storeFromDataPlane(id: string, body: Record<string, any>): Refusal | StoredResource {
+        const parsed = parseArmId(id);
+        if (!parsed) return { status: 400, code: "InvalidResourceId", message: `${id} is not a resource id.` };
+        if (parsed.parent && !this.resources.has(parsed.parent.toLowerCase())) return parentNotFound(parsed.parent);
+        const existing = this.resources.get(parsed.key);
+        const rules = rulesByArmType[parsed.type.toLowerCase()] ?? {};
+        const refusal = rules.checkPut?.(this.context, parsed, body, existing);
+        if (refusal) return refusal;
+        const now = new Date().toISOString();
+        const accepted = rules.complete ? rules.complete(parsed, body, existing) : body;
+        const resource: StoredResource = { id: parsed, body: accepted, provisioningState: "Succeeded", createdAt: existing?.createdAt ?? now, lastModifiedAt: now, busy: false };
+        this.resources.set(parsed.key, resource);
+        this.operations.push({ method: "PUT", id: parsed.id, started: Date.now(), ended: Date.now(), status: "Succeeded", detail: "through the workspace's MLflow" });
+        return resource;
+    }
+
+    /** Removes a resource (and what is below it) that was deleted through another of Azure's APIs. */
+    removeFromDataPlane(id: string): void {
+        const key = id.toLowerCase();
+        const doomed = [...this.resources.keys()].filter((k) => k === key || isBelow(k, key));
+        for (const gone of doomed) this.resources.delete(gone);
+        if (doomed.length > 0) this.operations.push({ method: "DELETE", id, started: Date.now(), ended: Date.now(), status: "Succeeded", detail: "through the workspace's MLflow" });
+    }
+
+    /** The resources directly below `id` of one child type (`versions`), as stored. */
+    childrenOf(id: string, childType: string): StoredResource[] {
+        return this.context.children(id, childType);
+    }
+
     private handleMetrics(path: string, query: URLSearchParams, send: Send, refuse: Refuse): void {
         const id = parseArmId(path);
         const resource = id && this.resources.get(id.key);
@@ -245,6 +308,13 @@ export class ArmServer {
         const answer = this.options.hooks?.metrics?.(resource, query);
         if (!answer) return refuse({ status: 400, code: "BadRequest", message: `No metrics are defined for resource type ${resource.id.type}.` });
         send(answer.status, answer.status === 200 ? answer.body : { error: answer.body });
+    }
+
+    /** GET of a collection (`.../models/<name>/versions`): `{ value: [...] }`, as ARM lists. */
+    private handleList(parentId: string, childType: string, send: Send, refuse: Refuse): void {
+        if (!this.resources.has(parentId.toLowerCase())) return refuse(notFound(parentId));
+        const children = this.context.children(parentId, childType).sort((a, b) => a.id.key.localeCompare(b.id.key));
+        send(200, { value: children.map((child) => this.view(child)) });
     }
 
     private handleGet(id: ArmId, send: Send, refuse: Refuse): void {

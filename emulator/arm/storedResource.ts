@@ -20,6 +20,8 @@ export interface RuleContext {
     children(id: string, childType: string): StoredResource[];
     /** Whether the emulated storage holds this blob. */
     blobExists(account: string, container: string, path: string): boolean;
+    /** The folder a storage container's blobs are files in. */
+    containerDir(account: string, container: string): string;
 }
 
 /** Azure's rules for one resource type, beyond what every type obeys. */

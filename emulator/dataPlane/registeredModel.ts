@@ -1,7 +1,7 @@
 import * as path from "path";
 import { ArmServer } from "../arm/armServer";
 import { defaultDatastoreLocation, workspaceOf } from "../resources/mlWorkspace";
-import { parseDatastoreUri } from "../../runtime/batch/datastoreUri";
+import { containerPathOf } from "../mlflow/modelSources";
 
 /** A registered model version's files in the emulated storage, and the key environments name it by. */
 export interface RegisteredModel {
@@ -18,9 +18,12 @@ export interface RegisteredModel {
 export function registeredModel(arm: ArmServer, storageDir: string, modelVersionId: string): RegisteredModel {
     const version = arm.resource(modelVersionId);
     if (!version) throw new Error(`model version ${modelVersionId} is not registered`);
-    const location = parseDatastoreUri(String(version.body.properties?.modelUri ?? ""));
     const workspace = arm.resource(workspaceOf(modelVersionId));
-    if (!location || !workspace) throw new Error(`model version ${modelVersionId} names no datastore path`);
+    if (!workspace) throw new Error(`model version ${modelVersionId} is in no workspace`);
     const { account, container } = defaultDatastoreLocation(workspace);
-    return { key: `${version.id.parent!.split("/").pop()}:${version.id.name}`, dir: path.join(storageDir, account, container, ...location.path.split("/")) };
+    const containerDir = path.join(storageDir, account, container);
+    // A datastore path, or a job's output (a run's artifacts, in the same container).
+    const folder = containerPathOf(String(version.body.properties?.modelUri ?? ""), containerDir);
+    if (!folder) throw new Error(`model version ${modelVersionId} names no datastore path`);
+    return { key: `${version.id.parent!.split("/").pop()}:${version.id.name}`, dir: path.join(containerDir, ...folder.split("/")) };
 }
