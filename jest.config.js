@@ -7,6 +7,7 @@ module.exports = {
   testTimeout: 20000,
   // Both cores: jest would otherwise leave one idle on a 2-core machine.
   maxWorkers: 2,
+  globalSetup: "<rootDir>/tests/support/globalSetup.js",
   setupFilesAfterEnv: ["<rootDir>/tests/support/setup.ts"],
   reporters: ["default", "<rootDir>/tests/support/summaryReporter.js"],
 };

@@ -1,8 +1,13 @@
-import * as path from "path";
 import { modelVersionKey } from "./modelVersionKey";
+import { modelSourceOf } from "./modelSources";
 import { StackConfig } from "./schema";
 
-/** Each declared model version's folder (absolute), by `name:version`: what deployments name. */
+/** The folder (absolute) of each model version registered from this repository, by `name:version`. */
 export function modelFolders(config: StackConfig, projectDir: string): Map<string, string> {
-    return new Map(config.models.map((m) => [modelVersionKey(m.name, m.version), path.resolve(projectDir, m.path)]));
+    return new Map(
+        config.models.flatMap((m) => {
+            const source = modelSourceOf(m, projectDir);
+            return source?.kind === "folder" ? [[modelVersionKey(m.name, m.version), source.dir] as const] : [];
+        }),
+    );
 }

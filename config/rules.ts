@@ -1,4 +1,3 @@
-import * as path from "path";
 import { inspectMlflowModelFolder } from "./folders/mlmodelFolder";
 import { platformNameProblems } from "./naming/names";
 import { nameProblem, namingRules } from "./naming/rules";
@@ -8,6 +7,7 @@ import { batchProblems } from "./azureRules/batchRules";
 import { listFolderFiles } from "./folders/folderContent";
 import { RequestFiles } from "./requestFiles";
 import { modelFolders } from "./modelFolders";
+import { modelSourceOf } from "./modelSources";
 import { Problem } from "./problems";
 import { ConfigRule, RuleScope, runRules } from "./ruleRunner";
 import { StackConfig } from "./schema";
@@ -103,14 +103,25 @@ function modelFolderRules(config: StackConfig, check: RuleScope, projectDir: str
         const problems: Problem[] = [];
         const nameIssue = nameProblem(namingRules.asset, model.name);
         if (nameIssue) problems.push({ key: `models[${i}].name`, value: model.name, message: nameIssue });
-        const dir = path.resolve(projectDir, model.path);
-        const inspection = inspectMlflowModelFolder(dir);
-        const uploadIssue = inspection.ok ? folderUploadProblem(dir) : undefined;
-        if (!inspection.ok) problems.push({ key: `models[${i}].path`, value: model.path, message: inspection.problem });
-        else if (uploadIssue) problems.push({ key: `models[${i}].path`, value: model.path, message: uploadIssue });
+        const source = modelSourceOf(model, projectDir);
+        if (source === undefined) {
+            problems.push({ key: `models[${i}].path`, value: model.path, message: "is not a run's model: write runs:/<run_id>/<path> (or azureml://jobs/<job>/outputs/artifacts/paths/<path>)" });
+        } else if (source.kind === "registered") {
+            // The version exists already, registered by someone else: the stack changes nothing of it.
+            if (model.description !== undefined) problems.push({ key: `models[${i}].description`, value: model.description, message: registeredElsewhere });
+            if (Object.keys(model.tags).length > 0) problems.push({ key: `models[${i}].tags`, value: model.tags, message: registeredElsewhere });
+        } else if (source.kind === "folder") {
+            const inspection = inspectMlflowModelFolder(source.dir);
+            const uploadIssue = inspection.ok ? folderUploadProblem(source.dir) : undefined;
+            if (!inspection.ok) problems.push({ key: `models[${i}].path`, value: model.path, message: inspection.problem });
+            else if (uploadIssue) problems.push({ key: `models[${i}].path`, value: model.path, message: uploadIssue });
+        }
         return problems;
     });
 }
+
+const registeredElsewhere =
+    "goes with a path only: without one, the entry names a version already registered in the workspace, whose description and tags belong to whoever registered it (a registered version is immutable)";
 
 const duplicateModelRule: ConfigRule<StackConfig> = (config) => {
     const problems: Problem[] = [];

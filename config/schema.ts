@@ -53,8 +53,12 @@ export const modelSchema = z.strictObject({
     name: text("a model name"),
     /** Registered version. A version is immutable: changed files need a new version. */
     version: wholeNumber(1),
-    /** MLflow model folder (the one holding `MLmodel`), relative to the project directory. */
-    path: text("a folder path relative to the project directory"),
+    /**
+     * Where the version's files are (config/modelSources.ts): an MLflow model folder (the one
+     * holding `MLmodel`) relative to the project directory, or a run's model (`runs:/<run_id>/<path>`).
+     * Left out: the version is already registered in the workspace and is deployed by reference.
+     */
+    path: text("a folder path relative to the project directory, or runs:/<run_id>/<path>").optional(),
     description: z.string({ error: "must be text" }).optional(),
     tags: tags.default({}),
 });

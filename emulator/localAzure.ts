@@ -47,7 +47,8 @@ export class LocalAzure {
         fs.rmSync(root, { recursive: true, force: true });
         const storageDir = path.join(root, "storage");
         fs.mkdirSync(storageDir, { recursive: true });
-        const token = randomBytes(24).toString("base64url");
+        // A harness that starts processes before the local Azure (jest's workers) may fix the token.
+        const token = process.env.AZUREML_EMULATOR_TOKEN || randomBytes(24).toString("base64url");
         const planes = { projectDir: options.projectDir, storageDir, entraToken: token, progress: options.progress };
         const dataPlane = new OnlineDataPlane(planes);
         const batchPlane = new BatchDataPlane(planes);

@@ -7,8 +7,8 @@ import { Platform, declarePlatform } from "./platform";
  * The whole program: read and check the stack's configuration (before any resource exists),
  * declare the platform, and return the stack outputs an operator needs.
  */
-export function main(): Record<string, unknown> {
-    return stackOutputs(declarePlatform(programConfig()));
+export async function main(): Promise<Record<string, unknown>> {
+    return stackOutputs(await declarePlatform(programConfig()));
 }
 
 export function stackOutputs(platform: Platform): Record<string, unknown> {

@@ -10,6 +10,7 @@ import { MlWorkspace } from "./components/workspace/mlWorkspace";
 import { declareBatchEndpoint } from "./declare/batchEndpoint";
 import { declareComputeCluster } from "./declare/computeCluster";
 import { declareModels } from "./declare/models";
+import { checkModelSources } from "./declare/modelSourceChecks";
 import { declareNameSuffix } from "./declare/nameSuffix";
 import { declareOnlineEndpoint } from "./declare/onlineEndpoint";
 import { stackScope } from "./declare/stackScope";
@@ -37,13 +38,15 @@ export interface Platform {
  * The composition root: the whole platform from a checked configuration, one declare-function per
  * capability (./declare/), in the order they depend on each other.
  */
-export function declarePlatform(loaded: LoadedConfig, projectDir: string = process.cwd()): Platform {
+export async function declarePlatform(loaded: LoadedConfig, projectDir: string = process.cwd()): Promise<Platform> {
     const scope = stackScope(loaded, projectDir);
     const { config } = scope;
     const suffix = declareNameSuffix(scope);
+    // Models not in this repository are checked before any Azure resource is declared.
+    const referencedIds = await checkModelSources(scope, suffix);
     const workspace = declareWorkspace(scope, suffix);
     const computeCluster = declareComputeCluster(scope, workspace);
-    const { models, modelVersionIds } = declareModels(scope, workspace);
+    const { models, modelVersionIds } = declareModels(scope, workspace, referencedIds);
     const online = config.onlineEndpoint && declareOnlineEndpoint(scope, config.onlineEndpoint, { workspace, suffix, modelVersionIds });
     const batch =
         config.batchEndpoint && declareBatchEndpoint(scope, config.batchEndpoint, { workspace, computeCluster, suffix, modelVersionIds });

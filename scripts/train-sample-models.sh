@@ -1,23 +1,40 @@
 #!/usr/bin/env bash
-# Train the sample MLflow models (models/diabetes-v1, models/diabetes-v2) and
-# regenerate the sample data (sample-request.json, data/batch/*.csv).
+# Train the sample models.
 #
-# Uses the project-local virtual environment .venv/training, created on first
-# use and reused afterwards as long as training/requirements.txt is unchanged
-# (see scripts/python-venv.sh).
+#   npm run train                       the committed sample folders (models/diabetes-v1, -v2),
+#                                       sample-request.json and data/batch/*.csv, deterministically
+#                                       (training/train.py)
+#   npm run train -- --stack <name> [track.py args]
+#                                       train against the stack's workspace MLflow in the local
+#                                       Azure that `npm run local -- --stack <name>` serves: four
+#                                       runs, the four ways of logging, and the chosen model
+#                                       registered through MLflow (training/track.py --help)
 #
-# Usage: scripts/train-sample-models.sh [train.py args]   (from any directory)
-# Env:   PYTHON=python3.11 to choose the interpreter used to create the venv.
+# Uses the project-local virtual environment .venv/training (training/requirements.txt), created
+# on first use and reused while the file is unchanged (scripts/python-venv.sh).
+# Env: PYTHON=python3.11 chooses the interpreter the venv is created with.
 set -euo pipefail
 
-# Work from the repo root so every path below (and in train.py) is stable no
-# matter where the script is invoked from.
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 
-# python-venv.sh prints the venv's interpreter as its last stdout line (its
-# progress messages go to stderr). Capture it in a separate statement: inside
-# `exec "$(...)"` a failed install would not stop the script under set -e.
+# Captured in its own statement: inside `exec "$(...)"` a failed install would not stop the script.
 VENV_PY="$(scripts/python-venv.sh training training/requirements.txt | tail -n 1)"
+
+if [[ "${1:-}" == "--stack" ]]; then
+  STACK="${2:?--stack needs a stack name}"
+  shift 2
+  SETTINGS=".local/mlflow/${STACK}.env"
+  if [[ ! -f "$SETTINGS" ]]; then
+    echo "error: $SETTINGS does not exist: start \`npm run local -- --stack ${STACK}\` first (it serves the workspace's MLflow and writes that file), and train while it serves" >&2
+    exit 2
+  fi
+  # MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN, as the MLflow client reads them.
+  set -a
+  # shellcheck disable=SC1090
+  source "$SETTINGS"
+  set +a
+  exec "$VENV_PY" training/track.py "$@"
+fi
 
 exec "$VENV_PY" training/train.py "$@"

@@ -27,37 +27,46 @@ export function inspectMlflowModelFolder(dir: string): InspectionResult {
     if (!fs.existsSync(mlmodelPath)) {
         return { ok: false, problem: `${mlmodelPath} is missing; point at the folder MLflow saved (it holds MLmodel)` };
     }
+    const inspection = inspectMlmodel(fs.readFileSync(mlmodelPath, "utf8"), mlmodelPath);
+    return inspection.ok ? { ok: true, model: { ...inspection.model, dir } } : inspection;
+}
+
+/**
+ * The same questions of an MLmodel file's text (a registered version's, read from storage);
+ * `where` names it in the problems.
+ */
+export function inspectMlmodel(text: string, where: string): InspectionResult {
     let document: unknown;
     try {
-        document = parseYaml(fs.readFileSync(mlmodelPath, "utf8"));
+        document = parseYaml(text);
     } catch (err) {
-        return { ok: false, problem: `${mlmodelPath} is not valid YAML: ${(err as Error).message.split("\n")[0]}` };
+        return { ok: false, problem: `${where} is not valid YAML: ${(err as Error).message.split("\n")[0]}` };
     }
     if (!isRecord(document) || !isRecord(document.flavors)) {
-        return { ok: false, problem: `${mlmodelPath} has no flavors section` };
+        return { ok: false, problem: `${where} has no flavors section` };
     }
     const flavors = Object.keys(document.flavors);
     if (!flavors.includes("python_function")) {
         return {
             ok: false,
-            problem: `${mlmodelPath} has no python_function flavor (found: ${flavors.join(", ") || "none"}); Azure's no-code MLflow deployment needs one`,
+            problem: `${where} has no python_function flavor (found: ${flavors.join(", ") || "none"}); Azure's no-code MLflow deployment needs one`,
         };
     }
     const signature = document.signature;
     if (!isRecord(signature) || typeof signature.inputs !== "string") {
         return {
             ok: false,
-            problem: `${mlmodelPath} has no signature; save the model with signature=infer_signature(...)`,
+            problem: `${where} has no signature; save the model with signature=infer_signature(...)`,
         };
     }
     const inputColumns = parseSignatureColumns(signature.inputs);
     if (inputColumns === undefined) {
-        return { ok: false, problem: `${mlmodelPath} has a signature whose inputs are not valid JSON` };
+        return { ok: false, problem: `${where} has a signature whose inputs are not valid JSON` };
     }
     return {
         ok: true,
         model: {
-            dir,
+            dir: "",
             flavors,
             inputColumns,
             mlflowVersion: typeof document.mlflow_version === "string" ? document.mlflow_version : undefined,

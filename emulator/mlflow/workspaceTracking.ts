@@ -108,8 +108,10 @@ export class WorkspaceTracking {
         await reconcile(arm, registry);
         const route = pathOnly.replace(/^.*\/mlflow\//, "");
         const body = parseJson(request.body);
-        if (route === "registered-models/rename") {
-            return mlflowError(res, 400, "INVALID_PARAMETER_VALUE", "Renaming a registered model is not supported: Azure ML keeps the model's versions under its name.");
+        // Azure ML's MLflow support matrix (how-to-manage-models-mlflow): a registered model is
+        // immutable there, neither renamed nor deleted; its versions can be deleted.
+        if (route === "registered-models/rename" || route === "registered-models/delete") {
+            return mlflowError(res, 400, "INVALID_PARAMETER_VALUE", `${route === "registered-models/rename" ? "Renaming" : "Deleting"} a registered model is not supported in Azure ML: delete its versions instead.`);
         }
         let containerPath: string | undefined;
         if (route === "model-versions/create") {
@@ -139,10 +141,6 @@ export class WorkspaceTracking {
         switch (route) {
             case "registered-models/create":
                 if (!arm.resource(modelContainerId(workspaceId, request.name))) arm.storeFromDataPlane(modelContainerId(workspaceId, request.name), { properties: { description: request.description || undefined } });
-                return undefined;
-            case "registered-models/delete":
-                arm.removeFromDataPlane(modelContainerId(workspaceId, request.name));
-                for (const key of [...registry.synced]) if (key.startsWith(`${request.name}:`)) registry.synced.delete(key);
                 return undefined;
             case "model-versions/create": {
                 const refusal = mirrorVersionIntoArm(arm, registry, answer.model_version, containerPath!);

@@ -1,41 +1,46 @@
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { modelSourceOf } from "../../config/modelSources";
 import { modelVersionKey } from "../../config/modelVersionKey";
-import { MlflowModelVersions } from "../components/model/mlflowModelVersions";
+import { jobOutputModelUri } from "../../runtime/models/runArtifactUri";
+import { MlflowModelVersions, ModelVersionSpec } from "../components/model/mlflowModelVersions";
 import { MlWorkspace } from "../components/workspace/mlWorkspace";
 import { StackScope } from "./stackScope";
 import { inWorkspace } from "./workspace";
 
 export interface DeclaredModels {
     readonly models: MlflowModelVersions;
-    /** ARM ids of the registered versions by `name:version`: what deployments name. */
+    /** ARM ids of the versions deployments name, by `name:version`: registered here, or by reference. */
     readonly modelVersionIds: Record<string, pulumi.Output<string>>;
 }
 
-/** Every model version in config, registered from its folder (content-addressed, immutable). */
-export function declareModels(scope: StackScope, workspace: MlWorkspace): DeclaredModels {
+/**
+ * Every model version in config: those from folders (content-addressed, immutable) and from runs'
+ * models registered by the stack; those by reference only named (checked by modelSourceChecks.ts,
+ * never created, changed or deleted here).
+ */
+export function declareModels(scope: StackScope, workspace: MlWorkspace, referencedIds: Record<string, pulumi.Output<string>>): DeclaredModels {
     const { config } = scope;
+    const registeredHere: ModelVersionSpec[] = config.models.flatMap((m): ModelVersionSpec[] => {
+        const source = modelSourceOf(m, scope.projectDir);
+        if (source?.kind === "folder") return [{ name: m.name, version: m.version, files: { folder: source.dir }, description: m.description, tags: m.tags }];
+        if (source?.kind === "run") {
+            return [{ name: m.name, version: m.version, files: { runModelUri: jobOutputModelUri(source.artifact), runId: source.artifact.runId }, description: m.description, tags: m.tags }];
+        }
+        return [];
+    });
     const models = new MlflowModelVersions("models", {
         ...inWorkspace(workspace),
         stackFile: scope.stackFile,
         cloud: scope.cloud,
         storageAccountName: workspace.storageAccountName,
         blobContainerName: workspace.defaultBlobContainerName,
-        versions: config.models.map((m) => ({
-            name: m.name,
-            version: m.version,
-            dir: path.resolve(scope.projectDir, m.path),
-            description: m.description,
-            tags: m.tags,
-        })),
+        versions: registeredHere,
         protect: config.protectResources,
         tags: scope.tags,
     });
-    const modelVersionIds = Object.fromEntries(
-        config.models.map((m) => {
-            const key = modelVersionKey(m.name, m.version);
-            return [key, models.versions[key].id];
-        }),
-    );
+    const modelVersionIds = {
+        ...Object.fromEntries(registeredHere.map((v) => [modelVersionKey(v.name, v.version), models.versions[modelVersionKey(v.name, v.version)].id])),
+        ...referencedIds,
+    };
     return { models, modelVersionIds };
 }

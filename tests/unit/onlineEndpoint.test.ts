@@ -123,7 +123,7 @@ describe("OnlineEndpoint in the program", () => {
         const { installMocks, declareInStack } = await import("../support/mocks");
         const mocks = await installMocks(stackConfigValues("dev"), "dev");
         let exported: Record<string, unknown> = {};
-        await declareInStack(mocks, () => (exported = main()));
+        await declareInStack(mocks, async () => (exported = await main()));
         expect(await pulumi.isSecret(exported.onlineEndpointKey as any)).toBe(true);
         expect(await pulumi.isSecret(exported.scoringUri as any)).toBe(false);
     });

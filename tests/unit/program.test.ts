@@ -103,7 +103,7 @@ describe("the whole program", () => {
     it("declares nothing when the config is invalid", async () => {
         const config = { ...stackConfigObject("dev"), prefix: "Bad Prefix" };
         const mocks = await installMocks(projectValues(config), "dev");
-        expect(() => main()).toThrow(/Pulumi\.dev\.yaml: azureml-mlflow:prefix = "Bad Prefix"/);
+        await expect(main()).rejects.toThrow(/Pulumi\.dev\.yaml: azureml-mlflow:prefix = "Bad Prefix"/);
         await settled(mocks);
         expect(mocks.resources).toHaveLength(0);
     });

@@ -18,7 +18,7 @@ function registerModels(versions: { name: string; version: number; dir: string }
                 resourceGroupName: "rg",
                 storageAccountName: "st",
                 blobContainerName: "azureml-blobstore-guid",
-                versions,
+                versions: versions.map(({ dir, ...v }) => ({ ...v, files: { folder: dir } })),
                 protect,
                 tags: { team: "ml" },
             }),
@@ -32,7 +32,7 @@ describe("MlflowModelVersions", () => {
     it("uploads every file under a content-hashed path and registers an mlflow_model pointing at the folder", async () => {
         const { mocks, result } = await registerModels([{ name: "diabetes", version: 1, dir: v1 }]);
         const registered: MlflowModelVersions["versions"][string] = result.versions["diabetes:1"];
-        const hash32 = registered.contentHash.slice(0, 32);
+        const hash32 = registered.contentHash!.slice(0, 32);
         const blobs = mocks.ofType("azure-native:storage:Blob");
         expect(blobs.map((b) => b.inputs.blobName).sort()).toEqual(
             fs.readdirSync(v1).sort().map((f) => `LocalUpload/${hash32}/model/${f}`),

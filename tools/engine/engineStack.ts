@@ -47,6 +47,10 @@ export class EngineStack {
         fs.mkdirSync(stateDir, { recursive: true });
         fs.mkdirSync(path.dirname(configFile), { recursive: true });
         const pulumiCommand = await pinnedPulumiCli();
+        // The inline program runs in this process, and calls Azure itself where no provider does (a
+        // referenced model's MLmodel in storage, the workspace's MLflow): it needs the environment
+        // the engine's plugins get, as a program on a real machine has the shell's `az login`.
+        Object.assign(process.env, options.env);
         const envVars = {
             ...engineEnvironment(stateDir, options.passphrase ?? "local-emulator-passphrase"),
             ...options.env,

@@ -44,7 +44,8 @@ export async function runStackThroughEngine(options: EngineRunOptions): Promise<
     try {
         // Imported here: the program module declares nothing until main() runs, inside the engine.
         const { main } = await import("../../program/main");
-        const engine = await EngineStack.open({ projectDir, stack, stateDir, program: async () => main(), env: azure.engineEnvironment() });
+        const openEngine = () => EngineStack.open({ projectDir, stack, stateDir, program: async () => main(), env: azure.engineEnvironment() });
+        const engine = await openEngine();
         if (options.mode === "preview") {
             await engine.preview({ diff: true, onOutput: lines, signal });
             lines.flush();
@@ -54,13 +55,20 @@ export async function runStackThroughEngine(options: EngineRunOptions): Promise<
         lines.flush();
         const outputs = Object.fromEntries(Object.entries(up.outputs).map(([key, output]) => [key, output.value]));
         describeEndpoint(outputs, projectDir, io);
+        describeTracking(outputs, azure, options);
         if (options.mode === "batch") {
             const passed = await runBatchJobLocally(outputs, azure, options);
             if (!passed) return 1;
         }
         if (options.mode === "serve") {
-            io.stdout(`\nServing ${outputs.scoringUri} until interrupted (Ctrl-C).`);
-            await options.interrupted;
+            io.stdout(`\nServing ${outputs.scoringUri} until interrupted (Ctrl-C). Press Enter to deploy ${stack}'s stack file as it is now (pulumi up).`);
+            await serveUntilInterrupted(options, async () => {
+                const again = await (await openEngine()).up({ onOutput: lines, signal });
+                lines.flush();
+                const now = Object.fromEntries(Object.entries(again.outputs).map(([key, output]) => [key, output.value]));
+                describeEndpoint(now, projectDir, io);
+                io.stdout(`\nServing ${now.scoringUri} until interrupted (Ctrl-C). Press Enter to deploy again.`);
+            });
             io.stdout("Stopping...");
             return 0;
         }
@@ -87,6 +95,46 @@ export async function runStackThroughEngine(options: EngineRunOptions): Promise<
         azure.writeTimeline(path.join(projectDir, ".local", `timeline-${stack}.json`));
         await azure.stop();
     }
+}
+
+/**
+ * Serves until interrupted; each line on stdin (Enter) runs `redeploy` (an `up` of the stack file
+ * as it is then), one at a time, a failure reported and serving going on.
+ */
+async function serveUntilInterrupted(options: EngineRunOptions, redeploy: () => Promise<void>): Promise<void> {
+    let running = Promise.resolve();
+    const onLine = () => {
+        running = running.then(redeploy).catch((err: Error) => options.io.stderr(`\nup failed: ${err.message.split("\n").slice(0, 12).join("\n")}\nStill serving; fix the stack file and press Enter to try again.`));
+    };
+    const lines = require("readline").createInterface({ input: process.stdin }) as import("readline").Interface;
+    lines.on("line", onLine);
+    try {
+        await options.interrupted;
+    } finally {
+        lines.close();
+    }
+}
+
+/**
+ * The workspace's MLflow tracking URI as the local Azure serves it (its `mlFlowTrackingUri` is
+ * Azure's `azureml://` form), and `.local/mlflow/<stack>.env` (its owner only) with what an MLflow
+ * client needs: `npm run train -- --stack <stack>` reads it.
+ */
+function describeTracking(outputs: Record<string, any>, azure: LocalAzure, options: EngineRunOptions): void {
+    if (!outputs.workspaceId || options.mode !== "serve") return;
+    const uri = azure.trackingUri(String(outputs.workspaceId));
+    const file = trackingEnvFile(options.projectDir, options.stack);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `MLFLOW_TRACKING_URI=${uri}\nMLFLOW_TRACKING_TOKEN=${azure.bearerToken}\n`, { mode: 0o600 });
+    fs.chmodSync(file, 0o600);
+    options.io.stdout(`\nMLflow tracking URI: ${uri}`);
+    options.io.stdout(`  the workspace's ${outputs.mlflowTrackingUri}, served by MLflow's own server; with its token in ${path.relative(options.projectDir, file)}`);
+    options.io.stdout(`  train and register a model there: npm run train -- --stack ${options.stack}`);
+}
+
+/** Where `npm run local` leaves a stack's MLflow client settings for `npm run train -- --stack`. */
+export function trackingEnvFile(projectDir: string, stack: string): string {
+    return path.join(projectDir, ".local", "mlflow", `${stack}.env`);
 }
 
 function verdictSteps(mode: EngineRunOptions["mode"]): string {

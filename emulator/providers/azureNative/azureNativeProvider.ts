@@ -193,8 +193,15 @@ export function azureNativeProvider(env: ProviderEnvironment = providerEnvironme
                     const action = token.endsWith("listOnlineEndpointKeys") ? "listKeys" : "token";
                     return { outputs: await client(endpointType, 120_000).post(`${endpoint}/${action}`) };
                 }
-                default:
-                    throw new Error(`the local azure-native provider does not serve the invoke ${token}`);
+                default: {
+                    // `get<Type>` of a type declared here: a GET of its ARM id, answered as the
+                    // resource's outputs (what the real provider's `Invoke` of a `get` function does).
+                    const getter = /^(azure-native:[^:]+:)get([A-Z]\w*)$/.exec(token);
+                    const type = getter ? `${getter[1]}${getter[2]}` : "";
+                    if (!getter || !typeByToken[type] || type === blobType) throw new Error(`the local azure-native provider does not serve the invoke ${token}`);
+                    const answer = await client(type, 120_000).get(idOf(type, inputs));
+                    return { outputs: outputsOf(type, {}, answer, apiVersionOf(type)) };
+                }
             }
         },
     };

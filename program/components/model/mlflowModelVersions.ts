@@ -1,5 +1,6 @@
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { AzureCloud } from "../../../runtime/arm/clouds";
 import { modelVersionKey } from "../../../config/modelVersionKey";
 import { VersionPreflight, topLevelComponentUrn } from "./versionPreflight";
@@ -13,8 +14,12 @@ export interface ModelVersionSpec {
     readonly name: string;
     /** Registered version (a whole number). */
     readonly version: number;
-    /** The local MLflow model folder (holding `MLmodel`), already validated. */
-    readonly dir: string;
+    /**
+     * Its files: a local MLflow model folder (holding `MLmodel`, already validated), uploaded
+     * content-addressed; or a model an MLflow run logged to the workspace, named by Azure's
+     * job-output URI (`azureml://jobs/<run>/outputs/artifacts/paths/<path>/`), nothing uploaded.
+     */
+    readonly files: { readonly folder: string } | { readonly runModelUri: string; readonly runId: string };
     readonly description?: string;
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -41,14 +46,16 @@ export interface RegisteredModelVersion {
     readonly version: string;
     /** ARM id, the reference deployments take. */
     readonly id: pulumi.Output<string>;
-    /** `azureml://` URI of the uploaded folder. */
+    /** `azureml://` URI of its files. */
     readonly modelUri: string;
-    readonly contentHash: string;
+    /** The folder's content hash (versions from folders). */
+    readonly contentHash?: string;
 }
 
 
 /**
- * Registers MLflow model versions from local folders as `mlflow_model` assets.
+ * Registers MLflow model versions as `mlflow_model` assets: from local folders (uploaded to the
+ * default datastore), or from models MLflow runs logged to the workspace (nothing uploaded).
  *
  * Version policy: a registered version is immutable. Each version's Pulumi name carries its
  * content hash, so changed files never update a version in place: they declare a new one, which
@@ -84,9 +91,11 @@ export class MlflowModelVersions extends pulumi.ComponentResource {
         const uploads = new Map<string, ContentAddressedUpload>();
         const versions: Record<string, RegisteredModelVersion> = {};
         for (const spec of args.versions) {
-            const snapshot = snapshotFolder(spec.dir);
-            const modelUri = `azureml://datastores/${defaultDatastore}/paths/${contentAddressedPath(snapshot, "model")}`;
-            const versionName = `${name}-${spec.name}-v${spec.version}-${snapshot.contentHash.slice(0, 12)}`;
+            const files = "folder" in spec.files ? this.folderFiles(name, args, spec.files.folder, uploads) : undefined;
+            const modelUri = files?.modelUri ?? (spec.files as { runModelUri: string }).runModelUri;
+            // Content-addressed: a folder by its files' hash, a run's model by its URI (a run's artifacts never change).
+            const identity = files?.contentHash ?? createHash("sha256").update(modelUri).digest("hex");
+            const versionName = `${name}-${spec.name}-v${spec.version}-${identity.slice(0, 12)}`;
             // A version new to this stack that exists in the workspace would fail the update half-way:
             // checked at preview, and before anything of it is uploaded.
             const preflight = new VersionPreflight(`${versionName}-preflight`, {
@@ -101,21 +110,8 @@ export class MlflowModelVersions extends pulumi.ComponentResource {
                 parentUrn: topLevelComponentUrn(MlflowModelVersions.type, name),
                 cloud: args.cloud,
             }, { parent: this });
-            const shared =
-                uploads.get(snapshot.contentHash) ??
-                uploadFolderContentAddressed(
-                    `${name}-files`,
-                    {
-                        snapshot,
-                        leaf: "model",
-                        accountName: args.storageAccountName,
-                        containerName: args.blobContainerName,
-                        resourceGroupName: args.resourceGroupName,
-                    },
-                    this,
-                    [preflight],
-                );
-            uploads.set(snapshot.contentHash, shared);
+            const blobs = files ? files.upload(preflight).blobs : [];
+            const provenance: Record<string, string> = files ? { "content-sha256": files.contentHash } : { "mlflow.runId": (spec.files as { runId: string }).runId };
 
             const version = new machinelearningservices.ModelVersion(
                 versionName,
@@ -127,22 +123,44 @@ export class MlflowModelVersions extends pulumi.ComponentResource {
                         modelType: "mlflow_model",
                         modelUri,
                         description: spec.description,
-                        tags: { ...args.tags, ...spec.tags, "content-sha256": shared.contentHash },
+                        tags: { ...args.tags, ...spec.tags, ...provenance },
+                        ...(files ? {} : { jobName: (spec.files as { runId: string }).runId }),
                     },
                 },
-                { ...keep, dependsOn: [...shared.blobs, preflight] },
+                { ...keep, dependsOn: [...blobs, preflight] },
             );
             versions[modelVersionKey(spec.name, spec.version)] = {
                 name: spec.name,
                 version: String(spec.version),
                 id: version.id,
                 modelUri,
-                contentHash: shared.contentHash,
+                contentHash: files?.contentHash,
             };
         }
         this.versions = versions;
         this.registerOutputs({
             versions: Object.fromEntries(Object.entries(versions).map(([key, v]) => [key, v.id])),
         });
+    }
+
+    /** A folder's snapshot and its upload (shared by versions with identical files), started after the preflight. */
+    private folderFiles(name: string, args: MlflowModelVersionsArgs, folder: string, uploads: Map<string, ContentAddressedUpload>) {
+        const snapshot = snapshotFolder(folder);
+        return {
+            modelUri: `azureml://datastores/${defaultDatastore}/paths/${contentAddressedPath(snapshot, "model")}`,
+            contentHash: snapshot.contentHash,
+            upload: (preflight: pulumi.Resource): ContentAddressedUpload => {
+                const shared =
+                    uploads.get(snapshot.contentHash) ??
+                    uploadFolderContentAddressed(
+                        `${name}-files`,
+                        { snapshot, leaf: "model", accountName: args.storageAccountName, containerName: args.blobContainerName, resourceGroupName: args.resourceGroupName },
+                        this,
+                        [preflight],
+                    );
+                uploads.set(snapshot.contentHash, shared);
+                return shared;
+            },
+        };
     }
 }

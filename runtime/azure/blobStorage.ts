@@ -1,0 +1,32 @@
+import type { TokenCredential } from "@azure/identity";
+import { AzureCloud, armEndpointVariable, resourceManagerUrl } from "../arm/clouds";
+
+const blobSuffixes: Record<AzureCloud, string> = {
+    public: "blob.core.windows.net",
+    usgovernment: "blob.core.usgovcloudapi.net",
+    china: "blob.core.chinacloudapi.cn",
+};
+
+/** Blob storage's data-plane API version (the `x-ms-version` header Azure Storage requires with a bearer token). */
+const storageApiVersion = "2023-11-03";
+
+/**
+ * A blob's URL: `https://<account>.blob.<cloud suffix>/<container>/<path>`; with the Resource
+ * Manager URL overridden (the local Azure), its storage front at `<override>/blobs/...`.
+ */
+export function blobUrl(cloud: AzureCloud, account: string, container: string, blobPath: string, env: NodeJS.ProcessEnv = process.env): string {
+    const encoded = [container, ...blobPath.split("/")].map(encodeURIComponent).join("/");
+    if (env[armEndpointVariable]?.trim()) return `${resourceManagerUrl(cloud, env)}/blobs/${encodeURIComponent(account)}/${encoded}`;
+    return `https://${account}.${blobSuffixes[cloud]}/${encoded}`;
+}
+
+/** A blob's text, or undefined when it does not exist (404); other failures throw with the status. */
+export async function readBlobText(cloud: AzureCloud, account: string, container: string, blobPath: string, credential: TokenCredential): Promise<string | undefined> {
+    const token = await credential.getToken("https://storage.azure.com/.default");
+    if (!token) throw new Error("no token for Azure Storage");
+    const url = blobUrl(cloud, account, container, blobPath);
+    const answer = await fetch(url, { headers: { Authorization: `Bearer ${token.token}`, "x-ms-version": storageApiVersion }, signal: AbortSignal.timeout(60_000) });
+    if (answer.status === 404) return undefined;
+    if (!answer.ok) throw new Error(`reading ${container}/${blobPath} in storage account ${account}: HTTP ${answer.status}`);
+    return answer.text();
+}
