@@ -204,6 +204,32 @@ describe("stack configuration", () => {
         ]);
     });
 
+    it("accepts a version by reference (no path) and a run's model (runs:/ or a job output)", () => {
+        const config = devWith((c) => {
+            c.models.push({ name: "diabetes-classifier", version: 3 });
+            c.models.push({ name: "diabetes-classifier", version: 4, path: "runs:/0b0358e3f33a49e59c6dea73efa2e297/model" });
+            c.models.push({ name: "diabetes-classifier", version: 5, path: "azureml://jobs/calm_tree_1x2y/outputs/artifacts/paths/model/" });
+            c.onlineEndpoint.deployments[1].model = "diabetes-classifier:3";
+        });
+        expect(problemsOf(config)).toEqual([]);
+    });
+
+    it("rejects a description or tags on a version by reference, and a run URI that names no run's model", () => {
+        const problems = problemsOf(
+            devWith((c) => {
+                c.models.push({ name: "diabetes-classifier", version: 3, description: "mine now", tags: { team: "platform" } });
+                c.models.push({ name: "diabetes-classifier", version: 4, path: "runs:/only-a-run" });
+                c.models.push({ name: "diabetes-classifier", version: 5, path: "runs:/abc/../../etc" });
+            }),
+        );
+        expect(problems).toEqual([
+            expect.stringMatching(/^models\[2\]\.description: goes with a path only: without one, the entry names a version already registered/),
+            expect.stringMatching(/^models\[2\]\.tags: goes with a path only/),
+            "models[3].path: is not a run's model: write runs:/<run_id>/<path> (or azureml://jobs/<job>/outputs/artifacts/paths/<path>)",
+            "models[4].path: is not a run's model: write runs:/<run_id>/<path> (or azureml://jobs/<job>/outputs/artifacts/paths/<path>)",
+        ]);
+    });
+
     it("enforces the production guards when production is on", () => {
         const problems = problemsOf(
             devWith((c) => {
