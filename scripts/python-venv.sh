@@ -63,6 +63,13 @@ included="$(sed -nE 's/^-r[[:space:]]+(.+)$/\1/p' "$REQUIREMENTS" | while read -
 want_hash="$(cat "$REQUIREMENTS" $included | sha256sum | cut -d' ' -f1)"
 have_hash="$(cat "$STAMP" 2>/dev/null || true)"
 
+# One creator at a time per venv (two test workers, or a tool and a test, may ask at once): the
+# others wait here, then find it made.
+mkdir -p "$REPO_ROOT/.venv"
+exec 9>"$REPO_ROOT/.venv/.$VENV_NAME.lock"
+flock 9
+have_hash="$(cat "$STAMP" 2>/dev/null || true)"
+
 if [[ -x "$VENV_PY" && "$want_hash" == "$have_hash" ]]; then
   echo "Reusing .venv/$VENV_NAME (requirements unchanged)" >&2
 else
