@@ -139,3 +139,14 @@ it("a run's model (runs:/<run_id>/model) is registered by the stack without an u
     expect(seen.versions.map((v: { version: string }) => v.version)).toEqual(["1", "2", "3", "4", "5"]);
     expect(seen.versions[4].runId).toBe(inferred);
 });
+
+it("a reference dropped from the stack file deletes nothing: the version stays registered in ARM and MLflow", async () => {
+    writeDevStack(project.dir(), devServing(`${model}:2`));
+    const arm = project.azure().arm;
+    const before = arm.requests.length;
+    await (await project.open("dev")).up();
+    expect(arm.requests.slice(before).filter((r) => r.method === "DELETE" && /\/models\//.test(r.path))).toEqual([]);
+    expect((await armVersions()).map((v) => v.name)).toEqual(["1", "2", "3", "4", "5"]);
+    const seen = await python_(["tests/fixtures/mlflow/registry_view.py", model, model]);
+    expect(seen.versions.map((v: { version: string }) => v.version)).toEqual(["1", "2", "3", "4", "5"]);
+});
