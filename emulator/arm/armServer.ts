@@ -277,6 +277,7 @@ export class ArmServer {
         if (!parsed) return { status: 400, code: "InvalidResourceId", message: `${id} is not a resource id.` };
         if (parsed.parent && !this.resources.has(parsed.parent.toLowerCase())) return parentNotFound(parsed.parent);
         const existing = this.resources.get(parsed.key);
+        if (existing?.busy) return busy(parsed.name);
         const rules = rulesByArmType[parsed.type.toLowerCase()] ?? {};
         const refusal = rules.checkPut?.(this.context, parsed, body, existing);
         if (refusal) return refusal;

@@ -152,7 +152,7 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 /** Every MLflow server this process started and that has not exited. */
 const running = new Set<MlflowServer>();
 
-/** Kills every MLflow server at once (a process ending abruptly must not leave them behind). */
-export function killAllMlflowServers(): void {
+// A last resort if this process exits without stopping them: no server outlives it.
+process.on("exit", () => {
     for (const server of running) server.kill();
-}
+});

@@ -15,7 +15,7 @@ export const defaultDatastoreName = "workspaceblobstore";
 
 /** The path in the workspace's container a model URI or source names, or undefined when it names none there. */
 export function containerPathOf(uriOrSource: string, containerDir: string): string | undefined {
-    const artifacts = /^mlflow-artifacts:\/+(.+)$/.exec(uriOrSource.trim());
+    const artifacts = /^mlflow-artifacts:(?:\/\/[^/]*)?\/+(.+)$/.exec(uriOrSource.trim());
     if (artifacts) return withinContainer(artifacts[1]);
     const run = parseRunArtifactUri(uriOrSource);
     if (run) {

@@ -11,7 +11,7 @@ import { containerPathOf, datastoreModelUri, mlflowSource } from "./modelSources
  * through MLflow is the ARM model version (`mlflow_model`) at the same name and number, and one
  * registered through ARM (this platform's program) is an MLflow model version.
  *
- * MLflow to ARM happens as the registration answers (registryRoutes.ts). ARM to MLflow happens
+ * MLflow to ARM happens as the registration answers (workspaceTracking.ts). ARM to MLflow happens
  * before the workspace's MLflow answers any registry request (`reconcile`): each ARM version it
  * has not seen is created in MLflow with the same number. MLflow numbers a new version one above
  * the highest it ever had, so a gap is bridged by versions created and deleted again, as versions
@@ -50,8 +50,8 @@ export async function reconcile(arm: ArmServer, registry: WorkspaceRegistry): Pr
             const key = `${name}:${version.id.name}`;
             inArm.add(key);
             if (synced.has(key)) continue;
-            synced.add(key);
             await createWithNumber(registry, name, version);
+            synced.add(key);
         }
     }
     for (const key of [...synced]) {

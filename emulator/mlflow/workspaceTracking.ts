@@ -5,8 +5,8 @@ import * as path from "path";
 import { ArmServer, MlflowRequest } from "../arm/armServer";
 import { StoredResource } from "../arm/storedResource";
 import { defaultDatastoreLocation } from "../resources/mlWorkspace";
-import { MlflowServer } from "./mlflowServer";
-import { forward, isServedPath, mlflowError, relay } from "./mlflowProxy";
+import { MlflowServer, experimentArtifactsPrefix } from "./mlflowServer";
+import { callMlflow, forward, isServedPath, mlflowError, relay } from "./mlflowProxy";
 import { modelContainerId, modelVersionId, mirrorVersionIntoArm, reconcile, WorkspaceRegistry } from "./registryMirror";
 import { containerPathOf } from "./modelSources";
 
@@ -52,6 +52,12 @@ export class WorkspaceTracking {
     handle(workspace: StoredResource, request: MlflowRequest, res: http.ServerResponse): void {
         const pathOnly = request.path.split("?")[0];
         if (!isServedPath(pathOnly)) return mlflowError(res, 404, "ENDPOINT_NOT_FOUND", `${pathOnly} is not part of the MLflow API Azure ML serves (tracking, registry, artifacts).`);
+        if (workspace.provisioningState === "Deleting") return mlflowError(res, 409, "RESOURCE_CONFLICT", `workspace ${workspace.id.name} is being deleted.`);
+        const written = artifactWrite(request.method, pathOnly);
+        if (written !== undefined && !written.startsWith(`${experimentArtifactsPrefix}/`)) {
+            // Runs write their own artifacts; registered models' folders are immutable.
+            return mlflowError(res, 403, "PERMISSION_DENIED", `artifacts are written by runs, under ${experimentArtifactsPrefix}/: ${written} is outside.`);
+        }
         const state = this.stateOf(workspace);
         const registryRequest = /\/mlflow\/(registered-models|model-versions)\//.test(pathOnly);
         const answer = async () => {
@@ -92,13 +98,21 @@ export class WorkspaceTracking {
         const { account, container } = defaultDatastoreLocation(workspace);
         const containerDir = path.join(this.options.storageDir, account, container);
         const storeDir = path.join(this.options.root, createHash("sha256").update(workspace.id.key).digest("hex").slice(0, 16));
+        // A workspace created again under the same id starts with an empty registry, as in Azure.
+        fs.rmSync(storeDir, { recursive: true, force: true });
         fs.mkdirSync(storeDir, { recursive: true });
         fs.writeFileSync(path.join(storeDir, "workspace.txt"), `${workspace.id.id}\n`);
         this.options.progress(`Starting the MLflow tracking server of workspace ${workspace.id.name}...`);
         const server = await MlflowServer.start({ projectDir: this.options.projectDir, storeDir, artifactsDir: containerDir }, this.options.progress);
         this.options.progress(`MLflow tracking server of workspace ${workspace.id.name} up in ${server.startupSeconds.toFixed(1)} s`);
         const registry = { workspace, serverUrl: server.url, containerDir, synced: new Set<string>(), progress: this.options.progress, server };
-        await reconcile(this.arm!, registry);
+        try {
+            await reconcile(this.arm!, registry);
+        } catch (err) {
+            // Not kept, so not stopped later: stopped here (the next request starts afresh).
+            await server.stop();
+            throw err;
+        }
         return registry;
     }
 
@@ -126,9 +140,16 @@ export class WorkspaceTracking {
         }
         const answer = await forward(registry.server.url, request);
         if (answer.status === 200) {
-            const refusal = this.mirror(arm, registry, route, body, parseJson(answer.body), containerPath);
+            const created = parseJson(answer.body);
+            let refusal: string | undefined;
+            try {
+                refusal = this.mirror(arm, registry, route, body, created, containerPath);
+            } catch (err) {
+                refusal = `the version could not be registered in the workspace: ${(err as Error).message}`;
+            }
             if (refusal) {
                 // One store: what ARM refuses is not kept in MLflow either.
+                if (route === "model-versions/create") await callMlflow(registry.serverUrl, "DELETE", "model-versions/delete", { name: created.model_version.name, version: created.model_version.version });
                 return mlflowError(res, 400, "INVALID_PARAMETER_VALUE", refusal);
             }
         }
@@ -139,14 +160,13 @@ export class WorkspaceTracking {
     private mirror(arm: ArmServer, registry: WorkspaceRegistry, route: string, request: any, answer: any, containerPath: string | undefined): string | undefined {
         const workspaceId = registry.workspace.id.id;
         switch (route) {
-            case "registered-models/create":
-                if (!arm.resource(modelContainerId(workspaceId, request.name))) arm.storeFromDataPlane(modelContainerId(workspaceId, request.name), { properties: { description: request.description || undefined } });
-                return undefined;
-            case "model-versions/create": {
-                const refusal = mirrorVersionIntoArm(arm, registry, answer.model_version, containerPath!);
-                if (refusal) void fetch(`${registry.serverUrl}/api/2.0/mlflow/model-versions/delete`, { method: "DELETE", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: answer.model_version.name, version: answer.model_version.version }) });
-                return refusal;
+            case "registered-models/create": {
+                if (arm.resource(modelContainerId(workspaceId, request.name))) return undefined;
+                const stored = arm.storeFromDataPlane(modelContainerId(workspaceId, request.name), { properties: { description: request.description || undefined } });
+                return "status" in stored ? stored.message : undefined;
             }
+            case "model-versions/create":
+                return mirrorVersionIntoArm(arm, registry, answer.model_version, containerPath!);
             case "model-versions/delete":
                 arm.removeFromDataPlane(modelVersionId(workspaceId, request.name, String(request.version)));
                 registry.synced.delete(`${request.name}:${request.version}`);
@@ -180,4 +200,11 @@ function parseJson(raw: Buffer): any {
     } catch {
         return {};
     }
+}
+
+/** The artifact path a request writes or deletes (`mlflow-artifacts` uploads, multipart uploads), or undefined. */
+function artifactWrite(method: string, pathOnly: string): string | undefined {
+    if (method === "GET" || method === "HEAD") return undefined;
+    const match = /\/2\.0\/mlflow-artifacts\/(?:artifacts|mpu\/(?:create|complete|abort))\/(.*)$/.exec(pathOnly);
+    return match ? decodeURIComponent(match[1]).replace(/^\/+/, "") : undefined;
 }

@@ -70,6 +70,18 @@ async function checkEntries(scope: StackScope, names: PlatformNames, entries: re
         const { model, index } = entry;
         const key = modelVersionKey(model.name, model.version);
         let modelUri: string;
+        let armFlavors: Record<string, unknown> | undefined;
+        if (entry.kind === "run" && !hasFolderVersion(scope, model.name)) {
+            // The stack declares no model container for a name it holds no folder of: it must exist.
+            const container = await machinelearningservices.getModelContainer({ ...where, name: model.name }).catch((err) => {
+                if (!isNotFound(err)) throw err;
+                return undefined;
+            });
+            if (!container) {
+                problems.push({ key: `models[${index}].name`, value: model.name, message: `is not a registered model in workspace ${names.workspace}: register the run's model once through MLflow (mlflow.register_model), or list a folder version of it, so that the model exists before the stack adds versions to it` });
+                continue;
+            }
+        }
         if (entry.kind === "registered") {
             let version: machinelearningservices.GetModelVersionResult;
             try {
@@ -85,6 +97,7 @@ async function checkEntries(scope: StackScope, names: PlatformNames, entries: re
             }
             ids[key] = version.id;
             modelUri = String(version.properties.modelUri ?? "");
+            armFlavors = version.properties.flavors;
         } else {
             modelUri = model.path!;
         }
@@ -92,7 +105,13 @@ async function checkEntries(scope: StackScope, names: PlatformNames, entries: re
         const keyOfFiles = `models[${index}].${entry.kind === "run" ? "path" : "version"}`;
         const valueOfFiles = entry.kind === "run" ? model.path : model.version;
         if ("problem" in mlmodel) {
-            problems.push({ key: keyOfFiles, value: valueOfFiles, message: `${key}: ${mlmodel.problem}` });
+            if (!mlmodel.unreadable) problems.push({ key: keyOfFiles, value: valueOfFiles, message: `${key}: ${mlmodel.problem}` });
+            else if (armFlavors && !("python_function" in armFlavors)) {
+                problems.push({ key: keyOfFiles, value: valueOfFiles, message: `${key} has no python_function flavor (flavors: ${Object.keys(armFlavors).join(", ")}); Azure's no-code MLflow deployment needs one` });
+            } else {
+                // Azure validates the registration itself, and the pre-traffic probe the deployment.
+                await pulumi.log.warn(`${scope.stackFile}: models[${index}] (${key}): its MLmodel was not checked before the update: ${mlmodel.problem}`);
+            }
             continue;
         }
         const inspection = inspectMlmodel(mlmodel.text, mlmodel.where);
@@ -104,6 +123,11 @@ async function checkEntries(scope: StackScope, names: PlatformNames, entries: re
         if (missing) problems.push(missing);
     }
     return { problems, ids };
+}
+
+/** Whether the stack registers a version of this model from a folder (and so declares its container). */
+function hasFolderVersion(scope: StackScope, name: string): boolean {
+    return scope.config.models.some((m) => m.name === name && modelSourceOf(m, scope.projectDir)?.kind === "folder");
 }
 
 /** The smoke test's request lacks a column the model's signature requires (as config/rules.ts checks folders). */

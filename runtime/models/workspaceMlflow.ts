@@ -18,7 +18,8 @@ export async function getRun(base: string, runId: string, cloud: AzureCloud, cre
     const token = await credential.getToken(resourceManagerScope(cloud));
     const answer = await fetch(`${base}/api/2.0/mlflow/runs/get?run_id=${encodeURIComponent(runId)}`, {
         headers: { Authorization: `Bearer ${token!.token}` },
-        signal: AbortSignal.timeout(60_000),
+        // The first call to a workspace's MLflow may wait for its server to start.
+        signal: AbortSignal.timeout(300_000),
     });
     const body = (await answer.json().catch(() => ({}))) as Record<string, any>;
     if (answer.status === 404 || body.error_code === "RESOURCE_DOES_NOT_EXIST") return undefined;

@@ -85,6 +85,13 @@ it("registers only models logged to the workspace, holding an MLmodel, and neith
     expect(empty.json.message).toMatch(/holds no MLmodel/);
     expect((await mlflow("POST", "/api/2.0/mlflow/registered-models/rename", { name: "outsider", new_name: "insider" })).status).toBe(400);
     expect((await mlflow("DELETE", "/api/2.0/mlflow/registered-models/delete", { name: "outsider" })).status).toBe(400);
+    // Runs write their artifacts under ExperimentRun/; a registered version's folder cannot be overwritten.
+    const overwrite = await fetch(`${azure.trackingUri(workspaceId)}/api/2.0/mlflow-artifacts/artifacts/LocalUpload/abc/model/MLmodel`, {
+        method: "PUT",
+        headers: { Authorization: `Bearer ${azure.bearerToken}` },
+        body: "flavors: {}",
+    });
+    expect(overwrite.status).toBe(403);
     // The registered model stays on both sides.
     expect(azure.arm.resource(`${workspaceId}/models/outsider`)).toBeDefined();
     expect((await mlflow("GET", "/api/2.0/mlflow/registered-models/get?name=outsider")).status).toBe(200);

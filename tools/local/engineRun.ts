@@ -61,12 +61,14 @@ export async function runStackThroughEngine(options: EngineRunOptions): Promise<
             if (!passed) return 1;
         }
         if (options.mode === "serve") {
-            io.stdout(`\nServing ${outputs.scoringUri} until interrupted (Ctrl-C). Press Enter to deploy ${stack}'s stack file as it is now (pulumi up).`);
+            const redeploys = process.stdin.isTTY ? ` Press Enter to deploy ${stack}'s stack file as it is now (pulumi up).` : "";
+            io.stdout(`\nServing ${outputs.scoringUri} until interrupted (Ctrl-C).${redeploys}`);
             await serveUntilInterrupted(options, async () => {
                 const again = await (await openEngine()).up({ onOutput: lines, signal });
                 lines.flush();
                 const now = Object.fromEntries(Object.entries(again.outputs).map(([key, output]) => [key, output.value]));
                 describeEndpoint(now, projectDir, io);
+                describeTracking(now, azure, options);
                 io.stdout(`\nServing ${now.scoringUri} until interrupted (Ctrl-C). Press Enter to deploy again.`);
             });
             io.stdout("Stopping...");
@@ -102,6 +104,11 @@ export async function runStackThroughEngine(options: EngineRunOptions): Promise<
  * as it is then), one at a time, a failure reported and serving going on.
  */
 async function serveUntilInterrupted(options: EngineRunOptions, redeploy: () => Promise<void>): Promise<void> {
+    // Only from a terminal: reading a background job's stdin would stop it (SIGTTIN).
+    if (!process.stdin.isTTY) {
+        await options.interrupted;
+        return;
+    }
     let running = Promise.resolve();
     const onLine = () => {
         running = running.then(redeploy).catch((err: Error) => options.io.stderr(`\nup failed: ${err.message.split("\n").slice(0, 12).join("\n")}\nStill serving; fix the stack file and press Enter to try again.`));
@@ -112,6 +119,8 @@ async function serveUntilInterrupted(options: EngineRunOptions, redeploy: () => 
         await options.interrupted;
     } finally {
         lines.close();
+        // An `up` under way ends (the interrupt aborts it) before the local Azure stops.
+        await running;
     }
 }
 

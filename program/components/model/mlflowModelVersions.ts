@@ -76,7 +76,9 @@ export class MlflowModelVersions extends pulumi.ComponentResource {
         const workspace = { workspaceName: args.workspaceName, resourceGroupName: args.resourceGroupName };
 
         const containers = new Map<string, machinelearningservices.ModelContainer>();
-        for (const modelName of [...new Set(args.versions.map((v) => v.name))].sort()) {
+        // A container for each model the stack holds folders of; a model whose versions here all
+        // come from runs was registered through MLflow already (checked before the update).
+        for (const modelName of [...new Set(args.versions.filter((v) => "folder" in v.files).map((v) => v.name))].sort()) {
             containers.set(
                 modelName,
                 new machinelearningservices.ModelContainer(
@@ -117,7 +119,7 @@ export class MlflowModelVersions extends pulumi.ComponentResource {
                 versionName,
                 {
                     ...workspace,
-                    name: containers.get(spec.name)!.name,
+                    name: containers.get(spec.name)?.name ?? spec.name,
                     version: String(spec.version),
                     properties: {
                         modelType: "mlflow_model",
