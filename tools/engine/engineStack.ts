@@ -36,6 +36,8 @@ export class EngineStack {
         private readonly committed: string,
         /** The copy every operation reads its config from. */
         readonly configFile: string,
+        /** What the engine's plugins get besides this process's environment. */
+        private readonly env: Readonly<Record<string, string>>,
     ) {}
 
     static async open(options: EngineStackOptions): Promise<EngineStack> {
@@ -47,10 +49,6 @@ export class EngineStack {
         fs.mkdirSync(stateDir, { recursive: true });
         fs.mkdirSync(path.dirname(configFile), { recursive: true });
         const pulumiCommand = await pinnedPulumiCli();
-        // The inline program runs in this process, and calls Azure itself where no provider does (a
-        // referenced model's MLmodel in storage, the workspace's MLflow): it needs the environment
-        // the engine's plugins get, as a program on a real machine has the shell's `az login`.
-        Object.assign(process.env, options.env);
         const envVars = {
             ...engineEnvironment(stateDir, options.passphrase ?? "local-emulator-passphrase"),
             ...options.env,
@@ -62,7 +60,7 @@ export class EngineStack {
                 { stackName: stack, projectName: projectNameIn(projectDir), program: options.program },
                 { workDir: projectDir, pulumiCommand, envVars },
             );
-            opened = new EngineStack(created, stackFile, committed, configFile);
+            opened = new EngineStack(created, stackFile, committed, configFile, options.env ?? {});
         } finally {
             restore();
         }
@@ -87,9 +85,19 @@ export class EngineStack {
 
     private async guarded<T>(operation: () => Promise<T>): Promise<T> {
         this.writeCopy();
+        // The inline program runs in this process, and calls Azure itself where no provider does (a
+        // referenced model's MLmodel in storage, the workspace's MLflow): during the operation it
+        // gets the environment the engine's plugins get, as a program on a real machine has the
+        // shell's `az login`; afterwards this process's own is back.
+        const before = Object.fromEntries(Object.keys(this.env).map((key) => [key, process.env[key]]));
+        Object.assign(process.env, this.env);
         try {
             return await operation();
         } finally {
+            for (const [key, value] of Object.entries(before)) {
+                if (value === undefined) delete process.env[key];
+                else process.env[key] = value;
+            }
             this.putBack();
         }
     }
