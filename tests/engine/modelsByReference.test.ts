@@ -110,15 +110,26 @@ async function engineInOwnProcess(preview: boolean): Promise<{ error?: string }>
 it("a reference to a missing version and one to a model without a signature are refused by preview and up before anything changes, naming the stack file and key", async () => {
     const unsigned = await python_(["tests/fixtures/mlflow/log_unsigned.py", model]);
     expect(unsigned.version).toBe(4);
-    writeDevStack(project.dir(), devServing(`${model}:9`, [{ name: model, version: 3 }, { name: model, version: 9 }, { name: model, version: 4 }]));
+    const someRun = (await python_(["tests/fixtures/mlflow/registry_view.py", model, model])).runs[0].runId;
+    writeDevStack(
+        project.dir(),
+        devServing(`${model}:9`, [
+            { name: model, version: 3 },
+            { name: model, version: 9 },
+            { name: model, version: 4 },
+            // A run's model under a name the workspace has no registered model of, and the stack no folder of.
+            { name: "penguin-predictor", version: 1, path: `runs:/${someRun}/model` },
+        ]),
+    );
     const arm = project.azure().arm;
     const before = arm.requests.length;
     for (const preview of [true, false]) {
         const { error } = await engineInOwnProcess(preview);
-        expect(error).toContain("Pulumi.dev.yaml has 2 configuration problems:");
+        expect(error).toContain("Pulumi.dev.yaml has 3 configuration problems:");
         expect(error).toContain(`Pulumi.dev.yaml: azureml-mlflow:models[3].version = 9: ${model}:9 is not registered in workspace`);
         expect(error).toContain(`${model} has versions 1, 2, 3, 4`);
         expect(error).toMatch(new RegExp(`Pulumi.dev.yaml: azureml-mlflow:models\\[4\\].version = 4: ${model}:4: .*/MLmodel has no signature`));
+        expect(error).toContain('Pulumi.dev.yaml: azureml-mlflow:models[5].name = "penguin-predictor": is not a registered model in workspace');
         // A configuration error, not a crash: no stack trace of the program.
         expect(error).not.toMatch(/at checkModelSources/);
     }
@@ -138,6 +149,7 @@ it("a run's model (runs:/<run_id>/model) is registered by the stack without an u
     const seen = await python_(["tests/fixtures/mlflow/registry_view.py", model, model]);
     expect(seen.versions.map((v: { version: string }) => v.version)).toEqual(["1", "2", "3", "4", "5"]);
     expect(seen.versions[4].runId).toBe(inferred);
+    await (await project.open("dev")).preview({ expectNoChanges: true });
 });
 
 it("a reference dropped from the stack file deletes nothing: the version stays registered in ARM and MLflow", async () => {
