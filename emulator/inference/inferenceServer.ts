@@ -1,8 +1,8 @@
-import { ChildProcess, spawn } from "child_process";
+import { spawn } from "child_process";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
-import { ProcessLog } from "./processLog";
+import { ServerProcess } from "./serverProcess";
 
 export interface InferenceServerSpec {
     readonly deployment: string;
@@ -48,21 +48,11 @@ export async function freePort(): Promise<number> {
  * only once the model is loaded (earlier probes hang rather than fail).
  */
 export class InferenceServer {
-    private readonly output = new ProcessLog();
-    private exited?: number | null;
-
     private constructor(
         readonly deployment: string,
         readonly url: string,
-        private readonly child: ChildProcess,
-    ) {
-        const keep = (chunk: Buffer) => this.output.add(chunk.toString());
-        child.stdout?.on("data", keep);
-        child.stderr?.on("data", keep);
-        child.on("exit", (code) => (this.exited = code));
-        running.add(this);
-        child.on("exit", () => running.delete(this));
-    }
+        private readonly process: ServerProcess,
+    ) {}
 
     static async start(spec: InferenceServerSpec): Promise<InferenceServer> {
         const port = await freePort();
@@ -81,44 +71,16 @@ export class InferenceServer {
             detached: true,
             stdio: ["ignore", "pipe", "pipe"],
         });
-        const server = new InferenceServer(spec.deployment, `http://127.0.0.1:${port}`, child);
-        await server.waitUntilLive(spec.startupTimeoutMs ?? 120_000);
+        const url = `http://127.0.0.1:${port}`;
+        const server = new InferenceServer(spec.deployment, url, new ServerProcess(child, `the inference server for ${spec.deployment}`));
+        // Live once the model is loaded (earlier probes hang rather than fail).
+        await server.process.waitUntil(async () => (await statusOf(`${url}/`)) === 200, { timeoutMs: spec.startupTimeoutMs ?? 120_000, intervalMs: 250, state: "live" });
         return server;
     }
 
-    /** What the server printed that explains a failure: its first error and traceback, and its last lines. */
-    get recentOutput(): string {
-        return this.output.report();
-    }
-
-    /** Kills the server's whole process group at once, synchronously. */
-    kill(): void {
-        signalGroup(this.child, "SIGKILL");
-    }
-
-    /** Stops the server and every process it started; SIGKILL if it has not gone after 10 s. */
-    async stop(): Promise<void> {
-        if (this.exited !== undefined || this.child.pid === undefined) return;
-        const gone = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-        signalGroup(this.child, "SIGTERM");
-        const timer = setTimeout(() => signalGroup(this.child, "SIGKILL"), 10_000);
-        await gone;
-        clearTimeout(timer);
-        // Workers may outlive their parent by a moment; make sure the group is gone.
-        signalGroup(this.child, "SIGKILL");
-    }
-
-    private async waitUntilLive(timeoutMs: number): Promise<void> {
-        const deadline = Date.now() + timeoutMs;
-        while (Date.now() < deadline) {
-            if (this.exited !== undefined) {
-                throw new Error(`the inference server for ${this.deployment} exited (code ${this.exited}) while starting:\n${this.recentOutput}`);
-            }
-            if ((await statusOf(`${this.url}/`)) === 200) return;
-            await new Promise((resolve) => setTimeout(resolve, 250));
-        }
-        await this.stop();
-        throw new Error(`the inference server for ${this.deployment} was not live after ${timeoutMs / 1000} s:\n${this.recentOutput}`);
+    /** Stops the server and every process it started. */
+    stop(): Promise<void> {
+        return this.process.stop();
     }
 }
 
@@ -135,27 +97,6 @@ function statusOf(url: string): Promise<number | undefined> {
         });
     });
 }
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-    try {
-        process.kill(-child.pid!, signal);
-    } catch {
-        // Already gone.
-    }
-}
-
-/** Every inference server started and not yet exited, starting ones included. */
-const running = new Set<InferenceServer>();
-
-/** Stops every inference server this process started (on Ctrl-C, say, even mid-start). */
-export async function stopAllInferenceServers(): Promise<void> {
-    await Promise.all([...running].map((server) => server.stop()));
-}
-
-// A last resort if this process exits without stopping them: no server outlives it.
-process.on("exit", () => {
-    for (const server of running) server.kill();
-});
 
 const inheritedVariables = ["PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "USER", "LOGNAME"];
 

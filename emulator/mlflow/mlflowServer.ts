@@ -1,8 +1,8 @@
-import { ChildProcess, spawn } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { freePort } from "../inference/inferenceServer";
-import { ProcessLog } from "../inference/processLog";
+import { ServerProcess } from "../inference/serverProcess";
 
 export interface MlflowServerSpec {
     readonly projectDir: string;
@@ -13,8 +13,6 @@ export interface MlflowServerSpec {
     readonly startupTimeoutMs?: number;
 }
 
-/** The folder of the server's virtual environment (emulator/mlflow/requirements.txt). */
-export const serverVenv = path.join(".venv", "mlflow-server");
 export const serverRequirements = path.join("emulator", "mlflow", "requirements.txt");
 
 /**
@@ -31,20 +29,12 @@ export const experimentArtifactsPrefix = "ExperimentRun";
  * by a run is a folder in the workspace's default datastore, as in Azure ML. Listens on 127.0.0.1.
  */
 export class MlflowServer {
-    private readonly output = new ProcessLog();
-    private exited?: number | null;
-
     private constructor(
         readonly url: string,
-        private readonly child: ChildProcess,
+        private readonly process: ServerProcess,
         /** Seconds from spawn to the first healthy answer. */
-        public startupSeconds = 0,
-    ) {
-        const keep = (chunk: Buffer) => this.output.add(chunk.toString());
-        child.stdout?.on("data", keep);
-        child.stderr?.on("data", keep);
-        child.on("exit", (code) => (this.exited = code));
-    }
+        readonly startupSeconds: number,
+    ) {}
 
     /** Builds the server's environment when it is missing (once, ~30 s), then starts the server. */
     static async start(spec: MlflowServerSpec, progress: (line: string) => void): Promise<MlflowServer> {
@@ -74,49 +64,16 @@ export class MlflowServer {
                 stdio: ["ignore", "pipe", "pipe"],
             },
         );
-        const server = new MlflowServer(`http://127.0.0.1:${port}`, child);
-        running.add(server);
-        child.on("exit", () => running.delete(server));
-        await server.waitUntilHealthy(spec.startupTimeoutMs ?? 120_000);
-        server.startupSeconds = (Date.now() - started) / 1000;
-        return server;
+        const url = `http://127.0.0.1:${port}`;
+        const server = new ServerProcess(child, "the MLflow server");
+        const healthy = () => fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+        await server.waitUntil(healthy, { timeoutMs: spec.startupTimeoutMs ?? 120_000, intervalMs: 200, state: "healthy" });
+        return new MlflowServer(url, server, (Date.now() - started) / 1000);
     }
 
-    get recentOutput(): string {
-        return this.output.report();
-    }
-
-    /** The process ids of the server and its gunicorn processes (for measuring memory). */
-    get pid(): number | undefined {
-        return this.child.pid;
-    }
-
-    /** Kills the server's whole process group at once, synchronously. */
-    kill(): void {
-        signalGroup(this.child, "SIGKILL");
-    }
-
-    /** Stops the server's whole process group; SIGKILL if it has not gone after 10 s. */
-    async stop(): Promise<void> {
-        if (this.exited !== undefined || this.child.pid === undefined) return;
-        const gone = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-        signalGroup(this.child, "SIGTERM");
-        const timer = setTimeout(() => signalGroup(this.child, "SIGKILL"), 10_000);
-        await gone;
-        clearTimeout(timer);
-        signalGroup(this.child, "SIGKILL");
-    }
-
-    private async waitUntilHealthy(timeoutMs: number): Promise<void> {
-        const deadline = Date.now() + timeoutMs;
-        while (Date.now() < deadline) {
-            if (this.exited !== undefined) throw new Error(`the MLflow server exited (code ${this.exited}) while starting:\n${this.recentOutput}`);
-            const healthy = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
-            if (healthy) return;
-            await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-        await this.stop();
-        throw new Error(`the MLflow server was not healthy after ${timeoutMs / 1000} s:\n${this.recentOutput}`);
+    /** Stops the server's whole process group (gunicorn and its worker). */
+    stop(): Promise<void> {
+        return this.process.stop();
     }
 }
 
@@ -140,19 +97,3 @@ async function ensureServerEnvironment(projectDir: string, progress: (line: stri
     });
     return path.join(path.dirname(python), "mlflow");
 }
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-    try {
-        process.kill(-child.pid!, signal);
-    } catch {
-        // Already gone.
-    }
-}
-
-/** Every MLflow server this process started and that has not exited. */
-const running = new Set<MlflowServer>();
-
-// A last resort if this process exits without stopping them: no server outlives it.
-process.on("exit", () => {
-    for (const server of running) server.kill();
-});

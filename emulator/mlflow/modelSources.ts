@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseDatastoreUri } from "../../runtime/batch/datastoreUri";
 import { parseRunArtifactUri } from "../../runtime/models/runArtifactUri";
+import { mlflowArtifactsPath } from "../../runtime/models/workspaceMlflow";
 import { experimentArtifactsPrefix } from "./mlflowServer";
 
 /**
@@ -15,8 +16,8 @@ export const defaultDatastoreName = "workspaceblobstore";
 
 /** The path in the workspace's container a model URI or source names, or undefined when it names none there. */
 export function containerPathOf(uriOrSource: string, containerDir: string): string | undefined {
-    const artifacts = /^mlflow-artifacts:(?:\/\/[^/]*)?\/+(.+)$/.exec(uriOrSource.trim());
-    if (artifacts) return withinContainer(artifacts[1]);
+    const artifacts = mlflowArtifactsPath(uriOrSource);
+    if (artifacts !== undefined) return withinContainer(artifacts);
     const run = parseRunArtifactUri(uriOrSource);
     if (run) {
         const runDir = runArtifactsDir(containerDir, run.runId);

@@ -25,6 +25,8 @@ export interface WorkspaceRegistry {
     readonly containerDir: string;
     /** `name:version` of every version both sides hold. */
     readonly synced: Set<string>;
+    /** Names of the registered models both sides hold (a registry request asks MLflow about no other). */
+    readonly models: Set<string>;
     readonly progress: (line: string) => void;
 }
 
@@ -44,7 +46,10 @@ export async function reconcile(arm: ArmServer, registry: WorkspaceRegistry): Pr
     const inArm = new Set<string>();
     for (const container of arm.childrenOf(workspace.id.id, modelsType).sort(byName)) {
         const name = container.id.name;
-        await ensureRegisteredModel(serverUrl, name, container.body.properties);
+        if (!registry.models.has(name)) {
+            await ensureRegisteredModel(serverUrl, name, container.body.properties);
+            registry.models.add(name);
+        }
         const versions = arm.childrenOf(container.id.id, "versions").filter((v) => /^\d+$/.test(v.id.name)).sort((a, b) => Number(a.id.name) - Number(b.id.name));
         for (const version of versions) {
             const key = `${name}:${version.id.name}`;
@@ -85,6 +90,7 @@ export function mirrorVersionIntoArm(arm: ArmServer, registry: WorkspaceRegistry
     });
     if ("status" in stored) return stored.message;
     registry.synced.add(`${name}:${mlflowVersion.version}`);
+    registry.models.add(name);
     return undefined;
 }
 

@@ -105,7 +105,7 @@ export class WorkspaceTracking {
         this.options.progress(`Starting the MLflow tracking server of workspace ${workspace.id.name}...`);
         const server = await MlflowServer.start({ projectDir: this.options.projectDir, storeDir, artifactsDir: containerDir }, this.options.progress);
         this.options.progress(`MLflow tracking server of workspace ${workspace.id.name} up in ${server.startupSeconds.toFixed(1)} s`);
-        const registry = { workspace, serverUrl: server.url, containerDir, synced: new Set<string>(), progress: this.options.progress, server };
+        const registry = { workspace, serverUrl: server.url, containerDir, synced: new Set<string>(), models: new Set<string>(), progress: this.options.progress, server };
         try {
             await reconcile(this.arm!, registry);
         } catch (err) {
@@ -163,7 +163,9 @@ export class WorkspaceTracking {
             case "registered-models/create": {
                 if (arm.resource(modelContainerId(workspaceId, request.name))) return undefined;
                 const stored = arm.storeFromDataPlane(modelContainerId(workspaceId, request.name), { properties: { description: request.description || undefined } });
-                return "status" in stored ? stored.message : undefined;
+                if ("status" in stored) return stored.message;
+                registry.models.add(request.name);
+                return undefined;
             }
             case "model-versions/create":
                 return mirrorVersionIntoArm(arm, registry, answer.model_version, containerPath!);

@@ -1,3 +1,4 @@
+import { defaultBlobContainer } from "../../runtime/azure/blobStorage";
 import { StoredResource, stableGuid } from "../arm/storedResource";
 import { EmulatedType, inWorkspace, mapping } from "./resourceType";
 
@@ -9,7 +10,7 @@ export function workspaceOf(id: string): string {
 /** Where a workspace's default datastore keeps its files: its storage account, and its container. */
 export function defaultDatastoreLocation(workspace: StoredResource): { account: string; container: string } {
     const storageId = String(workspace.body.properties?.storageAccount ?? "");
-    return { account: storageId.split("/").pop() ?? "", container: `azureml-blobstore-${workspace.body.properties?.workspaceId}` };
+    return { account: storageId.split("/").pop() ?? "", container: defaultBlobContainer(String(workspace.body.properties?.workspaceId)) };
 }
 
 export const mlWorkspace: EmulatedType = {

@@ -8,6 +8,7 @@ import { Problem, StackConfigError } from "../../config/problems";
 import { ModelConfig } from "../../config/schema";
 import { armClientFor } from "../../runtime/arm/armClient";
 import { machineLearningApiVersion } from "../../runtime/arm/clouds";
+import { defaultBlobContainer } from "../../runtime/azure/blobStorage";
 import { azureCredential } from "../../runtime/azure/credential";
 import { WorkspaceFiles, readMlmodel } from "../../runtime/models/registeredModelFiles";
 import { knownValue } from "./knownValue";
@@ -55,12 +56,12 @@ async function checkEntries(scope: StackScope, names: PlatformNames, entries: re
     } catch (err) {
         if (!isNotFound(err)) throw err;
         const message = `is not a folder: it names a model in the stack's workspace ${names.workspace}, which does not exist yet. Deploy the stack once with folder-sourced models, then reference what is registered there`;
-        return { problems: entries.map((e) => ({ key: `models[${e.index}].${e.kind === "run" ? "path" : "version"}`, value: e.kind === "run" ? e.model.path : e.model.version, message })), ids: {} };
+        return { problems: entries.map((e) => ({ ...filesKey(e), message })), ids: {} };
     }
     const files: WorkspaceFiles = {
         cloud: scope.cloud,
         account: String(workspace.storageAccount ?? "").split("/").pop() ?? "",
-        container: `azureml-blobstore-${workspace.workspaceId}`,
+        container: defaultBlobContainer(workspace.workspaceId),
         trackingUri: workspace.mlFlowTrackingUri,
         credential: azureCredential(),
     };
@@ -102,8 +103,7 @@ async function checkEntries(scope: StackScope, names: PlatformNames, entries: re
             modelUri = model.path!;
         }
         const mlmodel = await readMlmodel(modelUri, files);
-        const keyOfFiles = `models[${index}].${entry.kind === "run" ? "path" : "version"}`;
-        const valueOfFiles = entry.kind === "run" ? model.path : model.version;
+        const { key: keyOfFiles, value: valueOfFiles } = filesKey(entry);
         if ("problem" in mlmodel) {
             if (!mlmodel.unreadable) problems.push({ key: keyOfFiles, value: valueOfFiles, message: `${key}: ${mlmodel.problem}` });
             else if (armFlavors && !("python_function" in armFlavors)) {
@@ -123,6 +123,11 @@ async function checkEntries(scope: StackScope, names: PlatformNames, entries: re
         if (missing) problems.push(missing);
     }
     return { problems, ids };
+}
+
+/** The key that names an entry's files: a run's `path`, a reference's `version`. */
+function filesKey(entry: Entry): { key: string; value: unknown } {
+    return entry.kind === "run" ? { key: `models[${entry.index}].path`, value: entry.model.path } : { key: `models[${entry.index}].version`, value: entry.model.version };
 }
 
 /** Whether the stack registers a version of this model from a folder (and so declares its container). */

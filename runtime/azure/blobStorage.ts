@@ -7,6 +7,11 @@ const blobSuffixes: Record<AzureCloud, string> = {
     china: "blob.core.chinacloudapi.cn",
 };
 
+/** The blob container behind a workspace's default datastore (`workspaceblobstore`), as Azure ML names it. */
+export function defaultBlobContainer(workspaceGuid: string): string {
+    return `azureml-blobstore-${workspaceGuid}`;
+}
+
 /** Blob storage's data-plane API version (the `x-ms-version` header Azure Storage requires with a bearer token). */
 const storageApiVersion = "2023-11-03";
 

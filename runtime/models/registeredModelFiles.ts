@@ -3,7 +3,7 @@ import { AzureCloud } from "../arm/clouds";
 import { readBlobText } from "../azure/blobStorage";
 import { parseDatastoreUri } from "../batch/datastoreUri";
 import { parseRunArtifactUri } from "./runArtifactUri";
-import { getRun, mlflowRestBase } from "./workspaceMlflow";
+import { getRun, mlflowArtifactsPath, mlflowRestBase } from "./workspaceMlflow";
 
 /** A workspace, as far as reading a registered model's files goes. */
 export interface WorkspaceFiles {
@@ -72,8 +72,8 @@ export async function readMlmodel(uri: string, workspace: WorkspaceFiles): Promi
  * URI. Azure ML's own `azureml://.../runs/<run>/artifacts` form is not mapped here.
  */
 function artifactRoot(artifactUri: string, workspace: WorkspaceFiles): { container: string; path: string } | undefined {
-    const served = /^mlflow-artifacts:(?:\/\/[^/]*)?\/+(.+)$/.exec(artifactUri);
-    if (served) return { container: workspace.container, path: served[1].replace(/\/+$/, "") };
+    const served = mlflowArtifactsPath(artifactUri);
+    if (served) return { container: workspace.container, path: served };
     const location = parseDatastoreUri(artifactUri);
     const container = location && containerOf(location.datastore, workspace);
     return location && container ? { container, path: location.path.replace(/\/+$/, "") } : undefined;

@@ -13,6 +13,16 @@ export function mlflowRestBase(trackingUri: string, cloud: AzureCloud, env: Node
     return env[armEndpointVariable]?.trim() ? `${resourceManagerUrl(cloud, env)}${match[2]}` : `https://${match[1]}${match[2]}`;
 }
 
+/**
+ * The path an `mlflow-artifacts:` URI names under the tracking server's artifact root
+ * (`mlflow-artifacts:/<p>` or `mlflow-artifacts://<host>/<p>`), without leading or trailing
+ * slashes; undefined for any other URI.
+ */
+export function mlflowArtifactsPath(uri: string): string | undefined {
+    const match = /^mlflow-artifacts:(?:\/\/[^/]*)?\/+(.+)$/.exec(uri.trim());
+    return match ? match[1].replace(/\/+$/, "") : undefined;
+}
+
 /** An MLflow run's `info` (run_id, experiment_id, artifact_uri, status), or undefined when the workspace has no such run. */
 export async function getRun(base: string, runId: string, cloud: AzureCloud, credential: TokenCredential): Promise<Record<string, any> | undefined> {
     const token = await credential.getToken(resourceManagerScope(cloud));

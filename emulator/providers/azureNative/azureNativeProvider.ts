@@ -2,7 +2,8 @@ import * as fs from "fs";
 import type * as provider from "@pulumi/pulumi/provider";
 import { ArmClient, armClientFor, azureNativeRetries } from "../../../runtime/arm/armClient";
 import { failedAfterAccepted, initFailure, isArmError } from "../../../runtime/arm/armError";
-import { resourceManagerScope, resourceManagerUrl } from "../../../runtime/arm/clouds";
+import { resourceManagerScope } from "../../../runtime/arm/clouds";
+import { blobUrl as storageBlobUrl } from "../../../runtime/azure/blobStorage";
 import { azureCredential } from "../../../runtime/azure/credential";
 import { armIdOf, outputsOf, requestBody, typeByToken } from "../../resources";
 import { diffDetails } from "./detailedDiff";
@@ -84,8 +85,7 @@ export function azureNativeProvider(env: ProviderEnvironment = providerEnvironme
 
     async function blobUrl(inputs: Record<string, any>): Promise<{ url: string; headers: Record<string, string> }> {
         const token = (await azureCredential().getToken(resourceManagerScope("public")))!.token;
-        const blobPath = String(inputs.blobName).split("/").map(encodeURIComponent).join("/");
-        return { url: `${resourceManagerUrl("public")}/blobs/${inputs.accountName}/${inputs.containerName}/${blobPath}`, headers: { Authorization: `Bearer ${token}` } };
+        return { url: storageBlobUrl("public", String(inputs.accountName), String(inputs.containerName), String(inputs.blobName)), headers: { Authorization: `Bearer ${token}` } };
     }
 
     async function blobExists(inputs: Record<string, any>): Promise<boolean> {

@@ -8,6 +8,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformNames } from "../../../config/naming/names";
+import { defaultBlobContainer } from "../../../runtime/azure/blobStorage";
 import { statefulChild } from "../resourceOptions";
 
 export interface MlWorkspaceArgs {
@@ -175,7 +176,7 @@ export class MlWorkspace extends pulumi.ComponentResource {
         this.workspaceGuid = workspace.workspaceId;
         this.mlflowTrackingUri = workspace.mlFlowTrackingUri;
         this.storageAccountName = storageAccount.name;
-        this.defaultBlobContainerName = pulumi.interpolate`azureml-blobstore-${workspace.workspaceId}`;
+        this.defaultBlobContainerName = workspace.workspaceId.apply(defaultBlobContainer);
         this.keyVaultName = keyVault.name;
         this.containerRegistryName = registry.name;
         this.applicationInsightsId = appInsights.id;
