@@ -7,6 +7,7 @@ import { compute } from "./compute";
 import { containerRegistry } from "./containerRegistry";
 import { dataContainer } from "./dataContainer";
 import { dataVersion } from "./dataVersion";
+import { databricksWorkspace } from "./databricksWorkspace";
 import { keyVault } from "./keyVault";
 import { logAnalyticsWorkspace } from "./logAnalyticsWorkspace";
 import { mlWorkspace } from "./mlWorkspace";
@@ -39,6 +40,7 @@ export const emulatedTypes: readonly EmulatedType[] = [
     onlineDeployment,
     batchEndpoint,
     batchDeployment,
+    databricksWorkspace,
 ];
 
 /** By azure-native type token. */
