@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ScoringRequest } from "../runtime/scoring/scoringRequest";
+import { RequestFormat, ScoringRequest } from "../runtime/scoring/scoringRequest";
 import { RequestFiles, sendsSmokeRequest } from "./requestFiles";
 import { azureCatalog, AzureCloud } from "./azureCatalog/catalog";
 import { configProblems } from "./rules";
@@ -50,7 +50,7 @@ export function loadStackConfig(source: ConfigSource): LoadedConfig {
     const reading = tolerantParse(stackConfigSchema, own);
     problems.push(...reading.issues.flatMap(toProblems));
     problems.push(...foreignKeyProblems(foreign, namespace));
-    const requests = new RequestFiles(source.projectDir);
+    const requests = new RequestFiles(source.projectDir, requestFormatOf(own.platform));
     problems.push(
         ...configProblems(reading.data, reading.invalidPaths, { projectDir: source.projectDir, cloud, catalog: azureCatalog(), requests }),
     );
@@ -62,6 +62,11 @@ export function loadStackConfig(source: ConfigSource): LoadedConfig {
     const config = reading.data;
     const smokeRequest = sendsSmokeRequest(config) ? requests.request(config.smokeTest.requestFile) : undefined;
     return { stackFile, config, provider: { azureEnvironment: cloud ?? "public" }, ...(smokeRequest && { smokeRequest }) };
+}
+
+/** The request format of the platform the stack names (an unknown one is reported by the schema). */
+function requestFormatOf(platform: unknown): RequestFormat {
+    return platform === "databricks" ? "mlflow" : "azureml";
 }
 
 /**

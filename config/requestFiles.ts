@@ -1,5 +1,5 @@
 import * as path from "path";
-import { ScoringRequest, readScoringRequest } from "../runtime/scoring/scoringRequest";
+import { RequestFormat, ScoringRequest, readScoringRequest } from "../runtime/scoring/scoringRequest";
 import { StackConfig } from "./schema";
 
 /**
@@ -10,14 +10,18 @@ import { StackConfig } from "./schema";
 export class RequestFiles {
     private readonly read = new Map<string, ScoringRequest | Error>();
 
-    constructor(private readonly projectDir: string) {}
+    /** `format`: the serving contract the stack's platform speaks (Azure ML's, or MLflow's on Databricks). */
+    constructor(
+        private readonly projectDir: string,
+        private readonly format: RequestFormat = "azureml",
+    ) {}
 
     /** The request in `file` (relative to the project); throws what is wrong with it, every time. */
     request(file: string): ScoringRequest {
         const absolute = path.resolve(this.projectDir, file);
         if (!this.read.has(absolute)) {
             try {
-                this.read.set(absolute, readScoringRequest(absolute));
+                this.read.set(absolute, readScoringRequest(absolute, this.format));
             } catch (err) {
                 this.read.set(absolute, err as Error);
             }
@@ -30,6 +34,7 @@ export class RequestFiles {
 
 /** Whether the stack sends the smoke test's request at all: a smoke test, or a rollout's synthetic load. */
 export function sendsSmokeRequest(config: StackConfig): boolean {
+    if (config.platform === "databricks") return config.databricks !== undefined && (config.smokeTest.enabled || config.databricks.servingEndpoint.rollout?.loadRequestsPerSecond !== undefined);
     const online = config.onlineEndpoint;
     return online !== undefined && (config.smokeTest.enabled || online.rollout?.loadRequestsPerSecond !== undefined);
 }

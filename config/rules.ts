@@ -10,10 +10,12 @@ import { modelFolders } from "./modelFolders";
 import { modelSourceOf } from "./modelSources";
 import { Problem } from "./problems";
 import { ConfigRule, RuleScope, runRules } from "./ruleRunner";
-import { StackConfig } from "./schema";
+import { RolloutConfig, StackConfig } from "./schema";
 import { AzureCatalog, AzureCloud } from "./azureCatalog/catalog";
 import { regionProblem, vmSizeProblem } from "./azureCatalog/catalogRules";
 import { stackTagProblems } from "./azureRules/tagRules";
+import { databricksRules, platformRules } from "./databricks/rules";
+import { modelReferenceProblem } from "./modelReferences";
 
 export interface RuleContext {
     readonly projectDir: string;
@@ -39,6 +41,8 @@ export function configProblems(
 
 function stackRules(context: RuleContext): ConfigRule<StackConfig>[] {
     return [
+        ...platformRules,
+        ...databricksRules(context),
         prefixRule,
         resourceGroupRule,
         (config) => locationRule(config, context),
@@ -77,17 +81,18 @@ function locationRule(config: StackConfig, context: RuleContext): Problem[] {
 const tagRule: ConfigRule<StackConfig> = (config) => stackTagProblems(config.tags);
 
 const computeClusterNameRule: ConfigRule<StackConfig> = (config) => {
+    if (!config.computeCluster) return [];
     const problem = nameProblem(namingRules.computeCluster, config.computeCluster.name);
     return problem ? [{ key: "computeCluster.name", value: config.computeCluster.name, message: problem }] : [];
 };
 
 const computeClusterSizeRule: ConfigRule<StackConfig> = ({ computeCluster: cluster }) =>
-    cluster.minNodes > cluster.maxNodes
+    cluster && cluster.minNodes > cluster.maxNodes
         ? [{ key: "computeCluster.minNodes", value: cluster.minNodes, message: `must not exceed computeCluster.maxNodes (${cluster.maxNodes})` }]
         : [];
 
 function computeVmSizeRule({ computeCluster: cluster }: StackConfig, context: RuleContext): Problem[] {
-    if (cluster.allowUnlistedVmSize) return [];
+    if (!cluster || cluster.allowUnlistedVmSize) return [];
     const problem = vmSizeProblem(
         context.catalog.computeVmSizes,
         "computeVmSizes.json",
@@ -101,7 +106,8 @@ function computeVmSizeRule({ computeCluster: cluster }: StackConfig, context: Ru
 function modelFolderRules(config: StackConfig, check: RuleScope, projectDir: string): Problem[] {
     return check.each(config.models, (model, i) => {
         const problems: Problem[] = [];
-        const nameIssue = nameProblem(namingRules.asset, model.name);
+        // Databricks' workspace registry names models its own way (./databricks/rules.ts).
+        const nameIssue = config.platform === "azureml" ? nameProblem(namingRules.asset, model.name) : undefined;
         if (nameIssue) problems.push({ key: `models[${i}].name`, value: model.name, message: nameIssue });
         const source = modelSourceOf(model, projectDir);
         if (source === undefined) {
@@ -151,17 +157,6 @@ function folderUploadProblem(dir: string): string | undefined {
     }
 }
 
-/** The `name:version` of every model the stack registers: what deployments may name. */
-function declaredModelVersions(config: StackConfig): Set<string> {
-    return new Set(config.models.map((m) => modelVersionKey(m.name, m.version)));
-}
-
-function modelReferenceProblem(config: StackConfig, key: string, model: string): Problem[] {
-    const known = declaredModelVersions(config);
-    if (known.has(model)) return [];
-    return [{ key, value: model, message: `names no model version in models; declared: ${[...known].sort().join(", ") || "none"}` }];
-}
-
 const onlineEndpointRule: ConfigRule<StackConfig> = (config) =>
     config.onlineEndpoint ? trafficProblems(config.onlineEndpoint).map((p) => ({ ...p, key: `onlineEndpoint.${p.key}` })) : [];
 
@@ -195,6 +190,7 @@ const batchDeploymentRules: ConfigRule<StackConfig> = (config, check) => {
         const at = `batchEndpoint.deployments[${i}]`;
         const problems = modelReferenceProblem(config, `${at}.model`, deployment.model);
         const cluster = config.computeCluster;
+        if (!cluster) return problems; // the platform rule asks for one
         if (deployment.compute !== cluster.name) {
             problems.push({ key: `${at}.compute`, value: deployment.compute, message: `names no compute cluster of this stack; declared: ${cluster.name}` });
         } else if (deployment.instanceCount > cluster.maxNodes) {
@@ -223,15 +219,23 @@ const endpointNamesDifferRule: ConfigRule<StackConfig> = (config) => {
 
 /** Steps that only climb, and a readable request for the rollout's synthetic load. */
 function rolloutRules(config: StackConfig, requests: RequestFiles): Problem[] {
-    const rollout = config.onlineEndpoint?.rollout;
-    if (!rollout) return [];
+    const online = config.onlineEndpoint?.rollout;
+    const serving = config.databricks?.servingEndpoint.rollout;
+    return [
+        ...(online ? rolloutProblems(online, "onlineEndpoint", config, requests) : []),
+        ...(serving && config.platform === "databricks" ? rolloutProblems(serving, "databricks.servingEndpoint", config, requests) : []),
+    ];
+}
+
+/** One endpoint's rollout (`at`: the key of its endpoint). */
+function rolloutProblems(rollout: RolloutConfig, at: string, config: StackConfig, requests: RequestFiles): Problem[] {
     const problems: Problem[] = [];
     if (rollout.steps.some((step, i) => i > 0 && step <= rollout.steps[i - 1])) {
-        problems.push({ key: "onlineEndpoint.rollout.steps", value: rollout.steps, message: "must climb: each step a larger percentage than the one before" });
+        problems.push({ key: `${at}.rollout.steps`, value: rollout.steps, message: "must climb: each step a larger percentage than the one before" });
     }
     const predictions = rollout.predictions;
     if (predictions) {
-        const key = "onlineEndpoint.rollout.predictions";
+        const key = `${at}.rollout.predictions`;
         if (!predictions.agreement && !predictions.allowed) {
             problems.push({ key, value: predictions, message: "names no gate: set agreement (with min) or allowed, or remove predictions" });
         }
@@ -239,7 +243,7 @@ function rolloutRules(config: StackConfig, requests: RequestFiles): Problem[] {
             problems.push({
                 key,
                 value: predictions,
-                message: "compares the answers to the rollout's synthetic load: set onlineEndpoint.rollout.loadRequestsPerSecond too",
+                message: `compares the answers to the rollout's synthetic load: set ${at}.rollout.loadRequestsPerSecond too`,
             });
         }
         const perWindow = (rollout.loadRequestsPerSecond ?? 0) * rollout.stepSeconds;
@@ -263,7 +267,7 @@ function rolloutRules(config: StackConfig, requests: RequestFiles): Problem[] {
             problems.push({
                 key: "smokeTest.requestFile",
                 value: config.smokeTest.requestFile,
-                message: `is the rollout's synthetic load (onlineEndpoint.rollout.loadRequestsPerSecond), and ${(err as Error).message}`,
+                message: `is the rollout's synthetic load (${at}.rollout.loadRequestsPerSecond), and ${(err as Error).message}`,
             });
         }
     }
@@ -275,8 +279,9 @@ function rolloutRules(config: StackConfig, requests: RequestFiles): Problem[] {
  * asks for: otherwise the test would fail only after everything is deployed.
  */
 function smokeTestRules(config: StackConfig, check: RuleScope, context: RuleContext): Problem[] {
-    if (!config.onlineEndpoint || !config.smokeTest.enabled) return [];
-    if (config.onlineEndpoint.publicNetworkAccess === "Disabled") {
+    const served = servedModels(config);
+    if (!served || !config.smokeTest.enabled) return [];
+    if (config.onlineEndpoint?.publicNetworkAccess === "Disabled" && config.platform === "azureml") {
         return [
             {
                 key: "smokeTest.enabled",
@@ -294,8 +299,8 @@ function smokeTestRules(config: StackConfig, check: RuleScope, context: RuleCont
     } catch (err) {
         return [{ key, value: file, message: (err as Error).message }];
     }
-    return check.each(config.onlineEndpoint.deployments, (deployment) => {
-        const dir = modelFolders(config, context.projectDir).get(deployment.model);
+    return check.each(served.items, (item) => {
+        const dir = modelFolders(config, context.projectDir).get(item.model);
         if (dir === undefined) return []; // reported by the model reference rule
         const inspection = inspectMlflowModelFolder(dir);
         if (!inspection.ok) return []; // reported by the model rules
@@ -305,10 +310,20 @@ function smokeTestRules(config: StackConfig, check: RuleScope, context: RuleCont
             {
                 key,
                 value: file,
-                message: `lacks columns ${missing.join(", ")} that ${deployment.model} (deployment ${deployment.name}) requires`,
+                message: `lacks columns ${missing.join(", ")} that ${item.model} (${served.what} ${item.name}) requires`,
             },
         ];
     });
+}
+
+/** What the smoke test sends its request to: the online deployments, or the served entities on Databricks. */
+function servedModels(config: StackConfig): { what: string; items: readonly { name: string; model: string }[] } | undefined {
+    if (config.platform === "databricks") {
+        const entities = config.databricks?.servingEndpoint.servedEntities;
+        return entities && { what: "served entity", items: entities };
+    }
+    const deployments = config.onlineEndpoint?.deployments;
+    return deployments && { what: "deployment", items: deployments };
 }
 
 /** Azure's advice for production online deployments: enough instances to survive upgrades and failures. */
@@ -324,7 +339,7 @@ const productionRules: ConfigRule<StackConfig>[] = [
             ? [{ key: "protectResources", value: config.protectResources, message: "must be true when production is true (stateful resources must be protected)" }]
             : [],
     (config) =>
-        config.production && !config.workspace.keyVaultPurgeProtection
+        config.production && config.platform === "azureml" && !config.workspace.keyVaultPurgeProtection
             ? [{ key: "workspace.keyVaultPurgeProtection", value: config.workspace.keyVaultPurgeProtection, message: "must be true when production is true" }]
             : [],
     (config) =>

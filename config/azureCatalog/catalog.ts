@@ -24,6 +24,8 @@ export interface AzureCatalog {
     readonly regions: CatalogList<Record<AzureCloud, string[]>>;
     readonly computeVmSizes: CatalogList<string[]>;
     readonly onlineEndpointSkus: CatalogList<string[]>;
+    /** Regions where Azure Databricks offers Model Serving. */
+    readonly databricksServingRegions: CatalogList<string[]>;
 }
 
 function readList<T>(file: string): CatalogList<T> {
@@ -38,6 +40,7 @@ export function azureCatalog(): AzureCatalog {
         regions: readList("regions.json"),
         computeVmSizes: readList("computeVmSizes.json"),
         onlineEndpointSkus: readList("onlineEndpointSkus.json"),
+        databricksServingRegions: readList("databricksServingRegions.json"),
     };
     return loaded;
 }

@@ -13,6 +13,8 @@ export function startSyntheticLoad(options: {
     readonly credential: ScoringCredential;
     readonly requestText: string;
     readonly deployments: readonly string[];
+    /** Where a deployment is called directly, when the platform pins by path (see invokeScoring). */
+    readonly deploymentUrl?: (deployment: string) => string;
     readonly requestsPerSecond: number;
     /** Each round's answers, by deployment (a 200's JSON body, else undefined): the same request to each. */
     readonly onAnswers?: (answers: Readonly<Record<string, unknown>>) => void;
@@ -30,6 +32,7 @@ export function startSyntheticLoad(options: {
                         body: options.requestText,
                         credential: options.credential,
                         deployment,
+                        deploymentUrl: options.deploymentUrl,
                         deadline: clock.now() + 30_000,
                         retry: false,
                         clock,

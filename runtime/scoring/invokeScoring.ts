@@ -10,6 +10,11 @@ export interface InvokeOptions {
     readonly credential: ScoringCredential;
     /** Sent as `azureml-model-deployment`: bypasses traffic rules to reach this deployment. */
     readonly deployment?: string;
+    /**
+     * Where a call pinned to one deployment goes, when the platform pins by path rather than by
+     * header (Databricks: `/serving-endpoints/{ep}/served-models/{entity}/invocations`).
+     */
+    readonly deploymentUrl?: (deployment: string) => string;
     /** Absolute time (clock ms) by which everything, retries included, must be over. */
     readonly deadline: number;
     /** One attempt gives up after this long. Default 30 s. */
@@ -57,13 +62,13 @@ export async function invokeScoring(options: InvokeOptions): Promise<ScoringAnsw
     try {
         outcome = await retryingRequest({
             method: "POST",
-            url: options.scoringUri,
+            url: options.deployment && options.deploymentUrl ? options.deploymentUrl(options.deployment) : options.scoringUri,
             // A Buffer goes out byte for byte; axios would trim a string body it sees as JSON.
             data: typeof options.body === "string" ? Buffer.from(options.body, "utf8") : options.body,
             headers: async () => ({
                 "Content-Type": "application/json",
                 Authorization: `Bearer ${await bearer(options.credential)}`,
-                ...(options.deployment ? { "azureml-model-deployment": options.deployment } : {}),
+                ...(options.deployment && !options.deploymentUrl ? { "azureml-model-deployment": options.deployment } : {}),
             }),
             deadline: options.deadline,
             attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,

@@ -13,6 +13,8 @@ export interface SmokeTestSpec {
     readonly credential: ScoringCredential;
     /** Deployments probed directly with `azureml-model-deployment`, whatever their traffic. */
     readonly deployments: readonly string[];
+    /** Where a deployment is called directly, when the platform pins by path (see invokeScoring). */
+    readonly deploymentUrl?: (deployment: string) => string;
     /** Also score once through the endpoint's own traffic routing. */
     readonly throughRouting: boolean;
     readonly allowedPredictions?: readonly (number | string | boolean)[];
@@ -95,6 +97,7 @@ export async function runSmokeTest(spec: SmokeTestSpec): Promise<SmokeReport> {
             body: spec.request.text,
             credential: spec.credential,
             deployment: target.deployment,
+            deploymentUrl: spec.deploymentUrl,
             deadline,
             retryBaseMs: spec.retryBaseMs,
             clock,
