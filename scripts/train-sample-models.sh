@@ -9,6 +9,12 @@
 #                                       Azure that `npm run local -- --stack <name>` serves: four
 #                                       runs, the four ways of logging, and the chosen model
 #                                       registered through MLflow (training/track.py --help)
+#   npm run train:penguins [-- [--stack <name>] [penguins.py args]]
+#                                       (= npm run train -- --penguins ...) the MLflow on Azure
+#                                       Databricks walkthrough's penguin classifier, blue and green
+#                                       runs logged to the stack's MLflow (or to mlruns/ without
+#                                       --stack); --write-models writes models/penguins-v1, -v2
+#                                       (training/penguins.py --help)
 #
 # Uses the project-local virtual environment .venv/training (training/requirements.txt), created
 # on first use and reused while the file is unchanged (scripts/python-venv.sh).
@@ -20,6 +26,14 @@ cd "$REPO_ROOT"
 
 # Captured in its own statement: inside `exec "$(...)"` a failed install would not stop the script.
 VENV_PY="$(scripts/python-venv.sh training training/requirements.txt | tail -n 1)"
+
+SCRIPT=training/train.py
+STACK_SCRIPT=training/track.py
+if [[ "${1:-}" == "--penguins" ]]; then
+  SCRIPT=training/penguins.py
+  STACK_SCRIPT=training/penguins.py
+  shift
+fi
 
 if [[ "${1:-}" == "--stack" ]]; then
   STACK="${2:?--stack needs a stack name}"
@@ -34,7 +48,7 @@ if [[ "${1:-}" == "--stack" ]]; then
   # shellcheck disable=SC1090
   source "$SETTINGS"
   set +a
-  exec "$VENV_PY" training/track.py "$@"
+  exec "$VENV_PY" "$STACK_SCRIPT" "$@"
 fi
 
-exec "$VENV_PY" training/train.py "$@"
+exec "$VENV_PY" "$SCRIPT" "$@"
