@@ -6,6 +6,8 @@ import { defaultDatastoreLocation } from "./resources/mlWorkspace";
 import { BatchDataPlane } from "./dataPlane/batchDataPlane";
 import { OnlineDataPlane } from "./dataPlane/onlineDataPlane";
 import { WorkspaceTracking } from "./mlflow/workspaceTracking";
+import { LocalDatabricks } from "./databricks/localDatabricks";
+import { databricksWorkspaceType, workspaceDeleted, workspacePut } from "./databricks/workspaceResource";
 
 const batchEndpointType = "microsoft.machinelearningservices/workspaces/batchendpoints";
 const workspaceType = "microsoft.machinelearningservices/workspaces";
@@ -38,6 +40,8 @@ export class LocalAzure {
         readonly dataPlane: OnlineDataPlane,
         readonly batchPlane: BatchDataPlane,
         readonly tracking: WorkspaceTracking,
+        /** Every Azure Databricks workspace of the run (`DATABRICKS_EMULATOR_URL`), served from its ARM resource's creation to its deletion. */
+        readonly databricks: LocalDatabricks,
         private readonly token: string,
         private readonly projectDir: string,
     ) {}
@@ -53,24 +57,32 @@ export class LocalAzure {
         const dataPlane = new OnlineDataPlane(planes);
         const batchPlane = new BatchDataPlane(planes);
         const tracking = new WorkspaceTracking({ projectDir: options.projectDir, root: path.join(root, "mlflow"), storageDir, progress: options.progress });
+        const databricks = await LocalDatabricks.start({ projectDir: options.projectDir, root: path.join(root, "databricks"), token, progress: options.progress });
+        // The hooks run inside operations, after the ARM server started.
+        let arm: ArmServer | undefined;
         const hooks: ArmHooks = {
-            afterPut: (resource, body) =>
-                resource.id.type.toLowerCase() === batchEndpointType ? batchPlane.putEndpoint(resource) : dataPlane.hooks.afterPut!(resource, body),
+            afterPut: (resource, body) => {
+                const type = resource.id.type.toLowerCase();
+                if (type === batchEndpointType) return batchPlane.putEndpoint(resource);
+                if (type === databricksWorkspaceType) return workspacePut(arm!, databricks, resource, body);
+                return dataPlane.hooks.afterPut!(resource, body);
+            },
             beforeDelete: (resource) => {
                 const type = resource.id.type.toLowerCase();
                 if (type === batchEndpointType) return batchPlane.deleteEndpoint(resource);
                 if (type === workspaceType) return tracking.workspaceDeleted(resource);
+                if (type === databricksWorkspaceType) return workspaceDeleted(arm!, databricks, resource);
                 return dataPlane.hooks.beforeDelete!(resource);
             },
             metrics: (resource, query) => dataPlane.hooks.metrics!(resource, query),
             mlflow: (workspace, request, res) => tracking.handle(workspace, request, res),
         };
         const delays = options.delays ?? delaysFromFile(process.env.AZUREML_EMULATOR_DELAYS);
-        const arm = await new ArmServer({ token, storageDir, delays, hooks }).start();
+        arm = await new ArmServer({ token, storageDir, delays, hooks }).start();
         dataPlane.attach(arm);
         batchPlane.attach(arm);
         tracking.attach(arm);
-        return new LocalAzure(arm, dataPlane, batchPlane, tracking, token, options.projectDir);
+        return new LocalAzure(arm, dataPlane, batchPlane, tracking, databricks, token, options.projectDir);
     }
 
     /** `<account>/<container>` of a workspace's default datastore in the emulated storage. */
@@ -91,6 +103,11 @@ export class LocalAzure {
         return `${this.arm.url}/mlflow/v1.0${workspaceId}`;
     }
 
+    /** `DATABRICKS_EMULATOR_URL`: every Databricks workspace host is served below it (runtime/databricks/workspaceUrl.ts). */
+    get databricksUrl(): string {
+        return this.databricks.url;
+    }
+
     /** The bearer token the local Azure takes (what the stand-in `az` hands out). */
     get bearerToken(): string {
         return this.token;
@@ -106,18 +123,21 @@ export class LocalAzure {
             AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
             AZUREML_EMULATOR_TOKEN: this.token,
             AZUREML_ARM_ENDPOINT: this.arm.url,
+            DATABRICKS_EMULATOR_URL: this.databricks.url,
             ARM_SUBSCRIPTION_ID: emulatorSubscription,
             ARM_TENANT_ID: emulatorTenant,
         };
     }
 
-    /** Every ARM operation and every change of live traffic, as JSON, for after the run. */
+    /** Every ARM operation and every change of live traffic (Azure ML endpoints, Databricks serving endpoints), as JSON, for after the run. */
     writeTimeline(file: string): void {
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, `${JSON.stringify({ operations: this.arm.operations, traffic: this.arm.trafficTimeline }, null, 2)}\n`);
+        const timeline = { operations: this.arm.operations, traffic: this.arm.trafficTimeline, databricksTraffic: this.databricks.trafficTimeline };
+        fs.writeFileSync(file, `${JSON.stringify(timeline, null, 2)}\n`);
     }
 
     async stop(): Promise<void> {
+        await this.databricks.stop();
         await this.tracking.stop();
         await this.dataPlane.stop();
         await this.batchPlane.stop();

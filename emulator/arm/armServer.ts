@@ -269,10 +269,11 @@ export class ArmServer {
 
     /**
      * Stores a resource that changed through another of Azure's APIs (a model version registered
-     * through the workspace's MLflow), under the type's rules, at once (no operation). Returns the
-     * refusal instead when Azure would refuse it.
+     * through the workspace's MLflow, a managed resource group Azure Databricks creates), under the
+     * type's rules, at once (no operation). Returns the refusal instead when Azure would refuse it.
+     * `detail` says for the timeline how it changed.
      */
-    storeFromDataPlane(id: string, body: Record<string, any>): Refusal | StoredResource {
+    storeFromDataPlane(id: string, body: Record<string, any>, detail = "through the workspace's MLflow"): Refusal | StoredResource {
         const parsed = parseArmId(id);
         if (!parsed) return { status: 400, code: "InvalidResourceId", message: `${id} is not a resource id.` };
         if (parsed.parent && !this.resources.has(parsed.parent.toLowerCase())) return parentNotFound(parsed.parent);
@@ -285,16 +286,16 @@ export class ArmServer {
         const accepted = rules.complete ? rules.complete(parsed, body, existing) : body;
         const resource: StoredResource = { id: parsed, body: accepted, provisioningState: "Succeeded", createdAt: existing?.createdAt ?? now, lastModifiedAt: now, busy: false };
         this.resources.set(parsed.key, resource);
-        this.operations.push({ method: "PUT", id: parsed.id, started: Date.now(), ended: Date.now(), status: "Succeeded", detail: "through the workspace's MLflow" });
+        this.operations.push({ method: "PUT", id: parsed.id, started: Date.now(), ended: Date.now(), status: "Succeeded", detail });
         return resource;
     }
 
-    /** Removes a resource (and what is below it) that was deleted through another of Azure's APIs. */
-    removeFromDataPlane(id: string): void {
+    /** Removes a resource (and what is below it) that was deleted through another of Azure's APIs (`detail`: how, for the timeline). */
+    removeFromDataPlane(id: string, detail = "through the workspace's MLflow"): void {
         const key = id.toLowerCase();
         const doomed = [...this.resources.keys()].filter((k) => k === key || isBelow(k, key));
         for (const gone of doomed) this.resources.delete(gone);
-        if (doomed.length > 0) this.operations.push({ method: "DELETE", id, started: Date.now(), ended: Date.now(), status: "Succeeded", detail: "through the workspace's MLflow" });
+        if (doomed.length > 0) this.operations.push({ method: "DELETE", id, started: Date.now(), ended: Date.now(), status: "Succeeded", detail });
     }
 
     /** The resources directly below `id` of one child type (`versions`), as stored. */

@@ -62,11 +62,18 @@ export interface EnvironmentOptions {
     readonly signal?: AbortSignal;
     /** Seconds between "still building" lines. Default 10. */
     readonly heartbeatSeconds?: number;
+    /**
+     * The serving stack's requirements file, relative to the project, resolved together with every
+     * model's own: default `serving/inference-server.txt` (Azure's inference server); null for none
+     * (Databricks serves with MLflow's scoring server, which the model's own `mlflow` brings). Part
+     * of the environment's hash, so the two kinds never share an environment.
+     */
+    readonly serverRequirementsFile?: string | null;
 }
 
 /** Marker written once an environment is complete; a folder without it is rebuilt. */
 const readyMarker = ".ready.json";
-const serverRequirementsFile = path.join("serving", "inference-server.txt");
+const azureServerRequirementsFile = path.join("serving", "inference-server.txt");
 
 /**
  * One Python environment per distinct set of model requirements, as Azure builds one per no-code
@@ -80,7 +87,8 @@ export async function prepareModelEnvironments(
     models: readonly ModelToServe[],
     options: EnvironmentOptions,
 ): Promise<Map<string, ModelEnvironment>> {
-    const serverRequirements = fs.readFileSync(path.join(options.projectDir, serverRequirementsFile), "utf8");
+    const serverFile = options.serverRequirementsFile === undefined ? azureServerRequirementsFile : options.serverRequirementsFile;
+    const serverRequirements = serverFile ? fs.readFileSync(path.join(options.projectDir, serverFile), "utf8") : "";
     const planned = new Map<string, EnvironmentBuild>();
     for (const model of models) {
         const requirements = readModelRequirements(model.dir);
@@ -97,7 +105,7 @@ export async function prepareModelEnvironments(
             options.progress(`warning: model ${model.key} lists conda packages pip cannot install, left out: ${requirements.condaOnly.join(", ")}`);
         }
         const hash = environmentHash(requirements, used, serverRequirements);
-        const entry = planned.get(hash) ?? { hash, interpreter, python: used, pip: requirements.pip, models: [] };
+        const entry = planned.get(hash) ?? { hash, interpreter, python: used, pip: requirements.pip, serverFile, models: [] };
         entry.models.push(model.key);
         planned.set(hash, entry);
     }
@@ -128,6 +136,8 @@ interface EnvironmentBuild {
     /** The interpreter's full version. */
     readonly python: string;
     readonly pip: readonly string[];
+    /** The serving stack's requirements file (relative to the project), or null for none. */
+    readonly serverFile: string | null;
     readonly models: string[];
 }
 
@@ -137,7 +147,7 @@ async function reuseOrBuild(dir: string, label: string, plan: EnvironmentBuild, 
         options.progress(`Reusing ${label}`);
         return { ...made, built: false };
     }
-    options.progress(`Building ${label}: ${plan.pip.join(" ")} + the inference server...`);
+    options.progress(`Building ${label}: ${plan.pip.join(" ")}${plan.serverFile ? " + the inference server" : ""}...`);
     const seconds = await buildEnvironment(dir, plan, options);
     options.progress(`  built in ${seconds.toFixed(0)} s`);
     return { ...made, built: true, buildSeconds: seconds };
@@ -191,7 +201,8 @@ async function buildEnvironment(dir: string, plan: EnvironmentBuild, options: En
         const python = path.join(dir, "bin", "python");
         const modelRequirements = path.join(dir, "model-requirements.txt");
         fs.writeFileSync(modelRequirements, `${plan.pip.join("\n")}\n`);
-        const requirements = ["-r", modelRequirements, "-r", path.join(options.projectDir, serverRequirementsFile), ...(lock ? ["-c", lock] : [])];
+        const server = plan.serverFile ? ["-r", path.join(options.projectDir, plan.serverFile)] : [];
+        const requirements = ["-r", modelRequirements, ...server, ...(lock ? ["-c", lock] : [])];
         const uv = lock ? fastInstaller(options.projectDir, options.progress) : undefined;
         const pip = () => run(python, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off", ...requirements], options, started);
         let installer = "pip";
