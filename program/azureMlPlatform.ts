@@ -16,7 +16,8 @@ import { declareOnlineEndpoint } from "./declare/onlineEndpoint";
 import { stackScope } from "./declare/stackScope";
 import { declareWorkspace } from "./declare/workspace";
 
-export interface Platform {
+export interface AzureMlPlatform {
+    readonly kind: "azureml";
     readonly workspace: MlWorkspace;
     readonly computeCluster: ComputeCluster;
     readonly models: MlflowModelVersions;
@@ -35,10 +36,10 @@ export interface Platform {
 }
 
 /**
- * The composition root: the whole platform from a checked configuration, one declare-function per
- * capability (./declare/), in the order they depend on each other.
+ * Azure Machine Learning as the serving target: one declare-function per capability (./declare/),
+ * in the order they depend on each other.
  */
-export async function declarePlatform(loaded: LoadedConfig, projectDir: string = process.cwd()): Promise<Platform> {
+export async function declareAzureMlPlatform(loaded: LoadedConfig, projectDir: string): Promise<AzureMlPlatform> {
     const scope = stackScope(loaded, projectDir);
     const { config } = scope;
     const suffix = declareNameSuffix(scope);
@@ -50,5 +51,5 @@ export async function declarePlatform(loaded: LoadedConfig, projectDir: string =
     const online = config.onlineEndpoint && declareOnlineEndpoint(scope, config.onlineEndpoint, { workspace, suffix, modelVersionIds });
     const batch =
         config.batchEndpoint && declareBatchEndpoint(scope, config.batchEndpoint, { workspace, computeCluster, suffix, modelVersionIds });
-    return { workspace, computeCluster, models, modelVersionIds, ...online, ...batch };
+    return { kind: "azureml", workspace, computeCluster, models, modelVersionIds, ...online, ...batch };
 }

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { programConfig } from "./programConfig";
 import { defaultDatastore } from "./components/model/mlflowModelVersions";
+import { AzureMlPlatform } from "./azureMlPlatform";
+import { DatabricksPlatform } from "./databricks/databricksPlatform";
 import { Platform, declarePlatform } from "./platform";
 
 /**
@@ -12,6 +14,28 @@ export async function main(): Promise<Record<string, unknown>> {
 }
 
 export function stackOutputs(platform: Platform): Record<string, unknown> {
+    return platform.kind === "databricks" ? databricksOutputs(platform) : azureMlOutputs(platform);
+}
+
+function databricksOutputs(platform: DatabricksPlatform): Record<string, unknown> {
+    return {
+        platform: "databricks",
+        resourceGroupName: platform.workspace.resourceGroupName,
+        location: platform.workspace.location,
+        databricksWorkspaceId: platform.workspace.workspaceResourceId,
+        databricksWorkspaceUrl: platform.workspace.workspaceUrl,
+        mlflowExperiment: platform.experiment.name,
+        modelVersions: Object.fromEntries(Object.entries(platform.registry.versions).map(([key, version]) => [key, version.source])),
+        ...(platform.cluster && { clusterId: platform.cluster.clusterId }),
+        servingEndpointName: platform.servingEndpoint.endpointName,
+        servingEndpointUrl: pulumi.interpolate`https://${platform.workspace.workspaceUrl}/serving-endpoints/${platform.servingEndpoint.endpointName}/invocations`,
+        servedEntities: platform.servingEndpoint.config.applied,
+        lastRollout: platform.servingEndpoint.config.lastRollout.apply((lines) => lines ?? []),
+        ...(platform.smokeTest && { smokeTest: platform.smokeTest.lastRun }),
+    };
+}
+
+function azureMlOutputs(platform: AzureMlPlatform): Record<string, unknown> {
     const online = platform.onlineEndpoint;
     return {
         resourceGroupName: platform.workspace.resourceGroupName,

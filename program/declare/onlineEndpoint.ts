@@ -56,7 +56,7 @@ export function declareOnlineEndpoint(
  * The rollout as the traffic resource takes it; its synthetic load sends the smoke test's request,
  * and its prediction gates judge the answers against the smoke test's allowed predictions.
  */
-function rolloutSettings(rollout: RolloutConfig, request: ScoringRequest | undefined, allowedPredictions: readonly (number | string | boolean)[]): RolloutSettings {
+export function rolloutSettings(rollout: RolloutConfig, request: ScoringRequest | undefined, allowedPredictions: readonly (number | string | boolean)[]): RolloutSettings {
     const { loadRequestsPerSecond, predictions, ...policy } = rollout;
     return {
         ...policy,

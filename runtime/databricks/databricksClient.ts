@@ -58,6 +58,10 @@ export class DatabricksClient {
         return this.call<T>("PUT", path, body);
     }
 
+    patch<T = any>(path: string, body: unknown): Promise<T> {
+        return this.call<T>("PATCH", path, body);
+    }
+
     /** A text answer (the metrics export), or the error Databricks gave. */
     async text(path: string): Promise<string> {
         return this.call<string>("GET", path, undefined, true);

@@ -6,6 +6,11 @@ export const projectName = "azureml-mlflow";
 /** Every `Pulumi.<stack>.yaml` in the project, discovered: a new stack is tested without a list to edit. */
 export const committedStacks: readonly string[] = listStacks(projectDir);
 
+/** The committed stacks that serve on Azure Machine Learning (no `platform`, or `platform: azureml`). */
+export const azureMlStacks: readonly string[] = committedStacks.filter((stack) => (stackConfigObject(stack).platform ?? "azureml") === "azureml");
+/** The committed stacks that serve on Azure Databricks. */
+export const databricksStacks: readonly string[] = committedStacks.filter((stack) => stackConfigObject(stack).platform === "databricks");
+
 /** A committed stack file's config as Pulumi hands it to the program. */
 export function stackConfigValues(stack: string): Record<string, string> {
     return toPulumiValues(readStackConfig(projectDir, stack));
