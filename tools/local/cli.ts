@@ -62,8 +62,10 @@ export async function runLocalCli(argv: readonly string[], io: LocalCliIo, proje
         io.stderr((err as Error).message);
         return 2;
     }
-    if (values.batch ? !config.batchEndpoint : !config.onlineEndpoint) {
-        io.stderr(`stack ${values.stack} declares no ${values.batch ? "batchEndpoint" : "onlineEndpoint"} to run`);
+    const serves = config.platform === "databricks" ? !values.batch && config.databricks !== undefined : values.batch ? config.batchEndpoint : config.onlineEndpoint;
+    if (!serves) {
+        const wanted = values.batch ? "batchEndpoint (Azure ML)" : config.platform === "databricks" ? "databricks.servingEndpoint" : "onlineEndpoint";
+        io.stderr(`stack ${values.stack} declares no ${wanted} to run`);
         return 2;
     }
     // Listening from before the first environment build: SIGINT or SIGTERM (Ctrl-C, `kill`, a

@@ -7,6 +7,7 @@ import { azureCredential } from "../../runtime/azure/credential";
 import { EngineStack } from "../engine/engineStack";
 import { entraCredential } from "../../runtime/scoring/scoringCredential";
 import { endpointKeyVariable } from "../../runtime/scoring/scoringCredential";
+import { azureDatabricksResourceId } from "../../runtime/databricks/workspaceUrl";
 
 export interface EngineRunOptions {
     readonly projectDir: string;
@@ -55,6 +56,7 @@ export async function runStackThroughEngine(options: EngineRunOptions): Promise<
         lines.flush();
         const outputs = Object.fromEntries(Object.entries(up.outputs).map(([key, output]) => [key, output.value]));
         describeEndpoint(outputs, projectDir, io);
+        describeServingEndpoint(outputs, azure, io);
         describeTracking(outputs, azure, options);
         if (options.mode === "batch") {
             const passed = await runBatchJobLocally(outputs, azure, options);
@@ -62,14 +64,15 @@ export async function runStackThroughEngine(options: EngineRunOptions): Promise<
         }
         if (options.mode === "serve") {
             const redeploys = process.stdin.isTTY ? ` Press Enter to deploy ${stack}'s stack file as it is now (pulumi up).` : "";
-            io.stdout(`\nServing ${outputs.scoringUri} until interrupted (Ctrl-C).${redeploys}`);
+            io.stdout(`\nServing ${outputs.scoringUri ?? outputs.servingEndpointUrl} until interrupted (Ctrl-C).${redeploys}`);
             await serveUntilInterrupted(options, async () => {
                 const again = await (await openEngine()).up({ onOutput: lines, signal });
                 lines.flush();
                 const now = Object.fromEntries(Object.entries(again.outputs).map(([key, output]) => [key, output.value]));
                 describeEndpoint(now, projectDir, io);
+                describeServingEndpoint(now, azure, io);
                 describeTracking(now, azure, options);
-                io.stdout(`\nServing ${now.scoringUri} until interrupted (Ctrl-C). Press Enter to deploy again.`);
+                io.stdout(`\nServing ${now.scoringUri ?? now.servingEndpointUrl} until interrupted (Ctrl-C). Press Enter to deploy again.`);
             });
             io.stdout("Stopping...");
             return 0;
@@ -185,6 +188,20 @@ async function runBatchJobLocally(outputs: Record<string, any>, azure: LocalAzur
     }
 }
 
+/**
+ * A Databricks stack's serving endpoint: its Azure URL, where the local Databricks answers it, what
+ * it serves, and the smoke test's verdict (same lines as an online endpoint's).
+ */
+function describeServingEndpoint(outputs: Record<string, any>, azure: LocalAzure, io: EngineRunOptions["io"]): void {
+    if (!outputs.servingEndpointUrl) return;
+    const local = String(outputs.servingEndpointUrl).replace(/^https:\/\//, `${azure.databricksUrl}/`);
+    io.stdout(`\nServing endpoint: ${outputs.servingEndpointUrl}`);
+    io.stdout(`  here: ${local} (each entity: .../served-models/<entity>/invocations; bearer: az account get-access-token --resource ${azureDatabricksResourceId})`);
+    const applied = outputs.servedEntities as { entities?: { name: string; entityName: string; entityVersion: string }[]; routes?: Record<string, number> } | undefined;
+    for (const entity of applied?.entities ?? []) io.stdout(`  ${entity.name.padEnd(8)} ${entity.entityName}:${entity.entityVersion}, route ${applied?.routes?.[entity.name] ?? 0}%`);
+    describeSmoke(outputs, io);
+}
+
 /** The scoring URI, where the key is (written to a file readable by its owner only), the smoke verdict. */
 function describeEndpoint(outputs: Record<string, any>, projectDir: string, io: EngineRunOptions["io"]): void {
     if (!outputs.scoringUri) return;
@@ -195,6 +212,10 @@ function describeEndpoint(outputs: Record<string, any>, projectDir: string, io: 
         fs.chmodSync(file, 0o600);
         io.stdout(`Key: the stack's secret output onlineEndpointKey, saved to .local/endpoint-key (export ${endpointKeyVariable}=$(cat .local/endpoint-key))`);
     }
+    describeSmoke(outputs, io);
+}
+
+function describeSmoke(outputs: Record<string, any>, io: EngineRunOptions["io"]): void {
     const smoke = outputs.smokeTest as { passed?: boolean; checks?: { name: string; status?: number; latencyMs: number }[]; load?: { p50Ms: number; p95Ms: number; errorRate: number } } | undefined;
     if (smoke?.checks) {
         io.stdout("Post-deploy smoke test (inside the update):");
