@@ -30,6 +30,9 @@ export interface ServingBackend {
     start(endpoint: string, entity: EntityConfig, log: (line: string) => void): Promise<RunningEntity>;
 }
 
+/** What a served entity's environment gets besides the model's requirements (the file says why). */
+export const scoringServerRequirements = path.join("emulator", "databricks", "scoring-server.txt");
+
 export interface MlflowServingOptions {
     readonly projectDir: string;
     readonly progress: (line: string) => void;
@@ -38,7 +41,7 @@ export interface MlflowServingOptions {
 /**
  * The registry is the workspace's MLflow; each entity is MLflow's scoring server on the
  * registered version's files (its source: `dbfs:/...` in the workspace's DBFS, or the run's
- * artifacts), in the model's own environment built without Azure's inference server. Entities of
+ * artifacts), in the model's own environment (plus scoring-server.txt, not Azure's inference server). Entities of
  * the same model version share the environment, never a process.
  */
 export function mlflowServing(mlflow: WorkspaceMlflow, options: MlflowServingOptions): ServingBackend {
@@ -57,8 +60,8 @@ export function mlflowServing(mlflow: WorkspaceMlflow, options: MlflowServingOpt
                     log(line);
                     options.progress(`${label}: ${line}`);
                 },
-                // MLflow's scoring server comes with the model's own mlflow: nothing of Azure's.
-                serverRequirementsFile: null,
+                // MLflow's scoring server comes with the model's own mlflow: nothing of Azure's, a bound on Starlette only.
+                serverRequirementsFile: scoringServerRequirements,
             });
             const environment = environments.values().next().value!;
             log(`Starting MLflow's scoring server (mlflow models serve --env-manager local) in .venv/models/${environment.hash}`);

@@ -64,9 +64,10 @@ export interface EnvironmentOptions {
     readonly heartbeatSeconds?: number;
     /**
      * The serving stack's requirements file, relative to the project, resolved together with every
-     * model's own: default `serving/inference-server.txt` (Azure's inference server); null for none
-     * (Databricks serves with MLflow's scoring server, which the model's own `mlflow` brings). Part
-     * of the environment's hash, so the two kinds never share an environment.
+     * model's own: default `serving/inference-server.txt` (Azure's inference server); the local
+     * Databricks names its own (MLflow's scoring server comes with the model's `mlflow`, and needs
+     * only a bound on its web framework); null for none. Part of the environment's hash, so
+     * environments of different servers are never shared.
      */
     readonly serverRequirementsFile?: string | null;
 }
@@ -147,7 +148,8 @@ async function reuseOrBuild(dir: string, label: string, plan: EnvironmentBuild, 
         options.progress(`Reusing ${label}`);
         return { ...made, built: false };
     }
-    options.progress(`Building ${label}: ${plan.pip.join(" ")}${plan.serverFile ? " + the inference server" : ""}...`);
+    const server = plan.serverFile === azureServerRequirementsFile ? " + the inference server" : plan.serverFile ? ` + ${plan.serverFile}` : "";
+    options.progress(`Building ${label}: ${plan.pip.join(" ")}${server}...`);
     const seconds = await buildEnvironment(dir, plan, options);
     options.progress(`  built in ${seconds.toFixed(0)} s`);
     return { ...made, built: true, buildSeconds: seconds };
