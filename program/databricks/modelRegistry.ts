@@ -45,14 +45,18 @@ export class DatabricksModelRegistry extends pulumi.ComponentResource {
                 ),
             );
         }
-        for (const model of args.models) {
+        // The registry numbers a model's versions in the order they arrive: each waits for the one before.
+        const previous = new Map<string, pulumi.Resource>();
+        for (const model of [...args.models].sort((a, b) => a.version - b.version)) {
             const folder = `${args.projectDir}/${model.path}`;
             const contentHash = folderContentHash(listFolderFiles(folder));
-            this.versions[modelVersionKey(model.name, model.version)] = new DatabricksModelVersion(
+            const version = new DatabricksModelVersion(
                 `${name}-${slug(model.name)}-v${model.version}-${contentHash.slice(0, 12)}`,
                 { workspaceUrl: args.workspaceUrl, modelName: model.name, version: model.version, contentHash, folder: model.path, description: model.description },
-                { parent: this, dependsOn: [registered.get(model.name)!] },
+                { parent: this, dependsOn: [previous.get(model.name) ?? registered.get(model.name)!] },
             );
+            previous.set(model.name, version);
+            this.versions[modelVersionKey(model.name, model.version)] = version;
         }
         this.registerOutputs({});
     }
