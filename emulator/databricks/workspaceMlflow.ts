@@ -44,8 +44,17 @@ export class WorkspaceMlflow {
         return servedPaths.test(pathOnly);
     }
 
-    /** One MLflow request to the workspace. */
+    /** One MLflow request to the workspace; a server that cannot start or answer is 503, which clients retry. */
     async handle(req: WorkspaceRequest, res: http.ServerResponse): Promise<void> {
+        try {
+            await this.answer(req, res);
+        } catch (err) {
+            if (err instanceof DatabricksError) throw err;
+            throw new DatabricksError(503, "TEMPORARILY_UNAVAILABLE", `the workspace's MLflow server: ${(err as Error).message}`);
+        }
+    }
+
+    private async answer(req: WorkspaceRequest, res: http.ServerResponse): Promise<void> {
         const route = req.path.replace(/^\/(api|ajax-api)\/2\.0\/mlflow\//, "");
         if (req.method === "GET" && route === "databricks/registered-models/get") return this.databricksRegisteredModel(req.query.get("name") ?? "", res);
         if (req.method === "POST" && route === "model-versions/create") await this.checkSource(jsonBody(req));
