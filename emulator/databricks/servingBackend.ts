@@ -25,9 +25,9 @@ export interface ServingBackend {
     /**
      * Builds (or reuses) the entity's environment and starts its server; `log` receives the build
      * log. Rejects with the reason it cannot serve (the environment cannot be built, the model
-     * does not load).
+     * does not load); `signal` stops a build under way (the endpoint was deleted, the run stops).
      */
-    start(endpoint: string, entity: EntityConfig, log: (line: string) => void): Promise<RunningEntity>;
+    start(endpoint: string, entity: EntityConfig, log: (line: string) => void, signal: AbortSignal): Promise<RunningEntity>;
 }
 
 /** What a served entity's environment gets besides the model's requirements (the file says why). */
@@ -47,7 +47,7 @@ export interface MlflowServingOptions {
 export function mlflowServing(mlflow: WorkspaceMlflow, options: MlflowServingOptions): ServingBackend {
     return {
         versionExists: async (name, version) => (await mlflow.versionSource(name, version)) !== undefined,
-        start: async (endpoint, entity, log) => {
+        start: async (endpoint, entity, log, signal) => {
             const label = `${endpoint}/${entity.name}`;
             const source = await mlflow.versionSource(entity.entity_name, entity.entity_version);
             if (source === undefined) throw new Error(`model ${entity.entity_name} version ${entity.entity_version} does not exist in the workspace registry`);
@@ -62,10 +62,15 @@ export function mlflowServing(mlflow: WorkspaceMlflow, options: MlflowServingOpt
                 },
                 // MLflow's scoring server comes with the model's own mlflow: nothing of Azure's, a bound on Starlette only.
                 serverRequirementsFile: scoringServerRequirements,
+                signal,
             });
             const environment = environments.values().next().value!;
             log(`Starting MLflow's scoring server (mlflow models serve --env-manager local) in .venv/models/${environment.hash}`);
             const server = await ScoringServer.start({ label, modelDir: dir, bin: environment.bin, environmentVars: entity.environment_vars });
+            if (signal.aborted) {
+                await server.stop();
+                throw new Error("stopped: the endpoint was deleted");
+            }
             log(`Ready in ${server.startupSeconds.toFixed(1)} s`);
             options.progress(`${label}: MLflow's scoring server ready in ${server.startupSeconds.toFixed(1)} s`);
             return { url: server.url, output: () => server.output, stop: () => server.stop() };

@@ -27,6 +27,8 @@ interface Endpoint {
     pending?: EndpointConfig;
     configUpdate: ConfigUpdate;
     deleted: boolean;
+    /** Stops the builds of the update under way (the endpoint is deleted, the run stops). */
+    readonly abort: AbortController;
     /** Each entity name's latest entity (live, pending or failed): its build log and server logs. */
     readonly lastEntity: Map<string, ServedEntity>;
 }
@@ -101,6 +103,7 @@ export class ServingEndpoints {
             tags: new Map(checkTags(body.tags ?? []).map((t) => [t.key, t.value])),
             configUpdate: "NOT_UPDATING",
             deleted: false,
+            abort: new AbortController(),
             lastEntity: new Map(),
         };
         this.endpoints.set(name, endpoint);
@@ -142,6 +145,7 @@ export class ServingEndpoints {
     async delete(name: string): Promise<unknown> {
         const endpoint = this.endpoint(name);
         endpoint.deleted = true;
+        endpoint.abort.abort();
         this.endpoints.delete(name);
         this.options.onDeleted?.(endpoint.id);
         const live = endpoint.config;
@@ -183,7 +187,10 @@ export class ServingEndpoints {
     /** Stops every endpoint's servers, after the updates under way end. */
     async stop(): Promise<void> {
         const endpoints = [...this.endpoints.values()];
-        for (const endpoint of endpoints) endpoint.deleted = true;
+        for (const endpoint of endpoints) {
+            endpoint.deleted = true;
+            endpoint.abort.abort();
+        }
         this.endpoints.clear();
         await Promise.allSettled([...this.work]);
         await Promise.all(endpoints.flatMap((e) => e.config?.entities ?? []).map((e) => e.retire()));
@@ -222,6 +229,7 @@ export class ServingEndpoints {
     private async runUpdate(endpoint: Endpoint, pending: EndpointConfig, delayMs: number): Promise<void> {
         // At least one turn: the update is seen IN_PROGRESS by the caller of the PUT, as on Databricks.
         await new Promise((resolve) => setTimeout(resolve, delayMs));
+        if (endpoint.deleted) return;
         const starting = pending.entities.filter((e) => e.state === "DEPLOYMENT_CREATING");
         await Promise.all(starting.map((entity) => this.startEntity(endpoint, entity)));
         if (endpoint.deleted) {
@@ -247,7 +255,7 @@ export class ServingEndpoints {
 
     private async startEntity(endpoint: Endpoint, entity: ServedEntity): Promise<void> {
         try {
-            const running = await this.options.backend.start(endpoint.name, entity.config, (line) => entity.buildLog.push(line));
+            const running = await this.options.backend.start(endpoint.name, entity.config, (line) => entity.buildLog.push(line), endpoint.abort.signal);
             entity.ready(running);
         } catch (err) {
             entity.failed(`Served entity ${entity.name} (model ${entity.config.entity_name} version ${entity.config.entity_version}) failed to deploy: ${(err as Error).message}`);
