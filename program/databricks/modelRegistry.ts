@@ -1,6 +1,7 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import * as path from "path";
 import { folderContentHash, listFolderFiles } from "../../config/folders/folderContent";
 import { modelVersionKey } from "../../config/modelVersionKey";
 import { DatabricksModelVersion } from "./resources";
@@ -48,11 +49,11 @@ export class DatabricksModelRegistry extends pulumi.ComponentResource {
         // The registry numbers a model's versions in the order they arrive: each waits for the one before.
         const previous = new Map<string, pulumi.Resource>();
         for (const model of [...args.models].sort((a, b) => a.version - b.version)) {
-            const folder = `${args.projectDir}/${model.path}`;
+            const folder = path.resolve(args.projectDir, model.path);
             const contentHash = folderContentHash(listFolderFiles(folder));
             const version = new DatabricksModelVersion(
                 `${name}-${slug(model.name)}-v${model.version}-${contentHash.slice(0, 12)}`,
-                { workspaceUrl: args.workspaceUrl, modelName: model.name, version: model.version, contentHash, folder: model.path, description: model.description },
+                { workspaceUrl: args.workspaceUrl, modelName: model.name, version: model.version, contentHash, folder: model.path, folderPath: folder, description: model.description },
                 { parent: this, dependsOn: [previous.get(model.name) ?? registered.get(model.name)!] },
             );
             previous.set(model.name, version);

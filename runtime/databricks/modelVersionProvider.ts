@@ -14,8 +14,10 @@ export interface ModelVersionInputs {
     readonly version: number;
     /** SHA-256 of the folder's files: the version's identity. */
     readonly contentHash: string;
-    /** The MLflow model folder, relative to the project directory (where the engine runs the program). */
+    /** The MLflow model folder as the stack file names it (relative to the project), for messages. */
     readonly folder: string;
+    /** Where that folder is on this machine, to upload it from (not part of the version's identity). */
+    readonly folderPath: string;
     readonly description?: string;
 }
 
@@ -53,7 +55,7 @@ export class ModelVersionProvider implements pulumi.dynamic.ResourceProvider {
         const adopted = await this.findByContent(client, inputs);
         if (adopted) return { id: versionId(inputs), outs: { ...inputs, source: adopted.source, status: adopted.status } };
         const source = `dbfs:/FileStore/models/${inputs.contentHash}/model`;
-        await uploadFolder(client, path.resolve(inputs.folder), source);
+        await uploadFolder(client, inputs.folderPath, source);
         const created = await client.post("/api/2.0/mlflow/model-versions/create", {
             name: inputs.modelName,
             source,

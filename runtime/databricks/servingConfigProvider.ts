@@ -130,6 +130,7 @@ export class ServingConfigProvider implements pulumi.dynamic.ResourceProvider {
         const report = await runSmokeTest({
             scoringUri: urls.invocations,
             deploymentUrl: urls.entity,
+            targetLabel: "served entity",
             request: { text: probe.requestText, rows: probe.rows },
             credential: databricksScoringCredential(this.credential()),
             deployments: entities,
@@ -244,17 +245,21 @@ export function changedEntities(before: LiveConfig, declared: readonly ServedEnt
 }
 
 /**
- * The routes of the update that brings in the declared entities: each kept entity keeps its live
- * share and a new one gets 0%, so only the route steps move traffic. An entity whose model changed
- * under the same name keeps its share (Databricks swaps it once the new one is ready): roll a new
- * version out as a new entity to move it gradually. When a removed entity had traffic, or the
- * endpoint has no config yet, the shares cannot be kept: the declared routes (or, with a rollout,
- * its starting point) are used.
+ * The routes of the update that brings in the declared entities: only the route steps move traffic
+ * to a new model. Each unchanged entity keeps its live share; a new entity gets 0%; an entity whose
+ * model, size or scaling changed under the same name gets 0% too, its share going to the unchanged
+ * entities that serve (runtime/endpoints/trafficAway.ts), so the new model is probed and rolled out
+ * like a new entity (it keeps its share only when no unchanged entity serves, or the endpoint would
+ * answer nothing). When a removed entity had traffic, or the endpoint has no config yet, the shares
+ * cannot be kept: the declared routes (or, with a rollout, its starting point) are used.
  */
 export function entityStepRoutes(before: LiveConfig, news: ServingConfigInputs): Routes {
     const names = new Set(before.entities.map((e) => e.name));
     const kept = Object.fromEntries(news.servedEntities.map((e) => [e.name, names.has(e.name) ? (before.routes[e.name] ?? 0) : 0]));
-    if (before.entities.length > 0 && Object.values(kept).reduce((sum, w) => sum + w, 0) === 100) return kept;
+    if (before.entities.length > 0 && Object.values(kept).reduce((sum, w) => sum + w, 0) === 100) {
+        const changed = new Set([...changedEntities(before, news.servedEntities)].map((name) => name.toLowerCase()));
+        return routesOf(trafficWithout(weights(kept), changed).weights, news.servedEntities);
+    }
     const plan = news.rollout?.enabled && before.entities.length === 0 ? planRollout(weights({}), weights(news.routes), news.rollout) : undefined;
     return plan ? routesOf(plan.start, news.servedEntities) : news.routes;
 }

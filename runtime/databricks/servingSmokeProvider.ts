@@ -60,6 +60,7 @@ export class ServingSmokeProvider implements pulumi.dynamic.ResourceProvider {
         const report = await runSmokeTest({
             scoringUri: urls.invocations,
             deploymentUrl: urls.entity,
+            targetLabel: "served entity",
             request: { text: inputs.requestText, rows: inputs.rows },
             credential: databricksScoringCredential(this.hooks.credential ?? azureCredential()),
             deployments: inputs.entities,

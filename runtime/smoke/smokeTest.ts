@@ -15,6 +15,8 @@ export interface SmokeTestSpec {
     readonly deployments: readonly string[];
     /** Where a deployment is called directly, when the platform pins by path (see invokeScoring). */
     readonly deploymentUrl?: (deployment: string) => string;
+    /** What a directly scored target is called in reports: "deployment" (Azure ML, the default) or "served entity" (Databricks). */
+    readonly targetLabel?: string;
     /** Also score once through the endpoint's own traffic routing. */
     readonly throughRouting: boolean;
     readonly allowedPredictions?: readonly (number | string | boolean)[];
@@ -86,7 +88,7 @@ export async function runSmokeTest(spec: SmokeTestSpec): Promise<SmokeReport> {
     const deadline = started + spec.timeoutMs;
     const expectations = { rows: spec.request.rows, allowedPredictions: spec.allowedPredictions, latencyBudgetMs: spec.latencyBudgetMs };
     const targets = [
-        ...spec.deployments.map((deployment) => ({ name: `deployment ${deployment}`, deployment })),
+        ...spec.deployments.map((deployment) => ({ name: `${spec.targetLabel ?? "deployment"} ${deployment}`, deployment })),
         ...(spec.throughRouting ? [{ name: "traffic routing", deployment: undefined }] : []),
     ];
 
