@@ -1,5 +1,7 @@
 import { spawn } from "child_process";
+import * as fs from "fs";
 import * as http from "http";
+import * as os from "os";
 import * as path from "path";
 import { freePort } from "../inference/inferenceServer";
 import { ServerProcess } from "../inference/serverProcess";
@@ -28,11 +30,14 @@ export class ScoringServer {
         private readonly process: ServerProcess,
         /** Seconds from spawn to ready. */
         readonly startupSeconds: number,
+        private readonly workDir: string,
     ) {}
 
     static async start(spec: ScoringServerSpec): Promise<ScoringServer> {
         const port = await freePort();
         const started = Date.now();
+        // Its own working folder: MLflow makes `./mlruns` there, which must not land in the model's files.
+        const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "databricks-scoring-"));
         const child = spawn(path.join(spec.bin, "mlflow"), ["models", "serve", "-m", spec.modelDir, "--env-manager", "local", "-h", "127.0.0.1", "-p", String(port), "-w", "1"], {
             env: {
                 // Only what a process needs: never the workspace token or Azure credentials of this shell.
@@ -41,15 +46,21 @@ export class ScoringServer {
                 // `mlflow models serve --env-manager local` runs `uvicorn` from PATH: the model environment's.
                 PATH: `${spec.bin}${path.delimiter}${process.env.PATH ?? ""}`,
             },
-            cwd: spec.modelDir,
+            cwd: workDir,
             // Its own process group: stopping it stops the uvicorn it execs, and its worker.
             detached: true,
             stdio: ["ignore", "pipe", "pipe"],
         });
         const url = `http://127.0.0.1:${port}`;
         const server = new ServerProcess(child, `MLflow's scoring server for ${spec.label}`);
-        await server.waitUntil(() => pingOk(url), { timeoutMs: spec.startupTimeoutMs ?? 180_000, intervalMs: 250, state: "ready (GET /ping 200)" });
-        return new ScoringServer(url, server, (Date.now() - started) / 1000);
+        try {
+            await server.waitUntil(() => pingOk(url), { timeoutMs: spec.startupTimeoutMs ?? 180_000, intervalMs: 250, state: "ready (GET /ping 200)" });
+        } catch (err) {
+            await server.stop();
+            fs.rmSync(workDir, { recursive: true, force: true });
+            throw err;
+        }
+        return new ScoringServer(url, server, (Date.now() - started) / 1000, workDir);
     }
 
     /** What the server printed (its first error and last lines): the served entity's logs. */
@@ -57,8 +68,9 @@ export class ScoringServer {
         return this.process.recentOutput;
     }
 
-    stop(): Promise<void> {
-        return this.process.stop();
+    async stop(): Promise<void> {
+        await this.process.stop();
+        fs.rmSync(this.workDir, { recursive: true, force: true });
     }
 }
 
