@@ -68,15 +68,20 @@ const bound = (le: string) => (le === "+Inf" ? Number.POSITIVE_INFINITY : Number
 
 /** Reads the export every `intervalMs` while running; a window is then the readings nearest its ends. */
 export class MetricsSampler {
-    private readonly readings: { at: number; counters: EndpointCounters }[] = [];
-    private running = false;
+    // Set in the constructor, not as field initializers: Pulumi serializes a dynamic provider's
+    // classes from their constructor's text, and initialized class fields would be lost.
+    private readonly readings: { at: number; counters: EndpointCounters }[];
+    private running: boolean;
     private loop?: Promise<void>;
 
     constructor(
         private readonly client: DatabricksClient,
         private readonly endpoint: string,
         private readonly intervalMs = 1000,
-    ) {}
+    ) {
+        this.readings = [];
+        this.running = false;
+    }
 
     start(): void {
         this.running = true;

@@ -130,8 +130,9 @@ it("shows routes changed by hand in the workspace on the next preview, and the n
     expect(routesNow()).toEqual({ blue: 20, green: 80 });
 
     const preview = await (await project.open(stack)).preview({ diff: true });
-    expect(preview.changeSummary.update).toBe(1);
-    expect(preview.stdout).toMatch(/ServingEndpointConfig/);
+    // The config resource, and the smoke test that reads what it applies.
+    expect(preview.changeSummary.update).toBeGreaterThanOrEqual(1);
+    expect(preview.stdout).toMatch(/~ +pulumi-nodejs:dynamic\/databricks:ServingEndpointConfig/);
     await (await project.open(stack)).up();
     expect(routesNow()).toEqual({ blue: 50, green: 50 });
     await (await project.open(stack)).preview({ expectNoChanges: true });
