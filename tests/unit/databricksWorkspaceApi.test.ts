@@ -54,6 +54,8 @@ class FakeBackend implements ServingBackend {
     readonly versions = new Set(["penguins:1", "penguins:2", "penguins:3", "broken:1"]);
     readonly gates = new Map<string, Promise<void>>();
     readonly servers: FakeEntityServer[] = [];
+    /** Starts begun, as `name:version`. */
+    readonly starting: string[] = [];
 
     async versionExists(name: string, version: string): Promise<boolean> {
         return this.versions.has(`${name}:${version}`);
@@ -61,6 +63,7 @@ class FakeBackend implements ServingBackend {
 
     async start(_endpoint: string, entity: EntityConfig, log: (line: string) => void): Promise<RunningEntity> {
         log(`building the environment of ${entity.entity_name} ${entity.entity_version}`);
+        this.starting.push(`${entity.entity_name}:${entity.entity_version}`);
         await this.gates.get(`${entity.entity_name}:${entity.entity_version}`);
         if (entity.entity_name === "broken") throw new Error("the model does not load: ModuleNotFoundError: No module named 'nothing'");
         const server = await new FakeEntityServer(entity.entity_version).start();
@@ -76,7 +79,7 @@ let root: string;
 beforeEach(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "databricks-unit-"));
     backend = new FakeBackend();
-    databricks = await LocalDatabricks.start({ projectDir, root, token, progress: () => undefined, clusterStartMs: 100, backend: () => backend, random: seededRandom(11) });
+    databricks = await LocalDatabricks.start({ projectDir, root, token, progress: () => undefined, clusterStartMs: 1000, backend: () => backend, random: seededRandom(11) });
     databricks.register(host, "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/dbw");
 });
 afterEach(async () => {
@@ -310,12 +313,12 @@ describe("serving endpoints: one config update at a time", () => {
 
     it("makes the next update take as long as a scenario asks", async () => {
         await endpointWith("ep", { served_entities: [entity("blue", "1")] });
-        databricks.slowNextUpdate(host, "ep", 400);
+        databricks.slowNextUpdate(host, "ep", 1500);
         const started = Date.now();
         await call("PUT", "/api/2.0/serving-endpoints/ep/config", { served_entities: [entity("blue", "2")] });
         expect((await call("PUT", "/api/2.0/serving-endpoints/ep/config", { served_entities: [entity("blue", "1")] })).status).toBe(409);
         await settled("ep");
-        expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
     });
 
     it("deletes an endpoint with its servers, even during an update", async () => {
@@ -323,6 +326,7 @@ describe("serving endpoints: one config update at a time", () => {
         const gate = deferred();
         backend.gates.set("penguins:2", gate.promise);
         await call("PUT", "/api/2.0/serving-endpoints/ep/config", { served_entities: [entity("green", "2")] });
+        await until(async () => backend.starting.includes("penguins:2"), (begun) => begun);
         expect((await call("DELETE", "/api/2.0/serving-endpoints/ep")).json).toEqual({});
         gate.resolve();
         await until(async () => backend.servers.every((s) => s.stopped), (all) => all && backend.servers.length === 2);
