@@ -10,21 +10,14 @@ import { modelFolders } from "./modelFolders";
 import { modelSourceOf } from "./modelSources";
 import { Problem } from "./problems";
 import { ConfigRule, RuleScope, runRules } from "./ruleRunner";
+import type { RuleContext } from "./ruleContext";
 import { RolloutConfig, StackConfig } from "./schema";
-import { AzureCatalog, AzureCloud } from "./azureCatalog/catalog";
 import { regionProblem, vmSizeProblem } from "./azureCatalog/catalogRules";
 import { stackTagProblems } from "./azureRules/tagRules";
 import { databricksRules, platformRules } from "./databricks/rules";
 import { modelReferenceProblem } from "./modelReferences";
 
-export interface RuleContext {
-    readonly projectDir: string;
-    /** The stack's Azure cloud (`azure-native:environment`): it decides which regions exist. Unknown: not checked. */
-    readonly cloud: AzureCloud | undefined;
-    readonly catalog: AzureCatalog;
-    /** The request files the rules check, read once for the rules and the program. */
-    readonly requests: RequestFiles;
-}
+export type { RuleContext } from "./ruleContext";
 
 /**
  * Rules that span keys or look outside the stack file (names and offers Azure will check, model

@@ -2,7 +2,7 @@ import { modelSourceOf } from "../modelSources";
 import { Problem } from "../problems";
 import { ConfigRule, RuleScope } from "../ruleRunner";
 import { StackConfig } from "../schema";
-import type { RuleContext } from "../rules";
+import type { RuleContext } from "../ruleContext";
 import { modelReferenceProblem } from "../modelReferences";
 import { didYouMean, nearestNames } from "../suggest";
 
