@@ -274,7 +274,7 @@ describe("the stack file read whole", () => {
             ),
         ).toEqual([
             expect.stringMatching(/^azureml-mlflow:onlineEndpoint\.deployments\[0\]\.instanceCout: is not a known key; did you mean "instanceCount"\? Keys allowed here: name, model, instanceType, /),
-            expect.stringMatching(/^azureml-mlflow:smokeTets: is not a known key of this project; did you mean "smokeTest"\? Keys allowed here: location, /),
+            expect.stringMatching(/^azureml-mlflow:smokeTets: is not a known key of this project; did you mean "smokeTest"\? Keys allowed here: platform, location, /),
         ]);
     });
 

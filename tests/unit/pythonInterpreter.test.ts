@@ -85,15 +85,17 @@ describe("an environment's lock", () => {
 
 describe("the committed models' environments", () => {
     it("each has a committed lock, so every machine builds the same environment", () => {
-        const server = fs.readFileSync(path.join(projectDir, "serving", "inference-server.txt"), "utf8");
-        const folders = new Set(
-            committedStacks.flatMap((stack) => ((stackConfigObject(stack).models ?? []) as { path: string }[]).map((m) => m.path)),
+        // What each platform adds to a model's requirements: Azure's inference server, or the bound on MLflow's scoring server.
+        const serverOf = (stack: string) =>
+            fs.readFileSync(path.join(projectDir, stackConfigObject(stack).platform === "databricks" ? "emulator/databricks/scoring-server.txt" : "serving/inference-server.txt"), "utf8");
+        const folders = new Map(
+            committedStacks.flatMap((stack) => ((stackConfigObject(stack).models ?? []) as { path: string }[]).map((m) => [`${stack}:${m.path}`, { path: m.path, server: serverOf(stack) }] as const)),
         );
-        const unlocked = [...folders].filter((folder) => {
+        const unlocked = [...folders.values()].filter(({ path: folder, server }) => {
             const requirements = readModelRequirements(path.join(projectDir, folder));
             const python = askInterpreter(pythonInterpreter(pythonMinor(requirements.python)))!.version;
             return !existingLock(projectDir, environmentHash(requirements, python, server));
-        });
+        }).map(({ path: folder }) => folder);
         // Build it once (npm run local) and commit the lock it writes under serving/environment-locks/.
         expect(unlocked).toEqual([]);
         expect(folders.size).toBeGreaterThanOrEqual(6);
