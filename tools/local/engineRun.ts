@@ -133,15 +133,20 @@ async function serveUntilInterrupted(options: EngineRunOptions, redeploy: () => 
  * client needs: `npm run train -- --stack <stack>` reads it.
  */
 function describeTracking(outputs: Record<string, any>, azure: LocalAzure, options: EngineRunOptions): void {
-    if (!outputs.workspaceId || options.mode !== "serve") return;
-    const uri = azure.trackingUri(String(outputs.workspaceId));
+    if (options.mode !== "serve") return;
+    // Azure ML: the workspace's tracking URI on the ARM server; Databricks: the workspace's own API (its MLflow at /api/2.0/mlflow).
+    const databricks = outputs.databricksWorkspaceUrl ? String(outputs.databricksWorkspaceUrl) : undefined;
+    if (!outputs.workspaceId && !databricks) return;
+    const uri = databricks ? azure.databricks.baseUrl(databricks) : azure.trackingUri(String(outputs.workspaceId));
+    const token = databricks ? azure.databricks.token : azure.bearerToken;
     const file = trackingEnvFile(options.projectDir, options.stack);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `MLFLOW_TRACKING_URI=${uri}\nMLFLOW_TRACKING_TOKEN=${azure.bearerToken}\n`, { mode: 0o600 });
+    fs.writeFileSync(file, `MLFLOW_TRACKING_URI=${uri}\nMLFLOW_TRACKING_TOKEN=${token}\n`, { mode: 0o600 });
     fs.chmodSync(file, 0o600);
     options.io.stdout(`\nMLflow tracking URI: ${uri}`);
-    options.io.stdout(`  the workspace's ${outputs.mlflowTrackingUri}, served by MLflow's own server; with its token in ${path.relative(options.projectDir, file)}`);
-    options.io.stdout(`  train and register a model there: npm run train -- --stack ${options.stack}`);
+    const served = databricks ? `workspace https://${databricks}'s MLflow` : `workspace's ${outputs.mlflowTrackingUri}`;
+    options.io.stdout(`  the ${served}, served by MLflow's own server; with its token in ${path.relative(options.projectDir, file)}`);
+    options.io.stdout(`  train and register a model there: npm run ${databricks ? "train:penguins" : "train"} -- --stack ${options.stack}`);
 }
 
 /** Where `npm run local` leaves a stack's MLflow client settings for `npm run train -- --stack`. */
