@@ -51,7 +51,10 @@ export class ServingEndpoint extends pulumi.ComponentResource {
                 servingEndpointId: endpoint.servingEndpointId,
                 accessControls: [
                     { servicePrincipalName: args.deployerApplicationId, permissionLevel: "CAN_QUERY" },
-                    ...args.permissions.map((p) => ({ userName: p.user, groupName: p.group, servicePrincipalName: p.servicePrincipal, permissionLevel: p.level })),
+                    // In a stable order: reordering the list in the stack file changes nothing.
+                    ...args.permissions
+                        .map((p) => ({ userName: p.user, groupName: p.group, servicePrincipalName: p.servicePrincipal, permissionLevel: p.level }))
+                        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
                 ],
             },
             { parent: this, provider },

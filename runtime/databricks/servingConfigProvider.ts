@@ -98,6 +98,8 @@ export class ServingConfigProvider implements pulumi.dynamic.ResourceProvider {
      * the workspace, or a rollout that rolled back, shows on the next preview without a refresh.
      */
     private async liveDiffers(news: ServingConfigInputs): Promise<boolean> {
+        // In a preview where the workspace or the endpoint is being replaced, their names are not known yet: nothing live to compare.
+        if ([news.workspaceUrl, news.endpointName].some((value) => String(value).includes(pulumi.runtime.unknownValue))) return false;
         const endpoint = await readEndpoint(this.client(news), news.endpointName);
         if (!endpoint) return false; // gone: the endpoint's own resource (and a refresh) deal with that
         const live = liveConfigOf(endpoint);
