@@ -46,6 +46,9 @@ afterAll(() => fs.rmSync(former, { recursive: true, force: true }));
 
 it("a dev stack written by the former layout updates with no create, delete or replace", async () => {
     const engine = path.dirname(execFileSync("bash", [path.join(projectDir, "engine", "build.sh")], { encoding: "utf8" }).trim().split("\n").pop()!);
+    // The former program with the project file it shipped with (keys declared since, such as
+    // `platform`, would be config it does not know); the current one with today's.
+    fs.copyFileSync(path.join(former, "Pulumi.yaml"), path.join(project.dir(), "Pulumi.yaml"));
     // Asynchronously: the emulator answers from this process while the former program runs.
     const formerUp = await promisify(execFile)(
         path.join(projectDir, "node_modules", ".bin", "ts-node"),
@@ -60,6 +63,7 @@ it("a dev stack written by the former layout updates with no create, delete or r
     expect(report.error ?? (report.resources ? undefined : formerUp.stderr)).toBeUndefined();
     expect(report.resources).toContain("azureml-mlflow:model:MlflowModel");
 
+    fs.copyFileSync(path.join(projectDir, "Pulumi.yaml"), path.join(project.dir(), "Pulumi.yaml"));
     const dev = await project.open("dev");
     const formerResources = ((await dev.stack.exportStack()).deployment.resources ?? []) as { urn: string; type: string }[];
     const preview = await dev.preview();
