@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 // The emulator's own table of Azure types: the mocks give resources the ids the emulator gives them.
 import { armIdOf, typeByToken } from "../../emulator/resources";
+import { databricksWorkspaceId, databricksWorkspaceUrl } from "../../emulator/resources/databricksWorkspace";
 
 /**
  * Pulumi mocks that record what a program declares, for running it in-process without the engine
@@ -69,6 +70,18 @@ export function computedState(type: string, inputs: Record<string, any>): Record
                 },
             };
         }
+        case "azure-native:databricks:Workspace": {
+            const id = armIdOf(type, inputs, fakeSubscription);
+            return { ...state, workspaceId: databricksWorkspaceId(id), workspaceUrl: databricksWorkspaceUrl(id) };
+        }
+        case "databricks:index/modelServing:ModelServing":
+            return { servingEndpointId: guid(inputs.name).replace(/-/g, ""), endpointUrl: `/serving-endpoints/${inputs.name}` };
+        case "databricks:index/cluster:Cluster":
+            return { clusterId: `0000-000000-${guid(inputs.clusterName).slice(0, 8)}` };
+        case "pulumi-nodejs:dynamic/databricks:ServingEndpointConfig":
+            return { applied: { entities: inputs.servedEntities, routes: inputs.routes } };
+        case "pulumi-nodejs:dynamic/databricks:ServingSmokeTest":
+            return { lastRun: { skipped: "offline: nothing is deployed, so nothing was scored" } };
         case "pulumi-nodejs:dynamic/azureml:OnlineEndpoint":
         case "pulumi-nodejs:dynamic/azureml:BatchEndpoint": {
             const name = String(inputs.endpointId).split("/").pop()!;
