@@ -46,6 +46,11 @@ export const modelSchema = z.strictObject({
      * Left out: the version is already registered in the workspace and is deployed by reference.
      */
     path: text("a folder path relative to the project directory, or runs:/<run_id>/<path>").optional(),
+    /**
+     * The name of the stack's Azure ML registry (`registry.name`): the version is the registry's,
+     * put there by `npm run promote`; deployments use it by reference and nothing is uploaded.
+     */
+    registry: text("the name of the stack's registry (registry.name)").optional(),
     description: z.string({ error: "must be text" }).optional(),
     tags: tags.default({}),
 });
@@ -164,6 +169,20 @@ export const smokeTestSchema = z.strictObject({
         .optional(),
 });
 
+/** An Azure ML registry this stack declares: where promoted model versions live, shared by the environments. */
+export const registrySchema = z.strictObject({
+    /** The registry's name (3-33 letters, digits, '-', '_'; unique in the tenant). */
+    name: text("a registry name"),
+    /** Regions it replicates to; the first is its primary region (fixed at creation). */
+    locations: z.array(text("an Azure region name"), { error: "must be a list of regions" }).min(1, { error: "must list at least one region" }),
+});
+
+/** Promotion: this stack deploys only what `fromStack` served and smoke-tested, from the registry. */
+export const promotionSchema = z.strictObject({
+    /** The stack (in the same backend) whose smoke-tested model versions this one may deploy, e.g. "dev". */
+    fromStack: text("a stack name such as dev"),
+});
+
 export const stackConfigSchema = z.strictObject({
     /** Where models are served: Azure Machine Learning ("azureml") or Azure Databricks Model Serving ("databricks"). */
     platform: oneOf(["azureml", "databricks"]).default("azureml"),
@@ -194,6 +213,10 @@ export const stackConfigSchema = z.strictObject({
     batchEndpoint: batchEndpointSchema.optional(),
     /** Azure Databricks: the workspace, its MLflow experiment and the serving endpoint; required when platform is databricks. */
     databricks: databricksSchema.optional(),
+    /** An Azure ML registry declared by this stack (for promotion); absent: none. */
+    registry: registrySchema.optional(),
+    /** Deploy only what another stack verified, through the registry; absent: no such check. */
+    promotion: promotionSchema.optional(),
     /** The post-deploy smoke test of the online endpoint. */
     smokeTest: smokeTestSchema.prefault({}),
 });
@@ -201,6 +224,7 @@ export const stackConfigSchema = z.strictObject({
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
+export type RegistryConfig = z.output<typeof registrySchema>;
 export type ComputeClusterConfig = z.output<typeof computeClusterSchema>;
 export type WorkspaceConfig = z.output<typeof workspaceSchema>;
 export type OnlineEndpointConfig = z.output<typeof onlineEndpointSchema>;
