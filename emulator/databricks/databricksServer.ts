@@ -36,6 +36,12 @@ export class DatabricksServer {
                 else res.end();
             });
         });
+        // Clients keep connections alive between calls (fetch, axios). Node closes an idle one
+        // after 5 s, and when this process is busy (an environment build, a loaded machine) that
+        // close can cross a request already sent on it: the client sees ECONNRESET. Azure's front
+        // doors keep idle connections for minutes; so does this server.
+        this.server.keepAliveTimeout = 120_000;
+        this.server.headersTimeout = 125_000;
     }
 
     async start(): Promise<this> {
