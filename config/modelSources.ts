@@ -8,20 +8,12 @@ import { ModelConfig } from "./schema";
  * - `run`: a model an MLflow run logged to the workspace (`path: runs:/<run_id>/<path>`, or the
  *   job-output form `azureml://jobs/<job>/outputs/artifacts/paths/<path>`), registered by the stack;
  * - `registered`: no `path`: a version already registered in the workspace (by a training run, a
- *   job, another stack), deployed by reference and never created, changed or deleted by the stack;
- * - `registry`: a version in the stack's Azure ML registry (`registry: <name>`), put there by
- *   `npm run promote` and deployed by reference (`azureml://registries/<r>/models/<n>/versions/<v>`).
+ *   job, another stack), deployed by reference and never created, changed or deleted by the stack.
  */
 export type ModelSource =
     | { readonly kind: "folder"; readonly dir: string }
     | { readonly kind: "run"; readonly artifact: RunArtifact; readonly uri: string }
-    | { readonly kind: "registered" }
-    | { readonly kind: "registry"; readonly registry: string };
-
-/** A registry model version's asset id, the reference deployments take. */
-export function registryModelId(registry: string, name: string, version: number): string {
-    return `azureml://registries/${registry}/models/${name}/versions/${version}`;
-}
+    | { readonly kind: "registered" };
 
 /** Whether a `path` value is a run's artifact URI rather than a folder (it may still be malformed). */
 export function looksLikeRunArtifact(value: string): boolean {
@@ -29,8 +21,7 @@ export function looksLikeRunArtifact(value: string): boolean {
 }
 
 /** The source of one entry; undefined for a run URI that does not parse (the config rules say why). */
-export function modelSourceOf(model: Pick<ModelConfig, "path" | "registry">, projectDir: string): ModelSource | undefined {
-    if (model.registry !== undefined) return { kind: "registry", registry: model.registry };
+export function modelSourceOf(model: Pick<ModelConfig, "path">, projectDir: string): ModelSource | undefined {
     if (model.path === undefined) return { kind: "registered" };
     if (!looksLikeRunArtifact(model.path)) return { kind: "folder", dir: path.resolve(projectDir, model.path) };
     const artifact = parseRunArtifactUri(model.path);

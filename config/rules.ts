@@ -107,13 +107,6 @@ function modelFolderRules(config: StackConfig, check: RuleScope, projectDir: str
         const source = modelSourceOf(model, projectDir);
         if (source === undefined) {
             problems.push({ key: `models[${i}].path`, value: model.path, message: "is not a run's model: write runs:/<run_id>/<path> (or azureml://jobs/<job>/outputs/artifacts/paths/<path>)" });
-        } else if (source.kind === "registry") {
-            if (model.path !== undefined) problems.push({ key: `models[${i}].path`, value: model.path, message: "goes with registry: a registry version's files are the registry's (put there by npm run promote); remove path or registry" });
-            if (config.registry?.name !== source.registry) {
-                problems.push({ key: `models[${i}].registry`, value: source.registry, message: `names no registry of this stack; declared: ${config.registry?.name ?? "none (set registry.name)"}` });
-            }
-            if (model.description !== undefined) problems.push({ key: `models[${i}].description`, value: model.description, message: promotedElsewhere });
-            if (Object.keys(model.tags).length > 0) problems.push({ key: `models[${i}].tags`, value: model.tags, message: promotedElsewhere });
         } else if (source.kind === "registered") {
             // The version exists already, registered by someone else: the stack changes nothing of it.
             if (model.description !== undefined) problems.push({ key: `models[${i}].description`, value: model.description, message: registeredElsewhere });
@@ -127,8 +120,6 @@ function modelFolderRules(config: StackConfig, check: RuleScope, projectDir: str
         return problems;
     });
 }
-
-const promotedElsewhere = "goes with a path only: a registry version's description and tags are set when it is promoted (npm run promote), and it is immutable";
 
 const registeredElsewhere =
     "goes with a path only: without one, the entry names a version already registered in the workspace, whose description and tags belong to whoever registered it (a registered version is immutable)";

@@ -46,11 +46,6 @@ export const modelSchema = z.strictObject({
      * Left out: the version is already registered in the workspace and is deployed by reference.
      */
     path: text("a folder path relative to the project directory, or runs:/<run_id>/<path>").optional(),
-    /**
-     * The name of the stack's Azure ML registry (`registry.name`): the version is the registry's,
-     * put there by `npm run promote`; deployments use it by reference and nothing is uploaded.
-     */
-    registry: text("the name of the stack's registry (registry.name)").optional(),
     description: z.string({ error: "must be text" }).optional(),
     tags: tags.default({}),
 });
@@ -65,8 +60,12 @@ const probeSchema = z.strictObject({
 
 export const onlineDeploymentSchema = z.strictObject({
     name: text("a deployment name"),
-    /** The registered model version it serves, as `name:version` from `models`. */
-    model: text("a model version as name:version, e.g. diabetes-classifier:1"),
+    /**
+     * The model version it serves: `name:version` from `models`, or a version of the stack's
+     * registry, `azureml://registries/<registry.name>/models/<name>/versions/<version>` (put there by
+     * `npm run promote`; nothing is uploaded to the workspace).
+     */
+    model: text("a model version as name:version, e.g. diabetes-classifier:1, or azureml://registries/<r>/models/<n>/versions/<v>"),
     instanceType: text("an Azure ML instance type such as Standard_DS3_v2").default("Standard_DS3_v2"),
     /** Accept an instanceType that is not in config/azureCatalog/onlineEndpointSkus.json (newer than the list). */
     allowUnlistedInstanceType: flag.default(false),

@@ -1,4 +1,4 @@
-import { modelSourceOf } from "../modelSources";
+import { parseRegistryModel } from "../registryModels";
 import { Problem } from "../problems";
 import { regionProblem } from "../azureCatalog/catalogRules";
 import type { RuleContext } from "../ruleContext";
@@ -35,15 +35,12 @@ export function registryRules(context: RuleContext): ConfigRule<StackConfig>[] {
                 ...(config.onlineEndpoint?.deployments ?? []).map((d, i) => ({ key: `onlineEndpoint.deployments[${i}].model`, model: d.model })),
                 ...(config.batchEndpoint?.deployments ?? []).map((d, i) => ({ key: `batchEndpoint.deployments[${i}].model`, model: d.model })),
             ];
-            const fromRegistry = new Set(
-                config.models.filter((m) => modelSourceOf(m, context.projectDir)?.kind === "registry").map((m) => `${m.name}:${m.version}`),
-            );
             return served
-                .filter((s) => !fromRegistry.has(s.model))
+                .filter((s) => !parseRegistryModel(s.model))
                 .map((s) => ({
                     key: s.key,
                     value: s.model,
-                    message: `must come from the registry when promotion is set: promote it (npm run promote -- --model ${s.model} --from ${config.promotion!.fromStack}) and declare it in models with registry: ${config.registry?.name ?? "<registry.name>"}`,
+                    message: `must be a version of the registry when promotion is set: promote it (npm run promote -- --model ${s.model} --from ${config.promotion!.fromStack} --to <this stack>) and serve azureml://registries/${config.registry?.name ?? "<registry.name>"}/models/<name>/versions/<version>`,
                 }));
         },
     ];

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { modelSourceOf, registryModelId } from "../../config/modelSources";
+import { modelSourceOf } from "../../config/modelSources";
+import { parseRegistryModel } from "../../config/registryModels";
 import { MlRegistry } from "../components/registry/mlRegistry";
 import { modelVersionKey } from "../../config/modelVersionKey";
 import { jobOutputModelUri } from "../../runtime/models/runArtifactUri";
@@ -45,10 +46,10 @@ export function declareModels(
         tags: scope.tags,
     });
     // A registry version is named by its asset id, once the workspace may read the registry.
-    const fromRegistry = config.models.flatMap((m) => {
-        const source = modelSourceOf(m, scope.projectDir);
-        return source?.kind === "registry" && registry ? [[modelVersionKey(m.name, m.version), registry.readable.apply((name) => registryModelId(name, m.name, m.version))] as const] : [];
-    });
+    const deployed = [...(config.onlineEndpoint?.deployments ?? []), ...(config.batchEndpoint?.deployments ?? [])].map((d) => d.model);
+    const fromRegistry = [...new Set(deployed.filter((model) => parseRegistryModel(model)))].flatMap((uri) =>
+        registry ? [[uri, registry.readable.apply(() => uri)] as const] : [],
+    );
     const modelVersionIds = {
         ...Object.fromEntries(registeredHere.map((v) => [modelVersionKey(v.name, v.version), models.versions[modelVersionKey(v.name, v.version)].id])),
         ...referencedIds,

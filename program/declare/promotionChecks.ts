@@ -1,7 +1,6 @@
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as pulumi from "@pulumi/pulumi";
-import { modelSourceOf } from "../../config/modelSources";
-import { modelVersionKey } from "../../config/modelVersionKey";
+import { parseRegistryModel } from "../../config/registryModels";
 import { platformNames } from "../../config/naming/names";
 import { Problem, StackConfigError } from "../../config/problems";
 import { knownValue } from "./knownValue";
@@ -34,9 +33,13 @@ export async function checkPromotion(scope: StackScope, suffix: pulumi.Output<st
     const { config } = scope;
     const promotion = config.promotion;
     if (!promotion || !config.registry) return;
-    const served = config.models
-        .map((model, index) => ({ model, index }))
-        .filter(({ model }) => modelSourceOf(model, scope.projectDir)?.kind === "registry");
+    const served = [
+        ...(config.onlineEndpoint?.deployments ?? []).map((d, i) => ({ key: `onlineEndpoint.deployments[${i}].model`, model: d.model })),
+        ...(config.batchEndpoint?.deployments ?? []).map((d, i) => ({ key: `batchEndpoint.deployments[${i}].model`, model: d.model })),
+    ].flatMap((s) => {
+        const ref = parseRegistryModel(s.model);
+        return ref ? [{ ...s, ref }] : [];
+    });
     if (served.length === 0) return;
     const known = await knownValue(suffix);
     // A preview of a stack that does not exist yet: its `up` checks once the suffix exists.
@@ -52,16 +55,16 @@ export async function checkPromotion(scope: StackScope, suffix: pulumi.Output<st
         problems.push({ key: "promotion.fromStack", value: promotion.fromStack, message: `cannot be read from this stack's backend (${source}): ${String((err as Error).message).split("\n")[0]}` });
     }
     if (problems.length === 0) {
-        for (const { model, index } of served) {
-            const key = modelVersionKey(model.name, model.version);
-            const at = { key: `models[${index}].version`, value: model.version };
+        for (const { key: configKey, model: uri, ref } of served) {
+            const key = ref.key;
+            const at = { key: configKey, value: uri };
             const dev = verified[key];
             if (!dev) {
                 const known = Object.keys(verified).sort().join(", ") || "none";
                 problems.push({ ...at, message: `${key} was never served and smoke-tested by ${promotion.fromStack} (its verified models: ${known}); deploy and test it there first, then npm run promote -- --model ${key} --from ${promotion.fromStack}` });
                 continue;
             }
-            const registryHash = await registryContentHash(resourceGroupName, config.registry.name, model.name, model.version);
+            const registryHash = await registryContentHash(resourceGroupName, config.registry.name, ref.name, ref.version);
             if (registryHash === undefined) {
                 problems.push({ ...at, message: `${key} is not in registry ${config.registry.name}; promote it: npm run promote -- --model ${key} --from ${promotion.fromStack}` });
             } else if (registryHash !== dev.contentHash) {

@@ -38,7 +38,7 @@ export async function runPromoteCli(argv: readonly string[], env: NodeJS.Process
                 ? `promoted ${values.model} from ${values.from} to ${result.assetId}: ${result.files} files, ${result.bytes} bytes, content ${result.contentHash} (${result.seconds.toFixed(1)} s)`
                 : `${result.assetId} already holds ${values.model} as ${values.from} verified it (content ${result.contentHash}); nothing changed (${result.seconds.toFixed(1)} s)`,
         );
-        io.stdout(`deploy it from ${values.to}: in Pulumi.${values.to}.yaml, models: - {name: ${values.model.slice(0, values.model.lastIndexOf(":"))}, version: ${values.model.split(":").pop()}, registry: <its registry.name>}`);
+        io.stdout(`deploy it from ${values.to}: in Pulumi.${values.to}.yaml, a deployment's model: ${result.assetId}`);
         return 0;
     } catch (err) {
         io.stderr(`promotion refused: ${(err as Error).message}`);
