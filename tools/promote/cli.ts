@@ -2,7 +2,8 @@ import { parseArgs } from "util";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { azureCredential } from "../../runtime/azure/credential";
 import { pinnedPulumiCli } from "../engine/pulumiCli";
-import { loadCommittedStack } from "../stacks/committedStack";
+import { readStackConfig } from "../stacks/stackFile";
+import { AzureCloud } from "../../runtime/arm/clouds";
 import { promoteModel, PromotionResult } from "./promote";
 
 export const promoteUsage = `Usage: npm run promote -- --model <name>:<version> --from <stack> --to <stack>
@@ -64,7 +65,7 @@ export async function promoteFromStacks(options: {
         from: { stack: options.from, outputs: fromOutputs },
         to: { stack: options.to, outputs: toOutputs },
         // The registry's stack file says which Azure cloud it is in (azure-native:environment).
-        cloud: loadCommittedStack(options.projectDir, options.to).provider.azureEnvironment,
+        cloud: (readStackConfig(options.projectDir, options.to)["azure-native:environment"] as AzureCloud | undefined) ?? "public",
         credential: azureCredential(options.env),
         progress: options.progress,
     });
