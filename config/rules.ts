@@ -16,6 +16,7 @@ import { regionProblem, vmSizeProblem } from "./azureCatalog/catalogRules";
 import { stackTagProblems } from "./azureRules/tagRules";
 import { databricksRules, platformRules } from "./databricks/rules";
 import { modelReferenceProblem } from "./modelReferences";
+import { registryRules } from "./azureRules/registryRules";
 
 export type { RuleContext } from "./ruleContext";
 
@@ -53,6 +54,7 @@ function stackRules(context: RuleContext): ConfigRule<StackConfig>[] {
         (config) => rolloutRules(config, context.requests),
         (config, check) => smokeTestRules(config, check, context),
         ...productionRules,
+        ...registryRules(context),
     ];
 }
 

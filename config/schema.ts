@@ -60,8 +60,12 @@ const probeSchema = z.strictObject({
 
 export const onlineDeploymentSchema = z.strictObject({
     name: text("a deployment name"),
-    /** The registered model version it serves, as `name:version` from `models`. */
-    model: text("a model version as name:version, e.g. diabetes-classifier:1"),
+    /**
+     * The model version it serves: `name:version` from `models`, or a version of the stack's
+     * registry, `azureml://registries/<registry.name>/models/<name>/versions/<version>` (put there by
+     * `npm run promote`; nothing is uploaded to the workspace).
+     */
+    model: text("a model version as name:version, e.g. diabetes-classifier:1, or azureml://registries/<r>/models/<n>/versions/<v>"),
     instanceType: text("an Azure ML instance type such as Standard_DS3_v2").default("Standard_DS3_v2"),
     /** Accept an instanceType that is not in config/azureCatalog/onlineEndpointSkus.json (newer than the list). */
     allowUnlistedInstanceType: flag.default(false),
@@ -164,6 +168,20 @@ export const smokeTestSchema = z.strictObject({
         .optional(),
 });
 
+/** An Azure ML registry this stack declares: where promoted model versions live, shared by the environments. */
+export const registrySchema = z.strictObject({
+    /** The registry's name (3-33 letters, digits, '-', '_'; unique in the tenant). */
+    name: text("a registry name"),
+    /** Regions it replicates to; the first is its primary region (fixed at creation). */
+    locations: z.array(text("an Azure region name"), { error: "must be a list of regions" }).min(1, { error: "must list at least one region" }),
+});
+
+/** Promotion: this stack deploys only what `fromStack` served and smoke-tested, from the registry. */
+export const promotionSchema = z.strictObject({
+    /** The stack (in the same backend) whose smoke-tested model versions this one may deploy, e.g. "dev". */
+    fromStack: text("a stack name such as dev"),
+});
+
 export const stackConfigSchema = z.strictObject({
     /** Where models are served: Azure Machine Learning ("azureml") or Azure Databricks Model Serving ("databricks"). */
     platform: oneOf(["azureml", "databricks"]).default("azureml"),
@@ -194,6 +212,10 @@ export const stackConfigSchema = z.strictObject({
     batchEndpoint: batchEndpointSchema.optional(),
     /** Azure Databricks: the workspace, its MLflow experiment and the serving endpoint; required when platform is databricks. */
     databricks: databricksSchema.optional(),
+    /** An Azure ML registry declared by this stack (for promotion); absent: none. */
+    registry: registrySchema.optional(),
+    /** Deploy only what another stack verified, through the registry; absent: no such check. */
+    promotion: promotionSchema.optional(),
     /** The post-deploy smoke test of the online endpoint. */
     smokeTest: smokeTestSchema.prefault({}),
 });
@@ -201,6 +223,7 @@ export const stackConfigSchema = z.strictObject({
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
+export type RegistryConfig = z.output<typeof registrySchema>;
 export type ComputeClusterConfig = z.output<typeof computeClusterSchema>;
 export type WorkspaceConfig = z.output<typeof workspaceSchema>;
 export type OnlineEndpointConfig = z.output<typeof onlineEndpointSchema>;

@@ -15,6 +15,10 @@ import { declareNameSuffix } from "./declare/nameSuffix";
 import { declareOnlineEndpoint } from "./declare/onlineEndpoint";
 import { stackScope } from "./declare/stackScope";
 import { declareWorkspace } from "./declare/workspace";
+import { declareRegistry } from "./declare/registry";
+import { declareVerifiedModels } from "./declare/verifiedModels";
+import { VerifiedModel, checkPromotion } from "./declare/promotionChecks";
+import { MlRegistry } from "./components/registry/mlRegistry";
 
 export interface AzureMlPlatform {
     readonly kind: "azureml";
@@ -31,6 +35,10 @@ export interface AzureMlPlatform {
     readonly smokeTest?: PostDeploySmokeTest;
     /** Present when the stack declares a batch endpoint. */
     readonly batchEndpoint?: BatchEndpoint;
+    /** The stack's Azure ML registry, when it declares one. */
+    readonly registry?: MlRegistry;
+    /** The versions its smoke test passed for, when it has one (what may be promoted from this stack). */
+    readonly verifiedModels?: pulumi.Output<Record<string, VerifiedModel>>;
     /** The batch endpoint's sample input, when declared. */
     readonly batchInput?: UriFolderDataAsset;
 }
@@ -45,11 +53,15 @@ export async function declareAzureMlPlatform(loaded: LoadedConfig, projectDir: s
     const suffix = declareNameSuffix(scope);
     // Models not in this repository are checked before any Azure resource is declared.
     const referencedIds = await checkModelSources(scope, suffix);
+    // Registry versions must be what the source stack verified, before anything is declared.
+    await checkPromotion(scope, suffix);
     const workspace = declareWorkspace(scope, suffix);
+    const registry = declareRegistry(scope, workspace);
     const computeCluster = declareComputeCluster(scope, workspace);
-    const { models, modelVersionIds } = declareModels(scope, workspace, referencedIds);
+    const { models, modelVersionIds } = declareModels(scope, workspace, referencedIds, registry);
     const online = config.onlineEndpoint && declareOnlineEndpoint(scope, config.onlineEndpoint, { workspace, suffix, modelVersionIds });
     const batch =
         config.batchEndpoint && declareBatchEndpoint(scope, config.batchEndpoint, { workspace, computeCluster, suffix, modelVersionIds });
-    return { kind: "azureml", workspace, computeCluster, models, modelVersionIds, ...online, ...batch };
+    const verifiedModels = declareVerifiedModels(scope, models, online?.smokeTest);
+    return { kind: "azureml", workspace, computeCluster, models, modelVersionIds, registry, verifiedModels, ...online, ...batch };
 }

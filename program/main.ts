@@ -58,6 +58,9 @@ function azureMlOutputs(platform: AzureMlPlatform): Record<string, unknown> {
             lastRollout: online.trafficResource.lastRollout.apply((lines) => lines ?? []),
         }),
         ...(platform.smokeTest && { smokeTest: platform.smokeTest.lastRun }),
+        // What `npm run promote -- --from <this stack>` may copy into a registry.
+        ...(platform.verifiedModels && { verifiedModels: platform.verifiedModels }),
+        ...(platform.registry && { registryName: platform.registry.registryName, registryId: platform.registry.registryId }),
         ...(platform.batchEndpoint && {
             batchEndpointName: platform.batchEndpoint.endpointName,
             batchScoringUri: platform.batchEndpoint.scoringUri,

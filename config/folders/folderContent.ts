@@ -40,11 +40,15 @@ export function listFolderFiles(dir: string): FolderFile[] {
  * changes it; nothing else does (timestamps, permissions, the folder's location).
  */
 export function folderContentHash(files: readonly FolderFile[]): string {
+    return contentHashOf(files.map((file) => ({ relativePath: file.relativePath, content: fs.readFileSync(file.absolutePath) })));
+}
+
+/** The same hash over files already in memory (e.g. downloaded from storage), in the folder's order. */
+export function contentHashOf(files: readonly { readonly relativePath: string; readonly content: Buffer }[]): string {
     const hash = createHash("sha256");
     for (const file of files) {
-        const content = fs.readFileSync(file.absolutePath);
-        hash.update(`${file.relativePath}\0${content.length}\0`);
-        hash.update(content);
+        hash.update(`${file.relativePath}\0${file.content.length}\0`);
+        hash.update(file.content);
     }
     return hash.digest("hex");
 }

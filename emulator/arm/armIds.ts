@@ -10,16 +10,19 @@ export interface ArmId {
     /** Lower-cased: the key resources are stored under. */
     readonly key: string;
     readonly subscription: string;
+    /** Empty for a resource at the subscription. */
     readonly resourceGroup: string;
     /** `Microsoft.Resources/resourceGroups` for a group. */
     readonly type: string;
     readonly name: string;
-    /** The id of the resource this one lives in (the group for a top-level resource). */
+    /** The id of the resource this one lives in (the group for a top-level resource, the scope for an extension resource; none at the subscription). */
     readonly parent?: string;
 }
 
 export function parseArmId(path: string): ArmId | undefined {
     const id = path.replace(/\/+$/, "");
+    const extension = parseExtensionId(id);
+    if (extension !== undefined) return extension || undefined;
     const group = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)(?:\/providers\/([^/]+)\/(.+))?$/i.exec(id);
     if (!group) return undefined;
     const [, subscription, resourceGroup, namespace, rest] = group;
@@ -40,6 +43,27 @@ export function parseArmId(path: string): ArmId | undefined {
         name: segments[segments.length - 1],
         parent,
     };
+}
+
+/**
+ * A resource at a scope that is not a resource group's provider path: one at the subscription
+ * (`/subscriptions/<s>/providers/<Namespace>/<type>/<name>`) or an extension resource of another
+ * resource (`<resource id>/providers/<Namespace>/<type>/<name>`, e.g. a role assignment on a
+ * registry), whose parent is that scope. Undefined: not such an id; false: such an id, malformed.
+ */
+function parseExtensionId(id: string): ArmId | false | undefined {
+    const at = id.toLowerCase().lastIndexOf("/providers/");
+    if (at <= 0) return undefined;
+    const scope = id.slice(0, at);
+    const atSubscription = /^\/subscriptions\/([^/]+)$/i.exec(scope);
+    if (!atSubscription && !scope.toLowerCase().includes("/providers/")) return undefined;
+    const tail = id.slice(at + "/providers/".length).split("/");
+    if (tail.length !== 3 || tail.some((s) => s === "")) return false;
+    const type = `${tail[0]}/${tail[1]}`;
+    if (atSubscription) return { id, key: id.toLowerCase(), subscription: atSubscription[1], resourceGroup: "", type, name: tail[2] };
+    const parent = parseArmId(scope);
+    if (!parent) return false;
+    return { id, key: id.toLowerCase(), subscription: parent.subscription, resourceGroup: parent.resourceGroup, type, name: tail[2], parent: parent.id };
 }
 
 /** Whether `child` lies below `ancestor` (both ids). */

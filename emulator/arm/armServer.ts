@@ -6,7 +6,8 @@ import * as path from "path";
 import { ArmId, isBelow, parseArmId } from "./armIds";
 import { rulesByArmType } from "../resources";
 import { Refusal, busy, errorBody, invalidContent, locationRequired, missingApiVersion, notFound, parentNotFound, readOnlyProperty, unauthenticated } from "./azureErrors";
-import { RuleContext, StoredResource, stableGuid } from "./storedResource";
+import { sasQuery, sasRefusal } from "./blobSas";
+import { RuleContext, StoredResource, TypeRules, stableGuid, systemPrincipalId } from "./storedResource";
 
 /** One ARM operation as the timeline records it. */
 export interface OperationRecord {
@@ -102,7 +103,9 @@ const apiVersionRequired = /^\/subscriptions\//i;
 /** `/mlflow/v1.0/<workspace id><MLflow REST path>`: the tracking URI Azure ML gives a workspace, and what follows it. */
 const mlflowPath = /^\/mlflow\/v1\.0(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+)(\/.*)?$/i;
 /** Proxy resources (no location of their own): Azure ML assets and storage sub-resources. */
-const proxyTypes = /\/(models|data|datastores|versions|blobServices|containers)$/i;
+const proxyTypes = /\/(models|data|datastores|versions|blobServices|containers|roleAssignments)$/i;
+/** How long a SAS handed out for an upload lasts. */
+const uploadSasMs = 60 * 60_000;
 
 /**
  * A local Azure Resource Manager for the types this platform declares, at least as strict as
@@ -116,7 +119,8 @@ const proxyTypes = /\/(models|data|datastores|versions|blobServices|containers)$
  *   model URIs that must hold uploaded files with an MLmodel, names;
  * - read-only properties refused in a PUT; a PUT replaces the whole body;
  * - every request needs `Authorization: Bearer <token>` (401) and `api-version` (400).
- * Blobs live under `/blobs/<account>/<container>/<path>` (PUT bytes, GET, DELETE).
+ * Blobs live under `/blobs/<account>/<container>/<path>` (PUT bytes, GET, DELETE), reached with
+ * the bearer token or with a SAS the server signed (`blobSas.ts`) in place of it.
  */
 export class ArmServer {
     url = "";
@@ -124,6 +128,8 @@ export class ArmServer {
     /** Every change of an online endpoint's traffic, oldest first. */
     readonly trafficTimeline: TrafficMoment[] = [];
     private readonly resources = new Map<string, StoredResource>();
+    /** When each deleted resource was deleted (by key): Azure ML registries never reuse a deleted version. */
+    private readonly deletions = new Map<string, string>();
     private readonly pending = new Map<string, { record: OperationRecord; done: Promise<void> }>();
     private server?: http.Server;
     private nextOperation = 1;
@@ -199,7 +205,24 @@ export class ArmServer {
             ),
         blobExists: (account, container, blobPath) => fs.existsSync(this.blobFile(account, container, blobPath) ?? ""),
         containerDir: (account, container) => path.join(this.options.storageDir, account, container),
+        ofType: (type) => this.resourcesOfType(type),
+        deletedAt: (id) => this.deletions.get(id.toLowerCase()),
+        uploadAccess: (account, container, folder) => {
+            const blobUri = `${this.url}/blobs/${[account, container, ...folder.split("/")].map(encodeURIComponent).join("/")}`;
+            const expiry = new Date(Date.now() + uploadSasMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+            return { blobUri, sasUri: `${blobUri}?${sasQuery(this.sasKey(), { account, container, folder, permissions: "rcw", expiry })}` };
+        },
     };
+
+    /** Every resource of an ARM type, wherever it lives (the data plane finds a registry by name). */
+    resourcesOfType(type: string): StoredResource[] {
+        return [...this.resources.values()].filter((r) => r.id.type.toLowerCase() === type.toLowerCase());
+    }
+
+    /** The key SAS signatures are made with: known to this server only (derived from its token). */
+    private sasKey(): string {
+        return createHash("sha256").update(`blob-sas:${this.options.token}`).digest("hex");
+    }
 
     private handle(req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse): void {
         const url = new URL(req.url ?? "/", this.url);
@@ -216,6 +239,7 @@ export class ArmServer {
             const logged = "json" in parsed ? parsed.json : parsed.text;
             this.requests.push({ method: req.method!, path: url.pathname, authorization: req.headers.authorization, body: logged });
         }
+        if (url.pathname.startsWith("/blobs/") && url.searchParams.has("sig")) return this.handleSasBlob(req, url, raw, res);
         if (req.headers.authorization !== `Bearer ${this.options.token}`) {
             return refuse(unauthenticated);
         }
@@ -238,6 +262,11 @@ export class ArmServer {
         const body = parsed.json as Record<string, any> | undefined;
         const action = /^(.*)\/(listKeys|token)$/i.exec(url.pathname);
         if (action && req.method === "POST") return this.handleAction(action[1], action[2], send, refuse);
+        const typeAction = req.method === "POST" ? this.typeAction(url.pathname) : undefined;
+        if (typeAction) {
+            const answer = typeAction.run(this.context, typeAction.target, body);
+            return "code" in answer ? refuse(answer) : send(answer.status, answer.body);
+        }
         const metrics = /^(.*)\/providers\/microsoft\.insights\/metrics$/i.exec(url.pathname);
         if (metrics && req.method === "GET") return this.handleMetrics(metrics[1], url.searchParams, send, refuse);
         const id = parseArmId(url.pathname);
@@ -383,10 +412,22 @@ export class ArmServer {
         const operation = this.begin("DELETE", resource, async () => {
             const doomed = [...this.resources.values()].filter((r) => r.id.key === id.key || isBelow(r.id.key, id.key));
             for (const gone of doomed.reverse()) await this.options.hooks?.beforeDelete?.(gone);
-            for (const gone of doomed) this.resources.delete(gone.id.key);
+            const at = new Date().toISOString();
+            for (const gone of doomed) {
+                this.resources.delete(gone.id.key);
+                this.deletions.set(gone.id.key, at);
+            }
         });
         resource.provisioningState = "Deleting";
         send(202, undefined, { Location: `${this.url}/operations/${operation}?kind=location`, "Retry-After": "1" });
+    }
+
+    /** `POST {id}/<action>` of an action the id's type declares (`TypeRules.actions`). */
+    private typeAction(pathname: string): { target: ArmId; run: NonNullable<TypeRules["actions"]>[string] } | undefined {
+        const match = /^(.*)\/([^/]+)$/.exec(pathname);
+        const target = match ? parseArmId(match[1]) : undefined;
+        const run = target ? rulesByArmType[target.type.toLowerCase()]?.actions?.[match![2].toLowerCase()] : undefined;
+        return target && run ? { target, run } : undefined;
     }
 
     private handleAction(target: string, action: string, send: Send, refuse: Refuse): void {
@@ -467,10 +508,29 @@ export class ArmServer {
             id: id.id,
             name: id.name,
             type: id.type,
-            ...(body.identity ? { identity: { ...body.identity, principalId: stableGuid(`principal:${id.key}`), tenantId: stableGuid(`tenant:${id.subscription}`) } } : {}),
+            ...(body.identity ? { identity: { ...body.identity, principalId: systemPrincipalId(id), tenantId: stableGuid(`tenant:${id.subscription}`) } } : {}),
             systemData: { createdAt: resource.createdAt, createdBy: "local-emulator", createdByType: "User", lastModifiedAt: resource.lastModifiedAt },
             properties: { ...(body.properties ?? {}), provisioningState: resource.provisioningState },
         };
+    }
+
+    /**
+     * A blob request carrying a SAS instead of the bearer token: allowed only below the folder
+     * the SAS was signed for, with its permissions, before its expiry (`blobSas.ts`). A PUT needs
+     * `x-ms-blob-type: BlockBlob`, as Azure Storage's Put Blob does.
+     */
+    private handleSasBlob(req: http.IncomingMessage, url: URL, raw: Buffer, res: http.ServerResponse): void {
+        const [account, container, ...rest] = url.pathname.slice("/blobs/".length).split("/").map(decodeURIComponent);
+        const refusal = account && container ? sasRefusal(this.sasKey(), req.method!, account, container, rest.join("/"), url.searchParams) : "bad blob path";
+        if (refusal) {
+            res.writeHead(403, { "Content-Type": "text/plain" }).end(refusal);
+            return;
+        }
+        if (req.method === "PUT" && req.headers["x-ms-blob-type"] !== "BlockBlob") {
+            res.writeHead(400, { "Content-Type": "text/plain" }).end("MissingRequiredHeader: x-ms-blob-type (BlockBlob) is required to put a blob.");
+            return;
+        }
+        this.handleBlob(req.method!, url.pathname, raw, res);
     }
 
     private handleBlob(method: string, pathname: string, raw: Buffer, res: http.ServerResponse): void {

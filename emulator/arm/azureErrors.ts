@@ -39,3 +39,13 @@ export const invalidContent = (message = "The request content was invalid and co
 });
 export const locationRequired: Refusal = { status: 400, code: "LocationRequired", message: "The location property is required for this definition." };
 export const readOnlyProperty = (key: string): Refusal => badRequest(`properties.${key} is read-only.`);
+/** ARM's standard answer when a principal holds no role granting the action at the scope or above it. */
+export const authorizationFailed = (clientId: string, objectId: string, action: string, scope: string): Refusal => ({
+    status: 403,
+    code: "AuthorizationFailed",
+    message:
+        `The client '${clientId}' with object id '${objectId}' does not have authorization to perform action '${action}' over scope '${scope}' ` +
+        "or the scope is invalid. If access was recently granted, please refresh your credentials.",
+});
+/** Azure ML's own refusals of an asset (clients print them `(UserError) <message>`). */
+export const userError = (status: number, message: string): Refusal => ({ status, code: "UserError", message });

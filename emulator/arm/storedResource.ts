@@ -22,6 +22,21 @@ export interface RuleContext {
     blobExists(account: string, container: string, path: string): boolean;
     /** The folder a storage container's blobs are files in. */
     containerDir(account: string, container: string): string;
+    /** Every resource of an ARM type (`Microsoft.MachineLearningServices/registries`), wherever it lives. */
+    ofType(type: string): StoredResource[];
+    /** When a resource with this id was last deleted (ISO time), or undefined. */
+    deletedAt(id: string): string | undefined;
+    /**
+     * A folder in the emulated storage and a SAS URI that lets a client without the ARM token
+     * read and write below it (../arm/blobSas.ts): what Azure hands out for an upload.
+     */
+    uploadAccess(account: string, container: string, folder: string): { readonly blobUri: string; readonly sasUri: string };
+}
+
+/** An action's answer (`POST {id}/<action>`): 200 and this body. */
+export interface ActionAnswer {
+    readonly status: number;
+    readonly body: unknown;
 }
 
 /** Azure's rules for one resource type, beyond what every type obeys. */
@@ -34,10 +49,20 @@ export interface TypeRules {
     complete?(id: ArmId, body: Record<string, any>, existing: StoredResource | undefined): Record<string, any>;
     /** Read-only properties: a PUT that sends them is refused. */
     readonly readOnly?: readonly string[];
+    /**
+     * Actions (`POST {id}/<action>`, by lower-case name) on a resource of this type; the resource
+     * need not exist yet (an upload starts before its version is created).
+     */
+    readonly actions?: Readonly<Record<string, (ctx: RuleContext, id: ArmId, body: Record<string, any> | undefined) => ActionAnswer | Refusal>>;
 }
 
 /** A stable GUID for an id: a workspace keeps its workspaceId across emulator restarts. */
 export function stableGuid(seed: string): string {
     const hex = createHash("sha256").update(seed.toLowerCase()).digest("hex");
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The object id of a resource's system-assigned identity, as the emulator computes it (stable for its id). */
+export function systemPrincipalId(id: ArmId): string {
+    return stableGuid(`principal:${id.key}`);
 }

@@ -30,8 +30,9 @@ export interface OnlineDataPlaneOptions {
  * the deployment header, the endpoint's auth mode) in front of one Azure inference server per
  * deployment, started when the deployment is created (its PUT succeeds once the server is live,
  * fails with the server's reason otherwise) and stopped when it is deleted. A deployment's server
- * loads the model from the emulated datastore at its registered `modelUri`, in the model's own
- * Python environment, so a model that was never uploaded, or that cannot load, shows as on Azure.
+ * loads the model from the emulated datastore at its registered `modelUri` (a registry version's
+ * from the registry's storage), in the model's own Python environment, so a model that was never
+ * uploaded, or that cannot load, shows as on Azure.
  */
 export class OnlineDataPlane {
     private readonly endpoints = new Map<string, LiveEndpoint>();

@@ -15,8 +15,12 @@ import { modelContainer } from "./modelContainer";
 import { modelVersion } from "./modelVersion";
 import { onlineDeployment } from "./onlineDeployment";
 import { onlineEndpoint } from "./onlineEndpoint";
+import { registry } from "./registry";
+import { registryModelContainer } from "./registryModelContainer";
+import { registryModelVersion } from "./registryModelVersion";
 import { resourceGroup } from "./resourceGroup";
 import { EmulatedType, ProviderMapping } from "./resourceType";
+import { roleAssignment } from "./roleAssignment";
 import { storageAccount } from "./storageAccount";
 
 export type { EmulatedType, ProviderMapping } from "./resourceType";
@@ -41,6 +45,10 @@ export const emulatedTypes: readonly EmulatedType[] = [
     batchEndpoint,
     batchDeployment,
     databricksWorkspace,
+    registry,
+    registryModelContainer,
+    registryModelVersion,
+    roleAssignment,
 ];
 
 /** By azure-native type token. */
@@ -66,6 +74,7 @@ export function armIdOf(typeToken: string, inputs: Record<string, any>, subscrip
     for (const key of mapping.pathInputs) {
         if (inputs[key] === undefined || inputs[key] === "") throw new Error(`${typeToken} needs ${key}`);
     }
+    if (mapping.scoped) return mapping.path(inputs);
     return `/subscriptions/${subscription}/resourceGroups/${inputs.resourceGroupName}${mapping.path(inputs)}`;
 }
 

@@ -8,11 +8,16 @@ import type { TypeRules } from "../arm/storedResource";
 export interface ProviderMapping {
     /** The input holding the resource's own name. */
     readonly nameInput: string;
-    /** The ARM path below `/subscriptions/<s>/resourceGroups/<rg>` (empty for the group itself). */
+    /** The ARM path below `/subscriptions/<s>/resourceGroups/<rg>` (empty for the group itself); with `scoped`, the whole id. */
     readonly path: (inputs: Record<string, any>) => string;
-    /** Inputs that are parts of the id (the resource group's name included). */
+    /** Inputs that are parts of the id (the resource group's name included, unless `scoped`). */
     readonly pathInputs: readonly string[];
     readonly flattened: boolean;
+    /**
+     * An extension resource at any scope (`{scope}/providers/<Namespace>/<type>/<name>`, the scope
+     * an input holding an ARM id): `path` builds the whole id, no resource group is implied.
+     */
+    readonly scoped?: boolean;
 }
 
 /**

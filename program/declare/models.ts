@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { modelSourceOf } from "../../config/modelSources";
+import { parseRegistryModel } from "../../config/registryModels";
+import { MlRegistry } from "../components/registry/mlRegistry";
 import { modelVersionKey } from "../../config/modelVersionKey";
 import { jobOutputModelUri } from "../../runtime/models/runArtifactUri";
 import { MlflowModelVersions, ModelVersionSpec } from "../components/model/mlflowModelVersions";
@@ -18,7 +20,12 @@ export interface DeclaredModels {
  * models registered by the stack; those by reference only named (checked by modelSourceChecks.ts,
  * never created, changed or deleted here).
  */
-export function declareModels(scope: StackScope, workspace: MlWorkspace, referencedIds: Record<string, pulumi.Output<string>>): DeclaredModels {
+export function declareModels(
+    scope: StackScope,
+    workspace: MlWorkspace,
+    referencedIds: Record<string, pulumi.Output<string>>,
+    registry?: MlRegistry,
+): DeclaredModels {
     const { config } = scope;
     const registeredHere: ModelVersionSpec[] = config.models.flatMap((m): ModelVersionSpec[] => {
         const source = modelSourceOf(m, scope.projectDir);
@@ -38,9 +45,15 @@ export function declareModels(scope: StackScope, workspace: MlWorkspace, referen
         protect: config.protectResources,
         tags: scope.tags,
     });
+    // A registry version is named by its asset id, once the workspace may read the registry.
+    const deployed = [...(config.onlineEndpoint?.deployments ?? []), ...(config.batchEndpoint?.deployments ?? [])].map((d) => d.model);
+    const fromRegistry = [...new Set(deployed.filter((model) => parseRegistryModel(model)))].flatMap((uri) =>
+        registry ? [[uri, registry.readable.apply(() => uri)] as const] : [],
+    );
     const modelVersionIds = {
         ...Object.fromEntries(registeredHere.map((v) => [modelVersionKey(v.name, v.version), models.versions[modelVersionKey(v.name, v.version)].id])),
         ...referencedIds,
+        ...Object.fromEntries(fromRegistry),
     };
     return { models, modelVersionIds };
 }

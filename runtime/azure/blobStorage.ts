@@ -35,3 +35,23 @@ export async function readBlobText(cloud: AzureCloud, account: string, container
     if (!answer.ok) throw new Error(`reading ${container}/${blobPath} in storage account ${account}: HTTP ${answer.status}`);
     return answer.text();
 }
+
+/** A blob's bytes; throws when it does not exist or cannot be read, naming it. */
+export async function readBlobBytes(cloud: AzureCloud, account: string, container: string, blobPath: string, credential: TokenCredential): Promise<Buffer> {
+    const token = await credential.getToken("https://storage.azure.com/.default");
+    if (!token) throw new Error("no token for Azure Storage");
+    const answer = await fetch(blobUrl(cloud, account, container, blobPath), { headers: { Authorization: `Bearer ${token.token}`, "x-ms-version": storageApiVersion }, signal: AbortSignal.timeout(120_000) });
+    if (!answer.ok) throw new Error(`reading ${container}/${blobPath} in storage account ${account}: HTTP ${answer.status}`);
+    return Buffer.from(await answer.arrayBuffer());
+}
+
+/**
+ * Writes a file below a folder a SAS URL grants (`https://<account>.blob.../<container>/<folder>?<sas>`):
+ * the file's path is appended to the URL's path, the SAS query kept (Put Blob, a block blob).
+ */
+export async function writeBlobWithSas(folderSasUrl: string, relativePath: string, content: Buffer): Promise<void> {
+    const url = new URL(folderSasUrl);
+    url.pathname = `${url.pathname.replace(/\/+$/, "")}/${relativePath.split("/").map(encodeURIComponent).join("/")}`;
+    const answer = await fetch(url, { method: "PUT", body: content, headers: { "x-ms-blob-type": "BlockBlob", "x-ms-version": storageApiVersion, "Content-Length": String(content.length) }, signal: AbortSignal.timeout(120_000) });
+    if (!answer.ok) throw new Error(`uploading ${relativePath} to ${url.origin}${url.pathname}: HTTP ${answer.status} ${(await answer.text()).slice(0, 200)}`);
+}

@@ -2,19 +2,30 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalAzure } from "../../emulator/localAzure";
+import { TeamBackend } from "../../tools/backend/teamBackend";
 import { EngineStack } from "../../tools/engine/engineStack";
 import { main } from "../../program/main";
 import { projectDir } from "./stackFile";
 import { StartingPoints } from "./startingPoints";
+
+export interface EngineProjectOptions {
+    /**
+     * Keep the stacks' state in Azure Blob Storage as a team does, served by Azurite on this machine
+     * (`.local/azurite/<name>`), instead of the scratch folder's `state/`. Default false.
+     */
+    readonly teamBackend?: boolean;
+}
 
 /**
  * A scratch copy of the project's Pulumi.yaml (stack files are written by each test) with its own
  * state, and Azure on this machine under `name`, for tests that run the program through the real
  * engine. Registers its own setup and teardown.
  */
-export function engineProject(name: string): {
+export function engineProject(name: string, options: EngineProjectOptions = {}): {
     readonly dir: () => string;
     readonly azure: () => LocalAzure;
+    /** The Azurite-served backend holding the stacks' state (with `teamBackend` only). */
+    readonly teamBackend: () => TeamBackend;
     /** The program's stack `stack`, run by the engine against the emulator (with `env` added to its plugins' environment). */
     readonly open: (stack: string, env?: Readonly<Record<string, string>>) => Promise<EngineStack>;
     /**
@@ -27,13 +38,16 @@ export function engineProject(name: string): {
 } {
     let scratch = "";
     let azure: LocalAzure | undefined;
+    let team: TeamBackend | undefined;
     beforeAll(async () => {
         scratch = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
         fs.copyFileSync(path.join(projectDir, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
+        if (options.teamBackend) team = await TeamBackend.start({ projectDir, name });
         azure = await LocalAzure.start({ projectDir, name, progress: () => undefined });
     });
     afterAll(async () => {
         await azure?.stop();
+        await team?.stop();
         fs.rmSync(scratch, { recursive: true, force: true });
     });
     const startingPoints = new StartingPoints();
@@ -44,7 +58,7 @@ export function engineProject(name: string): {
         const opened = await EngineStack.open({
             projectDir: scratch,
             stack,
-            stateDir: path.join(scratch, "state"),
+            ...(team ? { backend: team.stateBackend } : { stateDir: path.join(scratch, "state") }),
             program: async () => main(),
             env: { ...azure!.engineEnvironment(), ...env },
         });
@@ -53,6 +67,10 @@ export function engineProject(name: string): {
     return {
         dir: () => scratch,
         azure: () => azure!,
+        teamBackend: () => {
+            if (!team) throw new Error(`engineProject("${name}") keeps its state in a folder; ask for { teamBackend: true }`);
+            return team;
+        },
         open,
         given: async (stack, write, env = {}) => {
             write();

@@ -15,6 +15,8 @@ import * as path from "path";
  * Prints one JSON line: the error, the resource types left in state, and the ARM operations a
  * fresh emulator saw.
  * `--preview`: a preview instead of the up.
+ * The state is in `<dir>/state`, or with ENGINE_TEST_BACKEND_URL set in that backend (a team
+ * backend; AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY from this process's environment).
  * Usage: ts-node engineUpProcess.ts <dir> <stack> [--running-emulator] [--preview]
  */
 async function run(dir: string, stackName: string, runningEmulator: boolean, previewOnly: boolean): Promise<void> {
@@ -23,7 +25,9 @@ async function run(dir: string, stackName: string, runningEmulator: boolean, pre
         const stack = await EngineStack.open({
             projectDir: dir,
             stack: stackName,
-            stateDir: path.join(dir, "state"),
+            ...(process.env.ENGINE_TEST_BACKEND_URL
+                ? { backend: { url: process.env.ENGINE_TEST_BACKEND_URL, env: { AZURE_STORAGE_ACCOUNT: process.env.AZURE_STORAGE_ACCOUNT ?? "", AZURE_STORAGE_KEY: process.env.AZURE_STORAGE_KEY ?? "" } } }
+                : { stateDir: path.join(dir, "state") }),
             program: async () => main(),
             env: azure?.engineEnvironment(),
         });

@@ -50,7 +50,9 @@ describe("GitHub workflows", () => {
         const promote = load("promote.yml");
         expect(promote.on.push.branches).toEqual(["main"]);
         expect(promote.jobs.dev).toMatchObject({ needs: "test", uses: "./.github/workflows/deploy-stack.yml", with: { stack: "dev" } });
-        expect(promote.jobs.prod).toMatchObject({ needs: "dev", uses: "./.github/workflows/deploy-stack.yml", with: { stack: "prod" } });
+        expect(promote.jobs.prod).toMatchObject({ needs: ["dev", "registry"], uses: "./.github/workflows/deploy-stack.yml", with: { stack: "prod" } });
+        // The promotion job runs the project's command and nothing else of its own.
+        expect(stepsOf(promote.jobs.registry).map((s) => s.run).filter(Boolean)).toEqual(["npm ci", 'npm run promote -- --model "${{ inputs.model }}" --from dev --to prod']);
 
         const deploy = load("deploy-stack.yml").jobs.deploy;
         expect(deploy.environment).toBe("${{ inputs.stack }}");

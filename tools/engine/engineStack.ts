@@ -11,17 +11,29 @@ export interface EngineStackOptions {
     readonly stack: string;
     /** The program, run in this process (an Automation API inline program). */
     readonly program: PulumiFn;
-    /** Where the file backend keeps state. Default `.local/state`. */
+    /** Where the file backend keeps state. Default `.local/state`. Not with `backend`. */
     readonly stateDir?: string;
+    /** A state backend other than a folder, e.g. Azure Blob Storage shared by a team (tools/backend). */
+    readonly backend?: StateBackend;
     /** Encrypts the stack's secrets in its state. Default: a fixed local passphrase. */
     readonly passphrase?: string;
     /** More environment for the engine and the plugins it starts (e.g. PATH, emulator addresses). */
     readonly env?: Readonly<Record<string, string>>;
 }
 
+/** A state backend as the engine logs in to it. */
+export interface StateBackend {
+    /** What `pulumi login` takes, e.g. `azblob://<container>?domain=127.0.0.1:<port>&protocol=http`. */
+    readonly url: string;
+    /** What the engine needs to reach it, e.g. `AZURE_STORAGE_ACCOUNT` and `AZURE_STORAGE_KEY`. */
+    readonly env: Readonly<Record<string, string>>;
+}
+
 /**
  * A stack run by the Pulumi engine (the pinned CLI) through the Automation API, against a file
- * state backend and a passphrase secrets provider, from the project root.
+ * state backend (or the `backend` given) and a passphrase secrets provider, from the project root.
+ * Stacks opened with the same passphrase (the default's is fixed) read each other's outputs,
+ * secrets included, through stack references.
  *
  * The passphrase provider writes an `encryptionsalt` into the stack's config file, and a local run
  * must not change committed files. So every operation reads its config from a copy
@@ -45,12 +57,15 @@ export class EngineStack {
         const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
         const committed = fs.readFileSync(stackFile, "utf8");
         const configFile = path.join(projectDir, ".local", "engine", "config", `Pulumi.${stack}.yaml`);
+        if (options.backend && options.stateDir) throw new Error("EngineStack: give either stateDir (a file backend) or backend, not both");
         const stateDir = options.stateDir ?? path.join(projectDir, ".local", "state");
-        fs.mkdirSync(stateDir, { recursive: true });
+        if (!options.backend) fs.mkdirSync(stateDir, { recursive: true });
         fs.mkdirSync(path.dirname(configFile), { recursive: true });
         const pulumiCommand = await pinnedPulumiCli();
         const envVars = {
             ...engineEnvironment(stateDir, options.passphrase ?? "local-emulator-passphrase"),
+            // The file backend's URL replaced; the backend's credentials go to the engine and its plugins, never into this process's environment.
+            ...(options.backend && { PULUMI_BACKEND_URL: options.backend.url, ...options.backend.env }),
             ...options.env,
         };
         let opened: EngineStack | undefined;

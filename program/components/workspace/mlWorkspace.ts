@@ -51,6 +51,8 @@ export class MlWorkspace extends pulumi.ComponentResource {
     public readonly keyVaultName: pulumi.Output<string>;
     public readonly containerRegistryName: pulumi.Output<string>;
     public readonly applicationInsightsId: pulumi.Output<string>;
+    /** The object id of the workspace's system-assigned identity (what it reads a registry's models as). */
+    public readonly principalId: pulumi.Output<string>;
 
     constructor(name: string, args: MlWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("azureml-mlflow:workspace:MlWorkspace", name, {}, opts);
@@ -180,6 +182,7 @@ export class MlWorkspace extends pulumi.ComponentResource {
         this.keyVaultName = keyVault.name;
         this.containerRegistryName = registry.name;
         this.applicationInsightsId = appInsights.id;
+        this.principalId = workspace.identity.apply((identity) => identity?.principalId ?? "");
         this.registerOutputs({
             resourceGroupName: this.resourceGroupName,
             workspaceName: this.workspaceName,
