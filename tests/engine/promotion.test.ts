@@ -106,7 +106,7 @@ it("prod switched to the registry's versions previews and changes its deployment
     expect(preview.stdout).not.toMatch(/storage:Blob|ModelVersion|ModelContainer/);
     const up = await prod.up();
     expect(up.outputs.smokeTest.value.passed).toBe(true);
-    const greenPut = project.azure().arm.requests.filter((r) => r.method === "PUT" && /\/onlineEndpoints\/[^/]+\/deployments\/green\?/i.test(r.path)).pop()!;
+    const greenPut = project.azure().arm.requests.filter((r) => r.method === "PUT" && /\/onlineEndpoints\/[^/]+\/deployments\/green$/i.test(r.path)).pop()!;
     expect(greenPut.body.properties.model).toBe(asset(2));
     await (await project.open("prod")).preview({ expectNoChanges: true });
 });
