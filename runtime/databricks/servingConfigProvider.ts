@@ -7,8 +7,7 @@ import { Clock, systemClock } from "../http/clock";
 import { planRollout } from "../rollout/rolloutPlan";
 import { formatRolloutReport, runRollout } from "../rollout/rolloutRunner";
 import { RolloutSettings } from "../rollout/rolloutSettings";
-import { startSyntheticLoad } from "../rollout/syntheticLoad";
-import { AnswerPair, compareAnswers } from "../rollout/answerComparison";
+import { rolloutLoad } from "../rollout/syntheticLoad";
 import { formatSmokeReport } from "../smoke/smokeReport";
 import { runSmokeTest } from "../smoke/smokeTest";
 import { stableJson } from "../stableHash";
@@ -184,29 +183,7 @@ export class ServingConfigProvider implements pulumi.dynamic.ResourceProvider {
                 {
                     apply: (stage) => put(routesOf(stage, news.servedEntities)),
                     measure: (entity, from, to) => sampler.measure(entity, from, to),
-                    startLoad: rollout.load
-                        ? (canary, baseline) => {
-                              const pairs: AnswerPair[] = [];
-                              const load = startSyntheticLoad({
-                                  scoringUri: urls.invocations,
-                                  deploymentUrl: urls.entity,
-                                  credential,
-                                  requestText: rollout.load!.requestText,
-                                  deployments: [canary, baseline],
-                                  requestsPerSecond: rollout.load!.requestsPerSecond,
-                                  onAnswers: rollout.predictions ? (answers) => pairs.push({ canary: answers[canary], baseline: answers[baseline] }) : undefined,
-                                  clock: this.hooks.clock,
-                              });
-                              return {
-                                  stop: async () => {
-                                      await load.stop();
-                                      return rollout.predictions
-                                          ? compareAnswers(pairs, { tolerance: rollout.predictions.agreement?.tolerance, allowedPredictions: rollout.predictions.allowedPredictions })
-                                          : undefined;
-                                  },
-                              };
-                          }
-                        : undefined,
+                    startLoad: rolloutLoad(rollout, { scoringUri: urls.invocations, deploymentUrl: urls.entity, credential, clock: this.hooks.clock }),
                     progress: (line) => this.progress(line),
                     clock: this.hooks.clock,
                 },

@@ -7,8 +7,7 @@ import { azureCredential } from "../azure/credential";
 import { endpointScoringCredential } from "../scoring/endpointCredential";
 import { planRollout } from "./rolloutPlan";
 import { formatRolloutReport, runRollout } from "./rolloutRunner";
-import { startSyntheticLoad } from "./syntheticLoad";
-import { AnswerPair, compareAnswers } from "./answerComparison";
+import { rolloutLoad } from "./syntheticLoad";
 
 /**
  * Drives a progressive rollout against Azure, when the change raises a deployment's live weight
@@ -62,30 +61,7 @@ export async function driveRollout(
                 await stepArm.putAndWait(news.endpointId, endpointPutBody(current, { ...news.settings, ...weights }));
             },
             measure: (deployment, from, to) => deploymentWindow(core.client(news, metricsApiVersion), news.endpointId, deployment, from, to),
-            startLoad:
-                rollout.load && credential
-                    ? (canary, baseline) => {
-                          // The same request to both, pinned: the answers the prediction gates compare.
-                          const pairs: AnswerPair[] = [];
-                          const load = startSyntheticLoad({
-                              scoringUri,
-                              credential,
-                              requestText: rollout.load!.requestText,
-                              deployments: [canary, baseline],
-                              requestsPerSecond: rollout.load!.requestsPerSecond,
-                              onAnswers: rollout.predictions ? (answers) => pairs.push({ canary: answers[canary], baseline: answers[baseline] }) : undefined,
-                              clock: hooks.clock,
-                          });
-                          return {
-                              stop: async () => {
-                                  await load.stop();
-                                  return rollout.predictions
-                                      ? compareAnswers(pairs, { tolerance: rollout.predictions.agreement?.tolerance, allowedPredictions: rollout.predictions.allowedPredictions })
-                                      : undefined;
-                              },
-                          };
-                      }
-                    : undefined,
+            startLoad: credential ? rolloutLoad(rollout, { scoringUri, credential, clock: hooks.clock }) : undefined,
             // A dynamic provider's output lines reach the engine's display as it runs.
             progress: (line) => core.progress(line),
             clock: hooks.clock,

@@ -1,6 +1,9 @@
 import { Clock, systemClock } from "../http/clock";
 import { invokeScoring } from "../scoring/invokeScoring";
 import { ScoringCredential } from "../scoring/scoringCredential";
+import { AnswerComparison, AnswerPair, compareAnswers } from "./answerComparison";
+import type { RolloutIo } from "./rolloutRunner";
+import type { RolloutSettings } from "./rolloutSettings";
 
 /**
  * Synthetic load for a rollout window with too little live traffic to judge (Flagger's load
@@ -52,5 +55,36 @@ export function startSyntheticLoad(options: {
             await loop;
             await Promise.allSettled([...inFlight]);
         },
+    };
+}
+
+/**
+ * A rollout's `startLoad` (rolloutRunner.ts) from its settings: the synthetic load on the canary and
+ * the baseline while a window is watched, the same request to both, and, when the rollout has
+ * prediction gates, their answers compared once the load stops. Undefined without a load.
+ */
+export function rolloutLoad(
+    rollout: RolloutSettings,
+    target: { readonly scoringUri: string; readonly deploymentUrl?: (deployment: string) => string; readonly credential: ScoringCredential; readonly clock?: Clock },
+): RolloutIo["startLoad"] {
+    const settings = rollout.load;
+    if (!settings) return undefined;
+    return (canary, baseline) => {
+        const pairs: AnswerPair[] = [];
+        const load = startSyntheticLoad({
+            ...target,
+            requestText: settings.requestText,
+            deployments: [canary, baseline],
+            requestsPerSecond: settings.requestsPerSecond,
+            onAnswers: rollout.predictions ? (answers) => pairs.push({ canary: answers[canary], baseline: answers[baseline] }) : undefined,
+        });
+        return {
+            stop: async (): Promise<AnswerComparison | undefined> => {
+                await load.stop();
+                return rollout.predictions
+                    ? compareAnswers(pairs, { tolerance: rollout.predictions.agreement?.tolerance, allowedPredictions: rollout.predictions.allowedPredictions })
+                    : undefined;
+            },
+        };
     };
 }
