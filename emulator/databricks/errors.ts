@@ -1,20 +1,13 @@
 import * as http from "http";
+import { DatabricksError } from "../../runtime/databricks/databricksClient";
 
 /**
  * An error as Databricks' REST API answers one: an HTTP status and the body
  * `{"error_code": "...", "message": "..."}` (databricks-sdk-py `errors/` maps these codes; the
- * codes and statuses used here are the ones its `error_mapping.py` lists).
+ * codes and statuses used here are the ones its `error_mapping.py` lists). The same class the
+ * platform's client throws when it reads such an answer (runtime/databricks/databricksClient.ts).
  */
-export class DatabricksError extends Error {
-    constructor(
-        readonly status: number,
-        readonly errorCode: string,
-        message: string,
-    ) {
-        super(message);
-        this.name = "DatabricksError";
-    }
-}
+export { DatabricksError };
 
 export const invalidParameter = (message: string) => new DatabricksError(400, "INVALID_PARAMETER_VALUE", message);
 export const badRequest = (message: string) => new DatabricksError(400, "BAD_REQUEST", message);
