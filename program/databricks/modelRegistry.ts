@@ -50,10 +50,11 @@ export class DatabricksModelRegistry extends pulumi.ComponentResource {
         const previous = new Map<string, pulumi.Resource>();
         for (const model of [...args.models].sort((a, b) => a.version - b.version)) {
             const folder = path.resolve(args.projectDir, model.path);
-            const contentHash = folderContentHash(listFolderFiles(folder));
+            const files = listFolderFiles(folder);
+            const contentHash = folderContentHash(files);
             const version = new DatabricksModelVersion(
                 `${name}-${slug(model.name)}-v${model.version}-${contentHash.slice(0, 12)}`,
-                { workspaceUrl: args.workspaceUrl, modelName: model.name, version: model.version, contentHash, folder: model.path, folderPath: folder, description: model.description },
+                { workspaceUrl: args.workspaceUrl, modelName: model.name, version: model.version, contentHash, folder: model.path, folderPath: folder, files: files.map((f) => f.relativePath), description: model.description },
                 { parent: this, dependsOn: [previous.get(model.name) ?? registered.get(model.name)!] },
             );
             previous.set(model.name, version);

@@ -18,6 +18,8 @@ export interface ModelVersionInputs {
     readonly folder: string;
     /** Where that folder is on this machine, to upload it from (not part of the version's identity). */
     readonly folderPath: string;
+    /** The files `contentHash` covers, relative to the folder (config/folders/folderContent.ts): exactly what is uploaded. */
+    readonly files: string[];
     readonly description?: string;
 }
 
@@ -55,7 +57,7 @@ export class ModelVersionProvider implements pulumi.dynamic.ResourceProvider {
         const adopted = await this.findByContent(client, inputs);
         if (adopted) return { id: versionId(inputs), outs: { ...inputs, source: adopted.source, status: adopted.status } };
         const source = `dbfs:/FileStore/models/${inputs.contentHash}/model`;
-        await uploadFolder(client, inputs.folderPath, source);
+        await uploadFiles(client, inputs.folderPath, inputs.files, source);
         const created = await client.post("/api/2.0/mlflow/model-versions/create", {
             name: inputs.modelName,
             source,
@@ -132,10 +134,10 @@ function versionId(inputs: ModelVersionInputs): string {
     return `${inputs.workspaceUrl}/models/${inputs.modelName}/versions/${inputs.version}`;
 }
 
-/** Every file of `dir` to `target` in DBFS, in 1 MB blocks (create, add-block, close). */
-async function uploadFolder(client: DatabricksClient, dir: string, target: string): Promise<void> {
+/** The files of `dir` to `target` in DBFS, in 1 MB blocks (create, add-block, close). */
+async function uploadFiles(client: DatabricksClient, dir: string, files: readonly string[], target: string): Promise<void> {
     const root = target.replace(/^dbfs:/, "");
-    for (const file of listFiles(dir)) {
+    for (const file of files) {
         const bytes = fs.readFileSync(path.join(dir, file));
         const { handle } = await client.post("/api/2.0/dbfs/create", { path: `${root}/${file}`, overwrite: true });
         for (let offset = 0; offset < bytes.length; offset += blockBytes) {
@@ -143,12 +145,4 @@ async function uploadFolder(client: DatabricksClient, dir: string, target: strin
         }
         await client.post("/api/2.0/dbfs/close", { handle });
     }
-}
-
-function listFiles(dir: string, prefix = ""): string[] {
-    return fs
-        .readdirSync(path.join(dir, prefix), { withFileTypes: true })
-        .filter((entry) => !entry.name.startsWith(".") && entry.name !== "__pycache__")
-        .flatMap((entry) => (entry.isDirectory() ? listFiles(dir, path.posix.join(prefix, entry.name)) : [path.posix.join(prefix, entry.name)]))
-        .sort();
 }
