@@ -13,3 +13,12 @@ export function stableJson(value: unknown): string {
             : v,
     );
 }
+
+/**
+ * A GUID-shaped name derived from a seed (case-insensitive): the same on every run, as Azure asks
+ * for GUIDs where a stable name is wanted (role assignments) and computes stable ids (workspaces).
+ */
+export function stableGuid(seed: string): string {
+    const hex = createHash("sha256").update(seed.toLowerCase()).digest("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,4 +1,4 @@
-import { createHash } from "crypto";
+import { stableGuid } from "../../runtime/stableHash";
 import { ArmId } from "./armIds";
 import { Refusal } from "./azureErrors";
 
@@ -57,10 +57,7 @@ export interface TypeRules {
 }
 
 /** A stable GUID for an id: a workspace keeps its workspaceId across emulator restarts. */
-export function stableGuid(seed: string): string {
-    const hex = createHash("sha256").update(seed.toLowerCase()).digest("hex");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+export { stableGuid };
 
 /** The object id of a resource's system-assigned identity, as the emulator computes it (stable for its id). */
 export function systemPrincipalId(id: ArmId): string {

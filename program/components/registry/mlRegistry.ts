@@ -1,7 +1,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
+import { stableGuid } from "../../../runtime/stableHash";
 import { statefulChild } from "../resourceOptions";
 
 /**
@@ -64,7 +64,7 @@ export class MlRegistry extends pulumi.ComponentResource {
                         `${name}-reader-${key}`,
                         {
                             // A name derived from what it grants: the same assignment on every run.
-                            roleAssignmentName: pulumi.all([registry.id, principalId]).apply(([scope, principal]) => assignmentName(scope, principal, registryReaderRole)),
+                            roleAssignmentName: pulumi.all([registry.id, principalId]).apply(([scope, principal]) => stableGuid(`${scope}|${principal}|${registryReaderRole}`)),
                             scope: registry.id,
                             principalId,
                             principalType: "ServicePrincipal",
@@ -78,10 +78,4 @@ export class MlRegistry extends pulumi.ComponentResource {
         this.readable = pulumi.all([registry.name, ...assignments.map((a) => a.id)]).apply(([registryName]) => registryName);
         this.registerOutputs({ registryId: this.registryId });
     }
-}
-
-/** A role assignment's name: a GUID stable for its scope, principal and role (Azure requires a GUID). */
-function assignmentName(scope: string, principal: string, role: string): string {
-    const hex = createHash("sha256").update(`${scope.toLowerCase()}|${principal}|${role}`).digest("hex");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
