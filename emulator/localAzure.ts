@@ -2,6 +2,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ArmHooks, ArmServer } from "./arm/armServer";
+import { RegionalQuota } from "./quota/regionalQuota";
 import { defaultDatastoreLocation } from "./resources/mlWorkspace";
 import { BatchDataPlane } from "./dataPlane/batchDataPlane";
 import { OnlineDataPlane } from "./dataPlane/onlineDataPlane";
@@ -22,6 +23,8 @@ export interface LocalAzureOptions {
      * in the JSON file `AZUREML_EMULATOR_DELAYS` names (e.g. emulator/delays.realistic.json).
      */
     readonly delays?: Readonly<Record<string, number>>;
+    /** The vCPU quota fixture (default emulator/quota/quota.json), read on every request: a test may change it between runs. */
+    readonly quotaFile?: string;
 }
 
 export const emulatorSubscription = "00000000-0000-0000-0000-0000000000e1";
@@ -78,7 +81,7 @@ export class LocalAzure {
             mlflow: (workspace, request, res) => tracking.handle(workspace, request, res),
         };
         const delays = options.delays ?? delaysFromFile(process.env.AZUREML_EMULATOR_DELAYS);
-        arm = await new ArmServer({ token, storageDir, delays, hooks }).start();
+        arm = await new ArmServer({ token, storageDir, delays, hooks, quota: new RegionalQuota(options.quotaFile) }).start();
         dataPlane.attach(arm);
         batchPlane.attach(arm);
         tracking.attach(arm);

@@ -19,6 +19,7 @@ import { declareRegistry } from "./declare/registry";
 import { declareVerifiedModels } from "./declare/verifiedModels";
 import { VerifiedModel, checkPromotion } from "./declare/promotionChecks";
 import { MlRegistry } from "./components/registry/mlRegistry";
+import { runPreflight } from "./preflight/preflight";
 
 export interface AzureMlPlatform {
     readonly kind: "azureml";
@@ -55,6 +56,8 @@ export async function declareAzureMlPlatform(loaded: LoadedConfig, projectDir: s
     const referencedIds = await checkModelSources(scope, suffix);
     // Registry versions must be what the source stack verified, before anything is declared.
     await checkPromotion(scope, suffix);
+    // Quota, no-code compatibility, the traffic stages and the cost, before anything changes.
+    await runPreflight(scope, suffix);
     const workspace = declareWorkspace(scope, suffix);
     const registry = declareRegistry(scope, workspace);
     const computeCluster = declareComputeCluster(scope, workspace);

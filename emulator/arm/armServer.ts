@@ -8,6 +8,7 @@ import { rulesByArmType } from "../resources";
 import { Refusal, busy, errorBody, invalidContent, locationRequired, missingApiVersion, notFound, parentNotFound, readOnlyProperty, unauthenticated } from "./azureErrors";
 import { sasQuery, sasRefusal } from "./blobSas";
 import { RuleContext, StoredResource, TypeRules, stableGuid, systemPrincipalId } from "./storedResource";
+import { RegionalQuota } from "../quota/regionalQuota";
 
 /** One ARM operation as the timeline records it. */
 export interface OperationRecord {
@@ -97,9 +98,13 @@ export interface ArmServerOptions {
     /** Milliseconds a PUT's or DELETE's operation takes, by lower-case resource type. Default 0. */
     readonly delays?: Readonly<Record<string, number>>;
     readonly hooks?: ArmHooks;
+    /** The region's vCPU quota (default: the committed fixture, emulator/quota/quota.json). */
+    readonly quota?: RegionalQuota;
 }
 
 const apiVersionRequired = /^\/subscriptions\//i;
+/** Azure ML's regional answers: `/subscriptions/{s}/providers/Microsoft.MachineLearningServices/locations/{l}/usages|vmSizes`. */
+const regionalPath = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/locations\/([^/]+)\/(usages|vmSizes)$/i;
 /** `/mlflow/v1.0/<workspace id><MLflow REST path>`: the tracking URI Azure ML gives a workspace, and what follows it. */
 const mlflowPath = /^\/mlflow\/v1\.0(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+)(\/.*)?$/i;
 /** Proxy resources (no location of their own): Azure ML assets and storage sub-resources. */
@@ -212,7 +217,15 @@ export class ArmServer {
             const expiry = new Date(Date.now() + uploadSasMs).toISOString().replace(/\.\d{3}Z$/, "Z");
             return { blobUri, sasUri: `${blobUri}?${sasQuery(this.sasKey(), { account, container, folder, permissions: "rcw", expiry })}` };
         },
+        quotaRefusal: (id, body, existing) => this.quota.refusal(this.context, id, body, existing),
     };
+
+    private get quota(): RegionalQuota {
+        this.regionalQuota ??= this.options.quota ?? new RegionalQuota();
+        return this.regionalQuota;
+    }
+
+    private regionalQuota: RegionalQuota | undefined;
 
     /** Every resource of an ARM type, wherever it lives (the data plane finds a registry by name). */
     resourcesOfType(type: string): StoredResource[] {
@@ -230,7 +243,7 @@ export class ArmServer {
             res.writeHead(status, { "Content-Type": "application/json", ...headers });
             res.end(body === undefined ? "" : JSON.stringify(body));
         };
-        const refuse = (refusal: Refusal) => send(refusal.status, errorBody(refusal.code, refusal.message));
+        const refuse = (refusal: Refusal) => send(refusal.status, errorBody(refusal.code, refusal.message, refusal.details));
         const tracking = mlflowPath.exec(url.pathname);
         // Parsed once, for the request log and for the handlers; blob bytes, operation polls and MLflow's API are not ARM's.
         const resourceRequest = !url.pathname.startsWith("/blobs/") && !/^\/operations\//.test(url.pathname) && !tracking;
@@ -266,6 +279,12 @@ export class ArmServer {
         if (typeAction) {
             const answer = typeAction.run(this.context, typeAction.target, body);
             return "code" in answer ? refuse(answer) : send(answer.status, answer.body);
+        }
+        const regional = regionalPath.exec(url.pathname);
+        if (regional && req.method === "GET") {
+            const [, subscription, location, what] = regional;
+            const value = what.toLowerCase() === "usages" ? this.quota.usages(this.context.ofType, subscription, location) : this.quota.vmSizes();
+            return send(200, { value });
         }
         const metrics = /^(.*)\/providers\/microsoft\.insights\/metrics$/i.exec(url.pathname);
         if (metrics && req.method === "GET") return this.handleMetrics(metrics[1], url.searchParams, send, refuse);

@@ -8,11 +8,13 @@ export interface Refusal {
     readonly status: number;
     readonly code: string;
     readonly message: string;
+    /** Inner errors: Azure ML puts the reason there under a generic message (a quota refusal). */
+    readonly details?: readonly { readonly code: string; readonly message: string }[];
 }
 
 /** The body of an error answer. */
-export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
-    return { error: { code, message } };
+export function errorBody(code: string, message: string, details?: Refusal["details"]): { error: { code: string; message: string; details?: Refusal["details"] } } {
+    return { error: { code, message, ...(details && { details }) } };
 }
 
 export const badRequest = (message: string): Refusal => ({ status: 400, code: "BadRequest", message });

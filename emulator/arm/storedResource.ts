@@ -31,6 +31,8 @@ export interface RuleContext {
      * read and write below it (../arm/blobSas.ts): what Azure hands out for an upload.
      */
     uploadAccess(account: string, container: string, folder: string): { readonly blobUri: string; readonly sasUri: string };
+    /** Why an online deployment's PUT goes over the region's vCPU quota (../quota/), or undefined. */
+    quotaRefusal(id: ArmId, body: Record<string, any>, existing: StoredResource | undefined): Refusal | undefined;
 }
 
 /** An action's answer (`POST {id}/<action>`): 200 and this body. */

@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { existingLock, lockText, writeLock } from "./environmentLock";
 import { fastInstaller } from "./fastInstaller";
-import { environmentHash, pythonMinor, readModelRequirements } from "./modelRequirements";
+import { pythonMinor, readModelRequirements } from "../../config/folders/modelRequirements";
+import { environmentHash } from "./modelRequirements";
 import { processAlive } from "./processAlive";
 import { askInterpreter, findInterpreter } from "./pythonInterpreter";
 

@@ -53,14 +53,14 @@ export const onlineDeployment: EmulatedType = {
     sdkFile: "machinelearningservices/onlineDeployment",
     forceNew: { location: trackedLocation },
     rules: {
-        checkPut(ctx, id, body) {
+        checkPut(ctx, id, body, existing) {
             const name = endpointNameProblem("deployment", id.name);
             if (name) return name;
             const endpoint = ctx.get(id.parent!);
             if (endpoint?.busy) {
                 return conflict(`Cannot create a deployment in endpoint ${endpoint.id.name} because it is in Updating provisioning state.`);
             }
-            return registryModelRefusal(ctx, id, String(body.properties?.model ?? ""));
+            return registryModelRefusal(ctx, id, String(body.properties?.model ?? "")) ?? ctx.quotaRefusal(id, body, existing);
         },
         checkDelete(ctx, deployment) {
             const endpoint = ctx.get(deployment.id.parent!);

@@ -30,7 +30,13 @@ export function azureErrorText(body: unknown): { code?: string; text?: string } 
     const code = typeof error.code === "string" ? error.code : undefined;
     const message = typeof error.message === "string" ? error.message : undefined;
     if (!code && !message) return {};
-    return { code, text: [code, message].filter(Boolean).join(": ") };
+    // Azure ML puts the reason in `details` under a generic "The request is invalid." (a quota
+    // refusal's InferencingClientCreateDeploymentFailed); azcore prints the whole body, so do we.
+    const details = (Array.isArray(error.details) ? error.details : [])
+        .map((d) => azureErrorText({ error: d }).text)
+        .filter(Boolean);
+    const text = [code, message].filter(Boolean).join(": ");
+    return { code, text: details.length > 0 ? `${text} (${details.join("; ")})` : text };
 }
 
 /** Whether a PUT failed after Azure had accepted it (see `ArmClient.putAndWait`). */

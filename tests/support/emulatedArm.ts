@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { ArmServer } from "../../emulator/arm/armServer";
 import { lowerCaseNames } from "../../emulator/arm/onlineTrafficRules";
+import { RegionalQuota } from "../../emulator/quota/regionalQuota";
 
 /** The token the emulator expects: what `FixedCredential` hands out by default. */
 export const emulatorTestToken = "test-token";
@@ -17,9 +18,9 @@ export class EmulatedArm {
     readonly server: ArmServer;
     private readonly storage: string;
 
-    constructor(token = emulatorTestToken) {
+    constructor(token = emulatorTestToken, quota?: RegionalQuota) {
         this.storage = fs.mkdtempSync(path.join(os.tmpdir(), "emulated-arm-"));
-        this.server = new ArmServer({ token, storageDir: this.storage });
+        this.server = new ArmServer({ token, storageDir: this.storage, quota });
     }
 
     async start(): Promise<this> {

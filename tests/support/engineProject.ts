@@ -14,6 +14,8 @@ export interface EngineProjectOptions {
      * (`.local/azurite/<name>`), instead of the scratch folder's `state/`. Default false.
      */
     readonly teamBackend?: boolean;
+    /** The local Azure's vCPU quota fixture (default the committed emulator/quota/quota.json). */
+    readonly quotaFile?: string;
 }
 
 /**
@@ -43,7 +45,7 @@ export function engineProject(name: string, options: EngineProjectOptions = {}):
         scratch = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
         fs.copyFileSync(path.join(projectDir, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
         if (options.teamBackend) team = await TeamBackend.start({ projectDir, name });
-        azure = await LocalAzure.start({ projectDir, name, progress: () => undefined });
+        azure = await LocalAzure.start({ projectDir, name, progress: () => undefined, quotaFile: options.quotaFile });
     });
     afterAll(async () => {
         await azure?.stop();

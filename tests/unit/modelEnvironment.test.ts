@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { failedRequirement, pipErrors } from "../../emulator/inference/modelEnvironment";
-import { environmentHash, readModelRequirements } from "../../emulator/inference/modelRequirements";
+import { readModelRequirements } from "../../config/folders/modelRequirements";
+import { environmentHash } from "../../emulator/inference/modelRequirements";
 import { ProcessLog } from "../../emulator/inference/processLog";
 import { fakeModelFolder } from "../support/modelFolders";
 import { projectDir } from "../support/stackFile";
@@ -19,6 +20,7 @@ describe("a model's requirements, read as Azure reads them", () => {
             python: "3.11.7",
             condaOnly: ["libgomp"],
             source: "conda.yaml",
+            condaPip: "<=23.2.1",
         });
     });
 

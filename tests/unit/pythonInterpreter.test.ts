@@ -4,7 +4,8 @@ import * as path from "path";
 import { askInterpreter, findInterpreter, interpreterCandidates } from "../../emulator/inference/pythonInterpreter";
 import { conflictCauses, pythonInterpreter } from "../../emulator/inference/modelEnvironment";
 import { existingLock, lockText } from "../../emulator/inference/environmentLock";
-import { environmentHash, pythonMinor, readModelRequirements } from "../../emulator/inference/modelRequirements";
+import { pythonMinor, readModelRequirements } from "../../config/folders/modelRequirements";
+import { environmentHash } from "../../emulator/inference/modelRequirements";
 import { committedStacks, projectDir, stackConfigObject } from "../support/stackFile";
 
 /** An executable script at `file`. */

@@ -5,7 +5,7 @@ import { parseDatastoreUri } from "../../runtime/batch/datastoreUri";
 import { runStackThroughEngine } from "./engineRun";
 
 export const localUsage = `Usage: npm run local -- [preview] [--stack <name>] [--once | --batch [--output-uri <uri>]]
-  preview             print the engine's \`pulumi preview --diff\` of the stack into a fresh emulator
+  preview             print the engine's \`pulumi preview\` of the stack into a fresh emulator (the preflight in its Diagnostics)
   --stack <name>      the stack to run (default dev): \`pulumi up\` by the real engine into Azure on this
                       machine (emulator/), the post-deploy smoke test inside it; then serves until Ctrl-C
   --once              up, then \`preview --expect-no-changes\`, then destroy; the exit code is the verdict

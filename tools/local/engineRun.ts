@@ -14,7 +14,7 @@ export interface EngineRunOptions {
     readonly stack: string;
     /**
      * serve: up, then serve until interrupted; once: up, `preview --expect-no-changes`, destroy (the
-     * exit code is the verdict); preview: the engine's `preview --diff` only.
+     * exit code is the verdict); preview: the engine's `preview` only (its diagnostics hold the preflight).
      */
     readonly mode: "serve" | "once" | "preview" | "batch";
     /** batch: where the job writes (a datastore URI); default a fresh path in the default datastore. */
@@ -48,7 +48,8 @@ export async function runStackThroughEngine(options: EngineRunOptions): Promise<
         const openEngine = () => EngineStack.open({ projectDir, stack, stateDir, program: async () => main(), env: azure.engineEnvironment() });
         const engine = await openEngine();
         if (options.mode === "preview") {
-            await engine.preview({ diff: true, onOutput: lines, signal });
+            // The engine's default display: its Diagnostics carry the preflight (the --diff display leaves them out).
+            await engine.preview({ onOutput: lines, signal });
             lines.flush();
             return 0;
         }

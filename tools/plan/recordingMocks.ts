@@ -3,6 +3,9 @@ import { createHash } from "crypto";
 // The emulator's own table of Azure types: the mocks give resources the ids the emulator gives them.
 import { armIdOf, typeByToken } from "../../emulator/resources";
 import { databricksWorkspaceId, databricksWorkspaceUrl } from "../../emulator/resources/databricksWorkspace";
+import { RegionalQuota } from "../../emulator/quota/regionalQuota";
+import { PreflightAzure, replacePreflightAzure } from "../../program/preflight/azureReads";
+import { nothingLive } from "../../program/preflight/liveState";
 
 /**
  * Pulumi mocks that record what a program declares, for running it in-process without the engine
@@ -31,6 +34,15 @@ export interface DeclaredOptions {
 }
 
 export const fakeSubscription = "00000000-0000-0000-0000-000000000000";
+
+/** Azure for the preflight under mocks: the local Azure's committed quota fixture, and nothing deployed yet. */
+const offlinePreflightAzure: PreflightAzure = {
+    async regionQuota(subscriptionId, location) {
+        const quota = new RegionalQuota();
+        return { subscriptionId, usages: quota.usages(() => [], subscriptionId, location), vmSizes: quota.vmSizes() };
+    },
+    liveState: async () => nothingLive,
+};
 export const fakeSuffix = "k3x9q2";
 
 function guid(seed: string): string {
@@ -154,6 +166,8 @@ export async function installMocks(
     // Each fresh runtime adds an exit listener; many runs in one test file are expected.
     process.setMaxListeners(100);
     const mocks = new RecordingMocks();
+    // The preflight reads the local Azure's committed quota and nothing that runs: no call leaves this process.
+    replacePreflightAzure(offlinePreflightAzure);
     await pulumi.runtime.setMocks(mocks, project, stack, false);
     pulumi.runtime.setAllConfig(config);
     return mocks;

@@ -1,0 +1,65 @@
+import { PlatformNames, endpointName } from "../../config/naming/names";
+import { StackConfig } from "../../config/schema";
+import { ArmClient } from "../../runtime/arm/armClient";
+import { isArmError } from "../../runtime/arm/armError";
+import { weightsOf } from "../../runtime/endpoints/trafficWire";
+import { LiveDeployment, LiveState, nothingLive } from "./liveState";
+
+const containerRegistryApiVersion = "2023-07-01";
+
+/**
+ * What the stack runs in Azure now, read with GETs only (nothing is changed): the online
+ * endpoint's weights and deployments, the compute cluster's scale settings, the workspace's
+ * container registry SKU and whether the stack's registry exists. A resource that does not exist
+ * (404) is simply not there; any other failure is thrown.
+ */
+export async function readLiveState(armFor: (apiVersion?: string) => ArmClient, config: StackConfig, subscriptionId: string, names: PlatformNames, suffix: string): Promise<LiveState> {
+    const arm = armFor();
+    const group = `/subscriptions/${subscriptionId}/resourceGroups/${config.resourceGroupName ?? names.resourceGroup}`;
+    const workspace = `${group}/providers/Microsoft.MachineLearningServices/workspaces/${names.workspace}`;
+    if (!(await getOrNone(arm, workspace))) return nothingLive;
+    const state: { -readonly [K in keyof LiveState]: LiveState[K] } = { ...nothingLive };
+    if (config.onlineEndpoint) {
+        const endpoint = `${workspace}/onlineEndpoints/${endpointName(config.onlineEndpoint.name, suffix)}`;
+        const body = await getOrNone(arm, endpoint);
+        if (body) {
+            state.traffic = weightsOf(body.properties ?? {});
+            const list = ((await arm.get(`${endpoint}/deployments`)).value ?? []) as Record<string, any>[];
+            state.deployments = list.map(liveDeployment).sort((a, b) => a.name.localeCompare(b.name));
+        }
+    }
+    if (config.computeCluster) {
+        const compute = await getOrNone(arm, `${workspace}/computes/${config.computeCluster.name}`);
+        const properties = compute?.properties?.properties;
+        if (properties) {
+            state.cluster = {
+                vmSize: String(properties.vmSize ?? ""),
+                vmPriority: String(properties.vmPriority ?? "Dedicated"),
+                minNodes: Number(properties.scaleSettings?.minNodeCount ?? 0),
+                maxNodes: Number(properties.scaleSettings?.maxNodeCount ?? 0),
+            };
+        }
+    }
+    const registry = await getOrNone(armFor(containerRegistryApiVersion), `${group}/providers/Microsoft.ContainerRegistry/registries/${names.containerRegistry}`);
+    state.containerRegistrySku = registry?.sku?.name;
+    state.registryExists = config.registry ? (await getOrNone(arm, `${group}/providers/Microsoft.MachineLearningServices/registries/${config.registry.name}`)) !== undefined : false;
+    return state;
+}
+
+function liveDeployment(body: Record<string, any>): LiveDeployment {
+    return {
+        name: String(body.name),
+        instanceType: String(body.properties?.instanceType ?? ""),
+        instanceCount: Number(body.sku?.capacity ?? body.properties?.scaleSettings?.instanceCount ?? 1),
+        model: String(body.properties?.model ?? ""),
+    };
+}
+
+async function getOrNone(arm: ArmClient, path: string): Promise<Record<string, any> | undefined> {
+    try {
+        return await arm.get(path);
+    } catch (err) {
+        if (isArmError(err) && err.status === 404) return undefined;
+        throw err;
+    }
+}
