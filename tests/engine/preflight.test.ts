@@ -1,4 +1,6 @@
+import { execFile } from "child_process";
 import * as fs from "fs";
+import { promisify } from "util";
 import * as os from "os";
 import * as path from "path";
 import { committedQuotaFile } from "../../emulator/quota/regionalQuota";
@@ -6,6 +8,7 @@ import { previewForComment } from "../../tools/previewComment/enginePreview";
 import { commentMarker, previewComment } from "../../tools/previewComment/markdown";
 import { writeDevStack } from "../support/devStack";
 import { engineProject } from "../support/engineProject";
+import { projectDir } from "../support/stackFile";
 
 /**
  * The preflight through the real engine against the local Azure: a stack whose deployments go
@@ -30,6 +33,19 @@ dsv2Limit(64);
 
 const project = engineProject("engine-preflight", { quotaFile });
 
+/**
+ * `pulumi preview` in a process of its own against this test's local Azure: a program that fails
+ * takes the path it takes for a user (in a jest worker its error would fail the test instead).
+ */
+async function previewInOwnProcess(): Promise<{ error?: string }> {
+    const { stdout } = await promisify(execFile)(
+        path.join(projectDir, "node_modules", ".bin", "ts-node"),
+        ["--transpile-only", path.join(projectDir, "tests", "support", "engineUpProcess.ts"), project.dir(), "dev", "--running-emulator", "--preview"],
+        { cwd: projectDir, env: { ...process.env, ...project.azure().engineEnvironment() }, maxBuffer: 16 << 20 },
+    );
+    return JSON.parse(stdout.trim().split("\n").pop()!);
+}
+
 type Change = (config: Record<string, any>) => void;
 /** Dev without the smoke test (the comment is about the preview): blue serving, green waiting at 0%. */
 const base: Change = (c) => {
@@ -50,17 +66,13 @@ describe("quota", () => {
     it("a stack over the fixture's quota fails preview with Azure's numbers, before anything is created", async () => {
         dsv2Limit(20);
         write(bigGreen);
-        const engine = await project.open("dev");
         const puts = () => project.azure().arm.operations.filter((o) => o.method === "PUT").length;
         const before = puts();
-        const failure = await engine.preview().then(
-            () => undefined,
-            (err) => String(err.stdout ?? err.message),
-        );
-        expect(failure).toContain("the preflight found 1 problem Azure would fail the update on; nothing was changed");
+        const { error } = await previewInOwnProcess();
+        expect(error).toContain("the preflight found 1 problem Azure would fail the update on; nothing was changed");
         // Blue (1 x DS2_v2) holds 2 x 2 = 4 of 20 with 8 in use; green's 3 x DS3_v2 needs 4 x 4 = 16 more.
-        expect(failure).toMatch(/error \(quota\) onlineEndpoint\.deployments\[1\]\.instanceCount = 3: deployment green needs 16 vCPUs/);
-        expect(failure).toContain("Current usage/limit: 12/20. Additional needed: 16");
+        expect(error).toMatch(/error \(quota\) onlineEndpoint\.deployments\[1\]\.instanceCount = 3: deployment green needs 16 vCPUs/);
+        expect(error).toContain("Current usage/limit: 12/20. Additional needed: 16");
         expect(puts()).toBe(before);
     });
 

@@ -24,7 +24,7 @@ describe("GitHub workflows", () => {
         expect(validateWorkflow(broken).errors.length).toBeGreaterThan(0);
     });
 
-    it("previews dev and prod on pull requests, commenting the diff, with the policy pack, after the tests", () => {
+    it("previews dev and prod on pull requests with the policy pack, after the tests, one comment per stack from the project's command", () => {
         const workflow = load("preview.yml");
         expect(Object.keys(workflow.on)).toEqual(["pull_request"]);
         expect(workflow.permissions).toMatchObject({ "id-token": "write", "pull-requests": "write" });
@@ -32,15 +32,16 @@ describe("GitHub workflows", () => {
         const preview = workflow.jobs.preview;
         expect(preview.needs).toBe("test");
         expect(preview.strategy.matrix.stack).toEqual(["dev", "prod"]);
-        const pulumi = stepsOf(preview).find((s) => String(s.uses).startsWith("pulumi/actions@"))!;
-        expect(pulumi.with).toMatchObject({
-            command: "preview",
-            "stack-name": "${{ matrix.stack }}",
-            "comment-on-pr": true,
-            diff: true,
-            policyPacks: "policy",
-            policyPackConfigs: "policy/config/${{ matrix.stack }}.json",
-        });
+        const steps = stepsOf(preview);
+        // pulumi/actions without a command only installs the CLI the Automation API drives.
+        const cli = steps.findIndex((s) => String(s.uses).startsWith("pulumi/actions@"));
+        expect(steps[cli].with).toBeUndefined();
+        const comment = steps.findIndex((s) => String(s.run ?? "").includes("npm run --silent preview-comment --"));
+        expect(comment).toBeGreaterThan(cli);
+        expect(steps[comment].run.replace(/\s+/g, " ")).toBe(
+            "npm run --silent preview-comment -- --stack ${{ matrix.stack }} --refresh --post --policy-pack policy --policy-pack-config policy/config/${{ matrix.stack }}.json --out preview-${{ matrix.stack }}.md",
+        );
+        expect(steps[comment].env).toMatchObject({ GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" });
         // OIDC: the federated credential needs no client secret, anywhere.
         expect(preview.env).toMatchObject({ ARM_USE_OIDC: "true", ARM_CLIENT_ID: "${{ vars.AZURE_CLIENT_ID }}" });
         for (const file of files) expect(fs.readFileSync(path.join(dir, file), "utf8")).not.toMatch(/client-secret|CLIENT_SECRET/i);

@@ -4,13 +4,16 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { LocalAzure } from "../../emulator/localAzure";
 import { EngineStack } from "../engine/engineStack";
-import { previewForComment } from "./enginePreview";
-import { previewComment } from "./markdown";
+import { PreviewResult, previewForComment } from "./enginePreview";
+import { commentMarker, previewComment } from "./markdown";
+import { pullRequestFromActions, upsertComment } from "./pullRequestComment";
 
-export const previewCommentUsage = `Usage: npm run preview-comment -- --stack <name> [--out <file>] [--policy-pack <dir> --policy-pack-config <file>] [--refresh]
-                                  [--local [--base <git-ref>]]
+export const previewCommentUsage = `Usage: npm run preview-comment -- --stack <name> [--out <file>] [--post] [--policy-pack <dir> --policy-pack-config <file>]
+                                  [--refresh] [--local [--base <git-ref>]]
   --stack <name>               the stack to preview (its Pulumi.<name>.yaml as it is in the working tree)
   --out <file>                 write the markdown there (default: stdout)
+  --post                       post it on the workflow's pull request, updating this stack's comment in place
+                               (GitHub Actions: GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL)
   --policy-pack <dir>          run the policy pack during the preview; --policy-pack-config its config
   --refresh                    refresh the state from Azure first (as the preview workflow does)
   --local                      against Azure on this machine: deploy the stack as <base> has it, then preview the working tree's
@@ -18,7 +21,7 @@ export const previewCommentUsage = `Usage: npm run preview-comment -- --stack <n
 Renders the PR comment: the engine's changes, the rollout plan, the preflight (quota, no-code
 compatibility) and the monthly cost with this change's part. Without --local it previews against
 the state backend and Azure the Pulumi CLI is configured for (PULUMI_BACKEND_URL or Pulumi Cloud,
-PULUMI_CONFIG_PASSPHRASE, the Azure login).`;
+PULUMI_CONFIG_PASSPHRASE, the Azure login). Exits 1 when the preview failed (the comment says why).`;
 
 export interface PreviewCommentIo {
     readonly stdout: (text: string) => void;
@@ -28,6 +31,7 @@ export interface PreviewCommentIo {
 interface Options {
     readonly stack: string;
     readonly out?: string;
+    readonly post: boolean;
     readonly policyPack?: string;
     readonly policyPackConfig?: string;
     readonly refresh: boolean;
@@ -35,7 +39,7 @@ interface Options {
     readonly base: string;
 }
 
-/** `npm run preview-comment`: one stack's PR comment as markdown. Exit 0 whether or not the preview passed: the comment says. */
+/** `npm run preview-comment`: one stack's PR comment as markdown; 1 when the preview failed (after the comment is written and posted). */
 export async function runPreviewCommentCli(argv: readonly string[], env: NodeJS.ProcessEnv, io: PreviewCommentIo, projectDir = process.cwd()): Promise<number> {
     let options: Options;
     try {
@@ -44,6 +48,7 @@ export async function runPreviewCommentCli(argv: readonly string[], env: NodeJS.
             options: {
                 stack: { type: "string" },
                 out: { type: "string" },
+                post: { type: "boolean", default: false },
                 "policy-pack": { type: "string" },
                 "policy-pack-config": { type: "string" },
                 refresh: { type: "boolean", default: false },
@@ -54,15 +59,21 @@ export async function runPreviewCommentCli(argv: readonly string[], env: NodeJS.
         });
         if (!values.stack) throw new Error("--stack is required");
         if (!fs.existsSync(path.join(projectDir, `Pulumi.${values.stack}.yaml`))) throw new Error(`there is no Pulumi.${values.stack}.yaml in ${projectDir}`);
-        options = { stack: values.stack, out: values.out, policyPack: values["policy-pack"], policyPackConfig: values["policy-pack-config"], refresh: values.refresh!, local: values.local!, base: values.base! };
+        options = { stack: values.stack, out: values.out, post: values.post!, policyPack: values["policy-pack"], policyPackConfig: values["policy-pack-config"], refresh: values.refresh!, local: values.local!, base: values.base! };
     } catch (err) {
         io.stderr(`${(err as Error).message}\n\n${previewCommentUsage}`);
         return 2;
     }
-    const markdown = options.local ? await localComment(options, projectDir, io) : await backendComment(options, env, projectDir);
+    const target = options.post ? pullRequestFromActions(env) : undefined;
+    const result = options.local ? await localPreview(options, projectDir, io) : await backendPreview(options, env, projectDir);
+    const markdown = previewComment(result);
     if (options.out) fs.writeFileSync(options.out, markdown);
-    else io.stdout(markdown);
-    return 0;
+    else if (!target) io.stdout(markdown);
+    if (target) {
+        const posted = await upsertComment(target, commentMarker(options.stack), markdown);
+        io.stderr(`${posted.updated ? "updated" : "posted"} ${posted.url}\n`);
+    }
+    return result.failure ? 1 : 0;
 }
 
 const previewOptions = (options: Options) => ({
@@ -72,7 +83,7 @@ const previewOptions = (options: Options) => ({
 });
 
 /** Against the backend and Azure the CLI is configured for: what the preview workflow runs. */
-async function backendComment(options: Options, env: NodeJS.ProcessEnv, projectDir: string): Promise<string> {
+async function backendPreview(options: Options, env: NodeJS.ProcessEnv, projectDir: string): Promise<PreviewResult> {
     const { main } = await import("../../program/main");
     const backendUrl = env.PULUMI_BACKEND_URL || (env.PULUMI_ACCESS_TOKEN ? "https://api.pulumi.com" : undefined);
     if (!backendUrl) throw new Error("no state backend: set PULUMI_BACKEND_URL (or PULUMI_ACCESS_TOKEN for Pulumi Cloud), or use --local");
@@ -83,14 +94,14 @@ async function backendComment(options: Options, env: NodeJS.ProcessEnv, projectD
         backend: { url: backendUrl, env: {} },
         passphrase: env.PULUMI_CONFIG_PASSPHRASE,
     });
-    return previewComment(await previewForComment(engine, options.stack, previewOptions(options)));
+    return previewForComment(engine, options.stack, previewOptions(options));
 }
 
 /**
  * Offline rehearsal of the PR comment: a fresh local Azure, the stack deployed as `base` has its
  * stack file (the main branch), then the working tree's stack file previewed against it.
  */
-async function localComment(options: Options, projectDir: string, io: PreviewCommentIo): Promise<string> {
+async function localPreview(options: Options, projectDir: string, io: PreviewCommentIo): Promise<PreviewResult> {
     const { main } = await import("../../program/main");
     const file = `Pulumi.${options.stack}.yaml`;
     const scratch = path.join(projectDir, ".local", "preview-comment", options.stack);
@@ -105,7 +116,7 @@ async function localComment(options: Options, projectDir: string, io: PreviewCom
         await (await open()).up({ onOutput: () => undefined });
         fs.copyFileSync(path.join(projectDir, file), path.join(scratch, file));
         io.stderr(`previewing the working tree's ${file}...\n`);
-        return previewComment(await previewForComment(await open(), options.stack, previewOptions(options)));
+        return await previewForComment(await open(), options.stack, previewOptions(options));
     } finally {
         await azure.stop();
     }

@@ -1,0 +1,94 @@
+import * as fs from "fs";
+import * as http from "http";
+import * as os from "os";
+import * as path from "path";
+import { PreviewResult } from "../../tools/previewComment/enginePreview";
+import { commentMarker, previewComment } from "../../tools/previewComment/markdown";
+import { pullRequestFromActions, upsertComment } from "../../tools/previewComment/pullRequestComment";
+import { LoopbackServer, sendJson } from "../support/loopbackServer";
+
+/** GitHub's issue comments API for one pull request, on 127.0.0.1. */
+class FakeGitHub extends LoopbackServer {
+    readonly comments: { id: number; body: string }[] = [];
+    readonly requests: { method: string; path: string; authorization?: string }[] = [];
+
+    protected handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
+        const url = new URL(req.url ?? "/", this.url);
+        this.requests.push({ method: req.method!, path: url.pathname, authorization: req.headers.authorization });
+        const html = (id: number) => `https://github.com/o/r/pull/7#issuecomment-${id}`;
+        if (req.method === "GET" && url.pathname === "/repos/o/r/issues/7/comments") {
+            const page = Number(url.searchParams.get("page") ?? 1);
+            const size = Number(url.searchParams.get("per_page") ?? 30);
+            return sendJson(res, 200, this.comments.slice((page - 1) * size, page * size).map((c) => ({ ...c, html_url: html(c.id) })));
+        }
+        if (req.method === "POST" && url.pathname === "/repos/o/r/issues/7/comments") {
+            const comment = { id: 1000 + this.comments.length, body: JSON.parse(body).body };
+            this.comments.push(comment);
+            return sendJson(res, 201, { ...comment, html_url: html(comment.id) });
+        }
+        const patch = /^\/repos\/o\/r\/issues\/comments\/(\d+)$/.exec(url.pathname);
+        if (req.method === "PATCH" && patch) {
+            const comment = this.comments.find((c) => c.id === Number(patch[1]))!;
+            comment.body = JSON.parse(body).body;
+            return sendJson(res, 200, { ...comment, html_url: html(comment.id) });
+        }
+        sendJson(res, 404, { message: "Not Found" });
+    }
+}
+
+const result = (over: Partial<PreviewResult> = {}): PreviewResult => ({
+    stack: "dev",
+    steps: [{ op: "create", type: "azure-native:machinelearningservices:OnlineDeployment", name: "online-diabetes-canary", keys: [] }],
+    unchanged: 47,
+    policies: [],
+    seconds: 3.2,
+    ...over,
+});
+
+describe("the PR comment", () => {
+    it("starts with the stack's marker and sums up the engine's steps", () => {
+        const markdown = previewComment(result());
+        expect(markdown.split("\n")[0]).toBe(commentMarker("dev"));
+        expect(markdown).toContain("**1 to create · 0 to update · 0 to replace · 0 to delete** · 47 unchanged");
+        expect(markdown).toContain("| `+` | online-diabetes-canary | `azure-native:machinelearningservices:OnlineDeployment` |  |");
+    });
+
+    it("says a failed preview cannot be deployed, with the engine's words, in a code block", () => {
+        const markdown = previewComment(result({ failure: "error: Pulumi.dev.yaml: the preflight found 1 problem | quota" }));
+        expect(markdown).toContain("**The preview failed**: this change cannot be deployed as it is.\n\n```\nerror: Pulumi.dev.yaml: the preflight found 1 problem | quota\n```");
+    });
+
+    it("lists policy violations in a table, escaping the cell separator", () => {
+        const markdown = previewComment(result({ policies: [{ policy: "prod-protected", level: "mandatory", message: "a | b" }] }));
+        expect(markdown).toContain("| mandatory | prod-protected | a \\| b |");
+    });
+});
+
+describe("posting it on the pull request", () => {
+    let github: FakeGitHub;
+    beforeEach(async () => (github = await new FakeGitHub().start()));
+    afterEach(() => github.stop());
+
+    it("creates the stack's comment once, then updates it in place, leaving other comments alone", async () => {
+        const target = { apiUrl: github.url, repository: "o/r", pullRequest: 7, token: "ghs_secret" };
+        github.comments.push({ id: 1, body: "looks good" }, { id: 2, body: `${commentMarker("prod")}\nprod's` });
+        const first = await upsertComment(target, commentMarker("dev"), `${commentMarker("dev")}\nfirst`);
+        expect(first).toEqual({ url: "https://github.com/o/r/pull/7#issuecomment-1002", updated: false });
+        const second = await upsertComment(target, commentMarker("dev"), `${commentMarker("dev")}\nsecond`);
+        expect(second.updated).toBe(true);
+        expect(github.comments.map((c) => c.body)).toEqual(["looks good", `${commentMarker("prod")}\nprod's`, `${commentMarker("dev")}\nsecond`]);
+        expect(new Set(github.requests.map((r) => r.authorization))).toEqual(new Set(["Bearer ghs_secret"]));
+    });
+
+    it("reads the pull request from the GitHub Actions environment, and says what is missing outside it", () => {
+        const event = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gh-event-")), "event.json");
+        fs.writeFileSync(event, JSON.stringify({ pull_request: { number: 42 } }));
+        expect(pullRequestFromActions({ GITHUB_API_URL: "https://api.github.com/", GITHUB_REPOSITORY: "o/r", GITHUB_EVENT_PATH: event, GITHUB_TOKEN: "t" })).toEqual({
+            apiUrl: "https://api.github.com",
+            repository: "o/r",
+            pullRequest: 42,
+            token: "t",
+        });
+        expect(() => pullRequestFromActions({ GITHUB_REPOSITORY: "o/r" })).toThrow("--post needs the GitHub Actions environment; missing GITHUB_API_URL, GITHUB_EVENT_PATH, GITHUB_TOKEN");
+    });
+});
