@@ -12,6 +12,8 @@ import { estimateCost } from "./cost";
 import { Finding, errorsIn, findingLine } from "./findings";
 import { LiveState, nothingLive } from "./liveState";
 import { checkNoCodeCompatibility } from "./noCodeCompatibility";
+import { checkProbes } from "./probes";
+import { readLoadTimes } from "../../config/folders/modelLoadTimes";
 import { previewText } from "./previewText";
 import { QuotaLine, assessQuota } from "./quota";
 import { PreflightReport } from "./report";
@@ -30,7 +32,8 @@ export function listenForPreflight(receive: PreflightListener | undefined): void
 /**
  * The preflight of an Azure ML stack, run by `preview` and `up` before any resource is declared:
  * reads what the stack runs now and the region's quota from Azure (GETs only), then checks the
- * quota, each served model's no-code compatibility, and works out the traffic stages the `up`
+ * quota, each served model's no-code compatibility and its deployments' probes against its load
+ * time measured offline, and works out the traffic stages the `up`
  * will walk and the monthly cost before and after. The report goes to the engine's output (a
  * warning per finding, the plan and cost as one message) and to a listener; any error stops the
  * program with every error, naming the stack file, key and value, before anything changes.
@@ -76,8 +79,9 @@ export async function preflightReport(scope: StackScope, suffix: pulumi.Output<s
         findings.push({ check: "quota", severity: "warning", key: "location", value: config.location, message: `the region's quota could not be read (${firstLine(err)}); it was not checked` });
     }
     const compatibility = checkNoCodeCompatibility(config, scope.projectDir, noCodeCompatibility());
-    findings.push(...compatibility.findings);
-    notes.push(...compatibility.notes);
+    const probes = checkProbes(config, scope.projectDir, readLoadTimes(scope.projectDir));
+    findings.push(...compatibility.findings, ...probes.findings);
+    notes.push(...compatibility.notes, ...probes.notes);
     const online = config.onlineEndpoint;
     return {
         stack: pulumi.getStack(),
