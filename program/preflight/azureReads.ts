@@ -18,7 +18,9 @@ export interface PreflightAzure {
 
 /** Reads Resource Manager with the deploying identity's credential (the ARM URL `AZUREML_ARM_ENDPOINT` may override). */
 export function armPreflightAzure(cloud: AzureCloud): PreflightAzure {
-    const armFor = (apiVersion?: string): ArmClient => armClientFor(cloud, { credential: azureCredential(), timeoutMs: 60_000, ...(apiVersion && { apiVersion }) });
+    // One credential (it caches its token): the Azure CLI credential starts a process per token.
+    const credential = azureCredential();
+    const armFor = (apiVersion?: string): ArmClient => armClientFor(cloud, { credential, timeoutMs: 60_000, ...(apiVersion && { apiVersion }) });
     return {
         async regionQuota(subscriptionId, location, rules) {
             const arm = armFor(rules.usagesApiVersion);

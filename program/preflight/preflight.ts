@@ -54,6 +54,7 @@ export async function runPreflight(scope: StackScope, suffix: pulumi.Output<stri
 }
 
 export async function preflightReport(scope: StackScope, suffix: pulumi.Output<string>): Promise<PreflightReport> {
+    const began = Date.now();
     const { config } = scope;
     const azure = preflightAzure(scope.cloud);
     const notes: string[] = [];
@@ -92,6 +93,7 @@ export async function preflightReport(scope: StackScope, suffix: pulumi.Output<s
         rollout: online && previewRollout(online, live.traffic, changedInPlace(online, live.deployments)),
         cost: estimateCost(config, live, priceTable()),
         notes,
+        seconds: (Date.now() - began) / 1000,
     };
 }
 

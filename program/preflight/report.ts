@@ -16,4 +16,6 @@ export interface PreflightReport {
     readonly cost: CostReport;
     /** What was not checked, and why. */
     readonly notes: readonly string[];
+    /** How long the preflight took inside the program (its Azure reads included). */
+    readonly seconds: number;
 }
