@@ -87,6 +87,20 @@ describe("quota", () => {
     });
 });
 
+describe("no-code compatibility", () => {
+    it("flags a model with an MLflow 3 pin in the engine's preview, with the row of the compatibility table", async () => {
+        dsv2Limit(64);
+        // diabetes-v2 with its MLflow pins at 3.1.0, as a model saved by MLflow 3.1 lists them.
+        write((c) => (c.models[1].path = "tests/fixtures/models/diabetes-mlflow3"));
+        const preview = await (await project.open("dev")).preview();
+        expect(preview.stdout).toMatch(
+            /warning: Pulumi\.dev\.yaml: warning \(compatibility\) models\[1\]\.path = "tests\/fixtures\/models\/diabetes-mlflow3": diabetes-classifier:2 \(conda\.yaml\): mlflow==3\.1\.0; MLflow 3\.x: .* \[NC7 mlflow-3\]/,
+        );
+        // A warning: the preview goes on.
+        expect(preview.stdout).toMatch(/Resources:/);
+    });
+});
+
 describe("the PR comment, rendered from the engine's preview of real changes", () => {
     const given = () => project.given("dev", () => write(() => undefined));
     const comment = async (change: Change) => {

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { PreviewResult } from "../../tools/previewComment/enginePreview";
+import { PreviewResult, engineFailure } from "../../tools/previewComment/enginePreview";
 import { commentMarker, previewComment } from "../../tools/previewComment/markdown";
 import { pullRequestFromActions, upsertComment } from "../../tools/previewComment/pullRequestComment";
 import { LoopbackServer, sendJson } from "../support/loopbackServer";
@@ -56,11 +56,42 @@ describe("the PR comment", () => {
     it("says a failed preview cannot be deployed, with the engine's words, in a code block", () => {
         const markdown = previewComment(result({ failure: "error: Pulumi.dev.yaml: the preflight found 1 problem | quota" }));
         expect(markdown).toContain("**The preview failed**: this change cannot be deployed as it is.\n\n```\nerror: Pulumi.dev.yaml: the preflight found 1 problem | quota\n```");
+        expect(markdown).toContain("_The preview stopped before the engine planned the changes; it had planned 1._");
     });
 
     it("lists policy violations in a table, escaping the cell separator", () => {
         const markdown = previewComment(result({ policies: [{ policy: "prod-protected", level: "mandatory", message: "a | b" }] }));
         expect(markdown).toContain("| mandatory | prod-protected | a \\| b |");
+    });
+});
+
+describe("a failed preview's errors", () => {
+    // The engine's output of a preview the preflight stopped (npm run preview-comment -- --stack prod --local, green at 10 instances).
+    const stdout = [
+        "Previewing update (prod):",
+        "    pulumi:pulumi:Stack azureml-mlflow-prod  warning: using pulumi-resource-random from $PATH at /work/main/emulator/bin/pulumi-resource-random",
+        "    pulumi:pulumi:Stack azureml-mlflow-prod running error: Pulumi.prod.yaml: the preflight found 1 problem Azure would fail the update on; nothing was changed:",
+        "Diagnostics:",
+        "  pulumi:pulumi:Stack (azureml-mlflow-prod):",
+        "    warning: using pulumi-resource-random from $PATH at /work/main/emulator/bin/pulumi-resource-random",
+        "    preflight of Pulumi.prod.yaml (westeurope):",
+        "      quota Standard DSv2 Family Cluster Dedicated vCPUs: 40 in use + 32 for this update = 72 of 64",
+        "    error: Pulumi.prod.yaml: the preflight found 1 problem Azure would fail the update on; nothing was changed:",
+        '      - error (quota) onlineEndpoint.deployments[1].instanceCount = 10: ... "Current usage/limit: 40/64. Additional needed: 32 ..."',
+        "    error: Pulumi.prod.yaml: the preflight found 1 problem Azure would fail the update on; nothing was changed:",
+        '      - error (quota) onlineEndpoint.deployments[1].instanceCount = 10: ... "Current usage/limit: 40/64. Additional needed: 32 ..."',
+        "",
+        "Resources:",
+    ].join("\n");
+
+    it("are the Diagnostics' error entries with their lines, once each, without progress and plugin warnings", () => {
+        expect(engineFailure(Object.assign(new Error("failed"), { stdout }))).toBe(
+            'Pulumi.prod.yaml: the preflight found 1 problem Azure would fail the update on; nothing was changed:\n  - error (quota) onlineEndpoint.deployments[1].instanceCount = 10: ... "Current usage/limit: 40/64. Additional needed: 32 ..."',
+        );
+    });
+
+    it("fall back to the last lines of what the engine said when it listed no error", () => {
+        expect(engineFailure(Object.assign(new Error("x"), { stdout: "no diagnostics", stderr: "error: could not load plugin\n" }))).toBe("error: could not load plugin");
     });
 });
 

@@ -97,9 +97,33 @@ function changedKeys(step: StepEventMetadata): string[] {
     return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !k.startsWith("__") && JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
 }
 
-/** The engine's own error lines of a failed preview (its stderr), without the CLI's noise. */
-function engineFailure(err: unknown): string {
+/**
+ * The errors of a failed preview as the engine's Diagnostics section lists them (each `error:`
+ * entry with its indented continuation, once each), without the progress lines and the plugins'
+ * warnings; the output's last lines when it has no such entry.
+ */
+export function engineFailure(err: unknown): string {
+    const output = String((err as { stdout?: string }).stdout ?? "");
+    const lines = output.split("\n");
+    const diagnostics = lines.slice(lines.findIndex((l) => /^Diagnostics:/.test(l)) + 1);
+    const errors: string[] = [];
+    let current: string[] | undefined;
+    let indent = 0;
+    for (const line of lines.some((l) => /^Diagnostics:/.test(l)) ? diagnostics : []) {
+        const entry = /^(\s*)error: (.*)$/.exec(line);
+        if (entry) {
+            current = [entry[2]];
+            indent = entry[1].length;
+            errors.push("");
+        } else if (current && line.trim() !== "" && line.length - line.trimStart().length > indent) {
+            current.push(line.slice(indent));
+        } else {
+            current = undefined;
+        }
+        if (current) errors[errors.length - 1] = current.join("\n");
+    }
+    const unique = [...new Set(errors)];
+    if (unique.length > 0) return unique.join("\n");
     const text = String((err as { stderr?: string }).stderr || (err as Error).message || err);
-    const lines = text.split("\n").filter((l) => l.trim() !== "" && !/^\s*(code|stdout|stderr|err\?):/.test(l));
-    return lines.slice(0, 40).join("\n");
+    return text.split("\n").filter((l) => l.trim() !== "").slice(-20).join("\n");
 }

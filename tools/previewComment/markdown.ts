@@ -36,6 +36,7 @@ export function previewComment(result: PreviewResult): string {
 function diffSection(result: PreviewResult): string[] {
     const count = (op: PlannedStep["op"]) => result.steps.filter((s) => s.op === op).length;
     const summary = `**${count("create")} to create · ${count("update")} to update · ${count("replace")} to replace · ${count("delete")} to delete** · ${result.unchanged} unchanged`;
+    if (result.failure) return ["#### Changes", "", `_The preview stopped before the engine planned the changes${result.steps.length > 0 ? `; it had planned ${result.steps.length}` : ""}._`];
     if (result.steps.length === 0) return ["#### Changes", "", `${summary}: no changes.`];
     return [
         "#### Changes",
