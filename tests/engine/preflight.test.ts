@@ -81,6 +81,7 @@ describe("quota", () => {
         write(bigGreen);
         const preview = await (await project.open("dev")).preview();
         expect(preview.stdout).toContain("preflight of Pulumi.dev.yaml (westeurope):");
+        expect(preview.stdout).toContain("traffic of endpoint diabetes: from no endpoint yet, in one step");
         expect(preview.stdout).toContain("quota Standard DSv2 Family Cluster Dedicated vCPUs: 8 in use + 20 for this update = 28 of 64");
         expect(preview.stdout).toMatch(/cost a month \(westeurope list prices, [0-9-]+\): 0\.00 USD now -> /);
         expect(preview.stdout).toContain("findings: none");
