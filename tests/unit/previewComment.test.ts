@@ -5,6 +5,8 @@ import * as path from "path";
 import { PreviewResult, engineFailure } from "../../tools/previewComment/enginePreview";
 import { commentMarker, previewComment } from "../../tools/previewComment/markdown";
 import { pullRequestFromActions, upsertComment } from "../../tools/previewComment/pullRequestComment";
+import { runPreviewCommentCli } from "../../tools/previewComment/cli";
+import { projectDir } from "../support/stackFile";
 import { LoopbackServer, sendJson } from "../support/loopbackServer";
 
 /** GitHub's issue comments API for one pull request, on 127.0.0.1. */
@@ -121,5 +123,23 @@ describe("posting it on the pull request", () => {
             token: "t",
         });
         expect(() => pullRequestFromActions({ GITHUB_REPOSITORY: "o/r" })).toThrow("--post needs the GitHub Actions environment; missing GITHUB_API_URL, GITHUB_EVENT_PATH, GITHUB_TOKEN");
+    });
+});
+
+describe("npm run preview-comment's arguments", () => {
+    const run = async (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+        const err: string[] = [];
+        const code = await runPreviewCommentCli(argv, env, { stdout: () => undefined, stderr: (t) => err.push(t) }, projectDir);
+        return { code, stderr: err.join("") };
+    };
+
+    it("needs a stack that has a stack file, and says so with the usage", async () => {
+        expect(await run([])).toMatchObject({ code: 2, stderr: expect.stringContaining("--stack is required") });
+        expect(await run(["--stack", "staging"])).toMatchObject({ code: 2, stderr: expect.stringContaining(`there is no Pulumi.staging.yaml in ${projectDir}`) });
+        expect((await run(["--stack", "dev", "--colour"])).stderr).toContain("Usage: npm run preview-comment");
+    });
+
+    it("refuses to post outside GitHub Actions before previewing anything", async () => {
+        expect(await run(["--stack", "dev", "--post"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--post needs the GitHub Actions environment") });
     });
 });

@@ -6,7 +6,7 @@ import { LocalAzure } from "../../emulator/localAzure";
 import { EngineStack } from "../engine/engineStack";
 import { PreviewResult, previewForComment } from "./enginePreview";
 import { commentMarker, previewComment } from "./markdown";
-import { pullRequestFromActions, upsertComment } from "./pullRequestComment";
+import { PullRequestTarget, pullRequestFromActions, upsertComment } from "./pullRequestComment";
 
 export const previewCommentUsage = `Usage: npm run preview-comment -- --stack <name> [--out <file>] [--post] [--policy-pack <dir> --policy-pack-config <file>]
                                   [--refresh] [--local [--base <git-ref>]]
@@ -64,7 +64,13 @@ export async function runPreviewCommentCli(argv: readonly string[], env: NodeJS.
         io.stderr(`${(err as Error).message}\n\n${previewCommentUsage}`);
         return 2;
     }
-    const target = options.post ? pullRequestFromActions(env) : undefined;
+    let target: PullRequestTarget | undefined;
+    try {
+        target = options.post ? pullRequestFromActions(env) : undefined;
+    } catch (err) {
+        io.stderr(`${(err as Error).message}\n`);
+        return 2;
+    }
     const result = options.local ? await localPreview(options, projectDir, io) : await backendPreview(options, env, projectDir);
     const markdown = previewComment(result);
     if (options.out) fs.writeFileSync(options.out, markdown);
@@ -93,6 +99,8 @@ async function backendPreview(options: Options, env: NodeJS.ProcessEnv, projectD
         program: async () => main(),
         backend: { url: backendUrl, env: {} },
         passphrase: env.PULUMI_CONFIG_PASSPHRASE,
+        // Against Azure the real provider plugins are needed: the engine fetches them as `pulumi preview` does.
+        env: { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false" },
     });
     return previewForComment(engine, options.stack, previewOptions(options));
 }
@@ -111,13 +119,29 @@ async function localPreview(options: Options, projectDir: string, io: PreviewCom
     const azure = await LocalAzure.start({ projectDir, name: `preview-comment-${options.stack}`, progress: () => undefined });
     try {
         const open = () => EngineStack.open({ projectDir: scratch, stack: options.stack, stateDir: path.join(scratch, "state"), program: async () => main(), env: azure.engineEnvironment() });
-        fs.writeFileSync(path.join(scratch, file), execFileSync("git", ["show", `${options.base}:${file}`], { cwd: projectDir, encoding: "utf8" }));
-        io.stderr(`deploying ${file} as ${options.base} has it into the local Azure...\n`);
-        await (await open()).up({ onOutput: () => undefined });
+        const base = fileAt(options.base, file, projectDir);
+        if (base === undefined) {
+            io.stderr(`${options.base} has no ${file}: previewing it against nothing deployed\n`);
+        } else {
+            fs.writeFileSync(path.join(scratch, file), base);
+            io.stderr(`deploying ${file} as ${options.base} has it into the local Azure...\n`);
+            await (await open()).up({ onOutput: () => undefined });
+        }
         fs.copyFileSync(path.join(projectDir, file), path.join(scratch, file));
         io.stderr(`previewing the working tree's ${file}...\n`);
         return await previewForComment(await open(), options.stack, previewOptions(options));
     } finally {
         await azure.stop();
+    }
+}
+
+/** A file's text at a git revision, or undefined when the revision has no such file (a new stack). */
+function fileAt(revision: string, file: string, projectDir: string): string | undefined {
+    try {
+        return execFileSync("git", ["show", `${revision}:${file}`], { cwd: projectDir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (err) {
+        const stderr = String((err as { stderr?: string }).stderr ?? "");
+        if (/does not exist in|exists on disk, but not in/.test(stderr)) return undefined;
+        throw new Error(`git show ${revision}:${file} failed: ${stderr.trim() || (err as Error).message}`);
     }
 }
