@@ -25,8 +25,8 @@ export function armPreflightAzure(cloud: AzureCloud): PreflightAzure {
         async regionQuota(subscriptionId, location, rules) {
             const arm = armFor(rules.usagesApiVersion);
             const base = `/subscriptions/${subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${location}`;
-            const [usages, vmSizes] = await Promise.all([arm.get(`${base}/usages`), arm.get(`${base}/vmSizes`)]);
-            return { subscriptionId, usages: (usages.value ?? []) as Usage[], vmSizes: (vmSizes.value ?? []) as VmSize[] };
+            const [usages, vmSizes] = await Promise.all([arm.list(`${base}/usages`), arm.list(`${base}/vmSizes`)]);
+            return { subscriptionId, usages: usages as unknown as Usage[], vmSizes: vmSizes as unknown as VmSize[] };
         },
         liveState: (config, subscriptionId, names, suffix) => readLiveState(armFor, config, subscriptionId, names, suffix),
     };

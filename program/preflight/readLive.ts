@@ -24,7 +24,7 @@ export async function readLiveState(armFor: (apiVersion?: string) => ArmClient, 
         const body = await getOrNone(arm, endpoint);
         if (body) {
             state.traffic = weightsOf(body.properties ?? {});
-            const list = ((await arm.get(`${endpoint}/deployments`)).value ?? []) as Record<string, any>[];
+            const list = await arm.list(`${endpoint}/deployments`);
             state.deployments = list.map(liveDeployment).sort((a, b) => a.name.localeCompare(b.name));
         }
     }

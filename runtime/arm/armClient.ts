@@ -102,6 +102,22 @@ export class ArmClient {
         await this.waitForOperation(`DELETE ${path}`, response);
     }
 
+    /**
+     * Every item of a list (`value`), following `nextLink` page by page as Azure pages lists. A
+     * next link off this client's Resource Manager is refused: the token is never sent elsewhere.
+     */
+    async list(path: string): Promise<Record<string, any>[]> {
+        const items: Record<string, any>[] = [];
+        let url: string | undefined = this.url(path);
+        while (url) {
+            const page = (await this.send("GET", url)).data as { value?: Record<string, any>[]; nextLink?: string | null };
+            items.push(...(page.value ?? []));
+            url = page.nextLink ?? undefined;
+            if (url && !url.startsWith(`${this.options.baseUrl}/`)) throw armError(`refusing to follow a nextLink off ${this.options.baseUrl}: ${displayPath(url)}`);
+        }
+        return items;
+    }
+
     /** POST an action (e.g. `listKeys`, `token`) and return its answer. */
     async post(path: string, body: unknown = {}): Promise<Record<string, any>> {
         return (await this.send("POST", this.url(path), body)).data as Record<string, any>;
