@@ -25,6 +25,8 @@ export interface PriceTable {
     readonly vm: Readonly<Record<string, Readonly<Record<string, VmPrice>>>>;
     /** Daily, by region and container registry SKU (Basic, Standard, Premium). */
     readonly containerRegistry: Readonly<Record<string, Readonly<Record<string, number>>>>;
+    /** Where each region's prices came from, and as of when. */
+    readonly regionSources?: Readonly<Record<string, unknown>>;
 }
 
 let loaded: PriceTable | undefined;

@@ -39,7 +39,8 @@ export function readModelRequirements(modelDir: string): ModelRequirements {
         for (const dependency of dependencies) {
             if (typeof dependency === "string") {
                 const name = dependency.split(/[=<>!~ ]/)[0].toLowerCase();
-                if (name === "python") python = dependency.slice(name.length).replace(/^[=<>!~ ]+/, "") || python;
+                // `python=3.8.10=h12debd9_8`: the version, without conda's build string.
+                if (name === "python") python = dependency.slice(name.length).replace(/^[=<>!~ ]+/, "").split(/[= ]/)[0] || python;
                 else if (name === "pip") condaPip = dependency.slice(name.length).trim();
                 else condaOnly.push(dependency);
             } else if (Array.isArray(asRecord(dependency).pip)) {

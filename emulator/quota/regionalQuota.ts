@@ -98,13 +98,14 @@ export class RegionalQuota {
         if (!size) return undefined;
         const rules = onlineQuotaRules();
         const needs = deploymentCores(rules, instanceType, Number(body.sku?.capacity ?? 1), size.vCPUs);
-        const holds = existing ? this.deploymentHolds(existing) : 0;
+        // What the deployment holds now counts against the same family only: a new VM family needs all of it.
+        const holds = existing && this.sizeOf(existing.body.properties?.instanceType)?.family === size.family ? this.deploymentHolds(existing) : 0;
         const additional = needs - holds;
         if (additional <= 0) return undefined;
         const usages = this.usages((type) => ctx.ofType(type), id.subscription, body.location);
         const family = usages.find((u) => u.type.endsWith("vmFamily/dedicatedCores/usages") && u.name.value === size.family);
         const total = usages.find((u) => u.name.value === rules.totalDedicatedCores);
-        const over = [family, total].find((u) => u && u.currentValue + additional > u.limit);
+        const over = [family, total].find((u) => u && u.limit >= 0 && u.currentValue + additional > u.limit);
         if (!over) return undefined;
         const problem = {
             errors: { VmSize: [notEnoughQuotaMessage(size.name, id.subscription, over.currentValue, over.limit, additional)] },

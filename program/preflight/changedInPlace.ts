@@ -3,15 +3,22 @@ import { OnlineEndpointConfig } from "../../config/schema";
 import { LiveDeployment } from "./liveState";
 
 /**
- * The deployments that run now and whose model or instance type the update changes: Azure
- * updates them in place, and the traffic resource drains them first (runtime/endpoints/trafficAway.ts).
+ * The deployments that run now and whose answers the update changes: what their fingerprint
+ * covers (program/components/online/onlineEndpoint.ts: model, instance type, request timeout,
+ * environment variables) differs from what Azure runs. Azure updates them in place; with a
+ * rollout they are drained first.
  */
 export function changedInPlace(online: OnlineEndpointConfig, live: readonly LiveDeployment[]): string[] {
     return online.deployments
         .filter((d) => {
             const running = live.find((l) => l.name.toLowerCase() === d.name.toLowerCase());
             if (!running) return false;
-            return running.instanceType.toLowerCase() !== d.instanceType.toLowerCase() || modelOf(running.model) !== declaredModel(d.model);
+            return (
+                running.instanceType.toLowerCase() !== d.instanceType.toLowerCase() ||
+                modelOf(running.model) !== declaredModel(d.model) ||
+                running.requestTimeoutMs !== d.requestTimeoutMs ||
+                JSON.stringify(sorted(running.environmentVariables)) !== JSON.stringify(sorted(d.environmentVariables))
+            );
         })
         .map((d) => d.name);
 }
@@ -27,4 +34,8 @@ function modelOf(id: string): string {
 function declaredModel(model: string): string {
     const reference = parseRegistryModel(model);
     return reference ? `${reference.registry.toLowerCase()}/${reference.key}` : model;
+}
+
+function sorted(map: Readonly<Record<string, string>>): [string, string][] {
+    return Object.entries(map).sort(([a], [b]) => (a < b ? -1 : 1));
 }

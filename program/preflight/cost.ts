@@ -6,8 +6,6 @@ import { LiveState } from "./liveState";
 export interface CostLine {
     /** "online deployment blue", "compute cluster cpu-batch", "container registry (workspace)". */
     readonly item: string;
-    /** The stack file's key it comes from. */
-    readonly key: string;
     /** What is priced: "3 x Standard_DS3_v2", "Premium". */
     readonly detail: string;
     readonly monthlyBefore?: number;
@@ -61,18 +59,17 @@ export function estimateCost(config: StackConfig, live: LiveState, prices: Price
     const lines: CostLine[] = [];
 
     const declaredDeployments = config.onlineEndpoint?.deployments ?? [];
-    declaredDeployments.forEach((d, i) => {
+    declaredDeployments.forEach((d) => {
         const before = live.deployments.find((l) => l.name.toLowerCase() === d.name.toLowerCase());
         lines.push({
             item: `online deployment ${d.name}`,
-            key: `onlineEndpoint.deployments[${i}]`,
             detail: `${d.instanceCount} x ${d.instanceType}`,
             monthlyBefore: before && monthlyVm(before.instanceType, before.instanceCount),
             monthlyAfter: monthlyVm(d.instanceType, d.instanceCount),
         });
     });
     for (const gone of live.deployments.filter((l) => !declaredDeployments.some((d) => d.name.toLowerCase() === l.name.toLowerCase()))) {
-        lines.push({ item: `online deployment ${gone.name} (removed)`, key: "onlineEndpoint.deployments", detail: `${gone.instanceCount} x ${gone.instanceType}`, monthlyBefore: monthlyVm(gone.instanceType, gone.instanceCount) });
+        lines.push({ item: `online deployment ${gone.name} (removed)`, detail: `${gone.instanceCount} x ${gone.instanceType}`, monthlyBefore: monthlyVm(gone.instanceType, gone.instanceCount) });
     }
 
     const cluster = config.platform === "azureml" ? config.computeCluster : undefined;
@@ -80,7 +77,6 @@ export function estimateCost(config: StackConfig, live: LiveState, prices: Price
         const low = (priority?: string) => priority === "LowPriority";
         lines.push({
             item: `compute cluster ${cluster?.name ?? "(removed)"}`,
-            key: "computeCluster",
             detail: cluster ? `${cluster.minNodes}-${cluster.maxNodes} x ${cluster.vmSize}${low(cluster.vmPriority) ? " low priority" : ""}` : "removed",
             monthlyBefore: live.cluster && monthlyVm(live.cluster.vmSize, live.cluster.minNodes, low(live.cluster.vmPriority)),
             monthlyAfter: cluster && monthlyVm(cluster.vmSize, cluster.minNodes, low(cluster.vmPriority)),
@@ -97,7 +93,6 @@ export function estimateCost(config: StackConfig, live: LiveState, prices: Price
         const sku = config.workspace.containerRegistrySku;
         lines.push({
             item: "container registry (workspace)",
-            key: "workspace.containerRegistrySku",
             detail: sku,
             monthlyBefore: live.containerRegistrySku ? registryMonthly(live.containerRegistrySku) : undefined,
             monthlyAfter: registryMonthly(sku),
@@ -105,11 +100,10 @@ export function estimateCost(config: StackConfig, live: LiveState, prices: Price
     }
     if (config.registry) {
         // Azure ML creates a Premium container registry in each of the registry's regions (program/components/registry/).
-        config.registry.locations.forEach((location, i) => {
+        config.registry.locations.forEach((location) => {
             const where = location.toLowerCase().replace(/\s+/g, "");
             lines.push({
                 item: `registry ${config.registry!.name} container registry (${where})`,
-                key: `registry.locations[${i}]`,
                 detail: "Premium",
                 monthlyBefore: live.registryExists ? registryMonthly("Premium", where) : undefined,
                 monthlyAfter: registryMonthly("Premium", where),

@@ -84,8 +84,11 @@ function rowProblem(row: CompatibilityRow, requirements: ModelRequirements): str
             return server && satisfies(server, row.server!) && !find(row.needs!) ? `${row.package}==${server} without ${row.needs}` : undefined;
         }
         case "condaPip": {
-            const cap = /^(?:<=|==|<)\s*([0-9][0-9.]*)$/.exec(requirements.condaPip ?? "")?.[1];
-            return cap && valid(cap) && satisfies(cap, row.versions!) ? `conda.yaml pins pip${requirements.condaPip}` : undefined;
+            // The newest pip the conda file allows: up to X with <=, ==, =; below X with < (X itself if X is in range counts).
+            const cap = /^(<=|==|=|<)\s*([0-9][0-9.]*)$/.exec(requirements.condaPip ?? "");
+            if (!cap || !valid(cap[2])) return undefined;
+            const capped = cap[1] === "<" ? satisfies(cap[2], row.versions!.replace(/^</, "<=")) : satisfies(cap[2], row.versions!);
+            return capped ? `conda.yaml pins pip${requirements.condaPip}` : undefined;
         }
     }
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { noCodeCompatibility } from "../../config/azureCatalog/noCodeCompatibilityTable";
 import { onlineQuotaRules } from "../../config/azureCatalog/onlineQuotaRules";
 import { priceTable } from "../../config/azureCatalog/priceTable";
+import { readLoadTimes } from "../../config/folders/modelLoadTimes";
 import { platformNames } from "../../config/naming/names";
 import { knownValue } from "../declare/knownValue";
 import { StackScope } from "../declare/stackScope";
@@ -13,7 +14,6 @@ import { Finding, errorsIn, findingLine } from "./findings";
 import { LiveState, nothingLive } from "./liveState";
 import { checkNoCodeCompatibility } from "./noCodeCompatibility";
 import { checkProbes } from "./probes";
-import { readLoadTimes } from "../../config/folders/modelLoadTimes";
 import { previewText } from "./previewText";
 import { QuotaLine, assessQuota } from "./quota";
 import { PreflightReport } from "./report";
@@ -53,6 +53,7 @@ export async function runPreflight(scope: StackScope, suffix: pulumi.Output<stri
     return report;
 }
 
+/** The report alone, without logging it or failing the program (runPreflight does both). */
 export async function preflightReport(scope: StackScope, suffix: pulumi.Output<string>): Promise<PreflightReport> {
     const began = Date.now();
     const { config } = scope;
@@ -63,18 +64,22 @@ export async function preflightReport(scope: StackScope, suffix: pulumi.Output<s
     // The names come from the suffix: unknown in a preview of a stack that does not exist yet (nothing runs then).
     const known = await knownValue(suffix);
     let live: LiveState = nothingLive;
+    let liveUnknown = false;
     if (known !== undefined) {
         try {
             live = await azure.liveState(config, subscriptionId, platformNames(config.prefix, known), known);
         } catch (err) {
+            liveUnknown = true;
             notes.push(`what the stack runs in Azure could not be read (${firstLine(err)}): cost before and the traffic's starting point are unknown`);
         }
     }
     let quota: QuotaLine[] | undefined;
     try {
         const rules = onlineQuotaRules();
-        const assessed = assessQuota(config, live, await azure.regionQuota(subscriptionId, config.location, rules), rules);
-        findings.push(...assessed.findings);
+        const region = await azure.regionQuota(subscriptionId, config.location, rules);
+        const assessed = assessQuota(config, live, region, rules);
+        // Azure's usage already holds what runs; not knowing what that is, the count may hold it twice.
+        findings.push(...(liveUnknown ? assessed.findings.map(asUncertain) : assessed.findings));
         quota = assessed.lines;
     } catch (err) {
         findings.push({ check: "quota", severity: "warning", key: "location", value: config.location, message: `the region's quota could not be read (${firstLine(err)}); it was not checked` });
@@ -95,6 +100,13 @@ export async function preflightReport(scope: StackScope, suffix: pulumi.Output<s
         notes,
         seconds: (Date.now() - began) / 1000,
     };
+}
+
+/** A quota error made a warning: the running deployments may be counted twice. */
+function asUncertain(finding: Finding): Finding {
+    return finding.severity === "error"
+        ? { ...finding, severity: "warning", message: `${finding.message} (what runs now could not be read: if these deployments run already, Azure's usage holds them and this count adds them again)` }
+        : finding;
 }
 
 function firstLine(err: unknown): string {

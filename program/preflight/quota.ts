@@ -64,16 +64,19 @@ export function assessQuota(config: StackConfig, live: LiveState, region: Region
             return;
         }
         const needs = deploymentCores(rules, d.instanceType, d.instanceCount, size.vCPUs);
-        const running = live.deployments.find((l) => l.name.toLowerCase() === d.name.toLowerCase() && l.instanceType.toLowerCase() === d.instanceType.toLowerCase());
-        const holds = running ? deploymentCores(rules, running.instanceType, running.instanceCount, size.vCPUs) : 0;
+        // What it holds now counts against the same family only (as the local Azure nets it).
+        const running = live.deployments.find((l) => l.name.toLowerCase() === d.name.toLowerCase());
+        const runningSize = running && sizeOf(running.instanceType);
+        const holds = running && runningSize?.family === size.family ? deploymentCores(rules, running.instanceType, running.instanceCount, runningSize.vCPUs) : 0;
         const additional = Math.max(0, needs - holds);
         if (additional === 0) return;
-        for (const usage of [familyUsage(size.family, "dedicated"), total(rules.totalDedicatedCores)]) {
-            if (!usage) continue;
-            const c = counter(usage);
-            const current = usage.currentValue + c.added;
-            c.added += additional;
-            if (usage.limit < 0 || current + additional <= usage.limit) continue;
+        const usages = [familyUsage(size.family, "dedicated"), total(rules.totalDedicatedCores)].filter((u): u is Usage => u !== undefined);
+        // Azure names the first quota it would go over, the family's before the regional total.
+        const usage = usages.find((u) => u.limit >= 0 && u.currentValue + counter(u).added + additional > u.limit);
+        // A refused PUT holds nothing: the next deployment's numbers are Azure's without it.
+        if (!usage) for (const u of usages) counter(u).added += additional;
+        else {
+            const current = usage.currentValue + counter(usage).added;
             const instances = needs / size.vCPUs;
             findings.push({
                 check: "quota",
@@ -93,7 +96,8 @@ export function assessQuota(config: StackConfig, live: LiveState, region: Region
     const clusterSize = cluster && sizeOf(cluster.vmSize);
     if (cluster && clusterSize) {
         const tier = cluster.vmPriority === "LowPriority" ? "lowPriority" : "dedicated";
-        const nodesNow = live.cluster && live.cluster.vmSize.toLowerCase() === cluster.vmSize.toLowerCase() ? live.cluster.minNodes : 0;
+        const sameCluster = live.cluster && live.cluster.vmSize.toLowerCase() === cluster.vmSize.toLowerCase() && live.cluster.vmPriority === cluster.vmPriority;
+        const nodesNow = sameCluster ? live.cluster!.minNodes : 0;
         const grows = (cluster.maxNodes - nodesNow) * clusterSize.vCPUs;
         for (const usage of [familyUsage(clusterSize.family, tier), total(tier === "dedicated" ? rules.totalDedicatedCores : rules.totalLowPriorityCores)]) {
             if (!usage || usage.limit < 0) continue;

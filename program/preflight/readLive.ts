@@ -36,13 +36,15 @@ export async function readLiveState(armFor: (apiVersion?: string) => ArmClient, 
                 vmSize: String(properties.vmSize ?? ""),
                 vmPriority: String(properties.vmPriority ?? "Dedicated"),
                 minNodes: Number(properties.scaleSettings?.minNodeCount ?? 0),
-                maxNodes: Number(properties.scaleSettings?.maxNodeCount ?? 0),
             };
         }
     }
-    const registry = await getOrNone(armFor(containerRegistryApiVersion), `${group}/providers/Microsoft.ContainerRegistry/registries/${names.containerRegistry}`);
+    // Read for the cost alone: one the identity may not read leaves only its line's "now" unknown.
+    const registry = await getOrNone(armFor(containerRegistryApiVersion), `${group}/providers/Microsoft.ContainerRegistry/registries/${names.containerRegistry}`).catch(() => undefined);
     state.containerRegistrySku = registry?.sku?.name;
-    state.registryExists = config.registry ? (await getOrNone(arm, `${group}/providers/Microsoft.MachineLearningServices/registries/${config.registry.name}`)) !== undefined : false;
+    state.registryExists = config.registry
+        ? (await getOrNone(arm, `${group}/providers/Microsoft.MachineLearningServices/registries/${config.registry.name}`).catch(() => undefined)) !== undefined
+        : false;
     return state;
 }
 
@@ -52,7 +54,17 @@ function liveDeployment(body: Record<string, any>): LiveDeployment {
         instanceType: String(body.properties?.instanceType ?? ""),
         instanceCount: Number(body.sku?.capacity ?? body.properties?.scaleSettings?.instanceCount ?? 1),
         model: String(body.properties?.model ?? ""),
+        requestTimeoutMs: isoDurationMs(body.properties?.requestSettings?.requestTimeout),
+        environmentVariables: { ...(body.properties?.environmentVariables ?? {}) },
     };
+}
+
+/** `PT5S`, `PT1M30S`, `PT0.5S` in milliseconds; undefined for anything else. */
+function isoDurationMs(value: unknown): number | undefined {
+    const match = /^PT(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?$/.exec(String(value ?? ""));
+    if (!match || !(match[1] || match[2] || match[3])) return undefined;
+    const [h, m, s] = [match[1], match[2], match[3]].map((v) => Number(v ?? 0));
+    return Math.round(((h * 60 + m) * 60 + s) * 1000);
 }
 
 async function getOrNone(arm: ArmClient, path: string): Promise<Record<string, any> | undefined> {

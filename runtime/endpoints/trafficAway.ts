@@ -1,4 +1,4 @@
-import { TrafficWeights, wireWeights } from "./trafficWire";
+import { TrafficWeights, sameTrafficWeights, wireWeights } from "./trafficWire";
 
 /**
  * Each deployment's fingerprint: a hash of what decides its answers (its model, environment
@@ -60,4 +60,28 @@ export function trafficWithout(weights: TrafficWeights, changed: ReadonlySet<str
     }
     const takenOut = [...new Set([...freed.map(([name]) => name), ...mirrorsStopped])].sort();
     return { weights: { traffic: Object.fromEntries(takers.map(([name, weight]) => [name, weight + given[name]])), mirrorTraffic }, takenOut, keptLive: [] };
+}
+
+/** What the drain does before changed deployments update (with a rollout). */
+export interface DrainDecision {
+    /** The weights to apply; undefined: the traffic stays as it is. */
+    readonly target?: TrafficWeights;
+    /** Changed deployments with live traffic now. */
+    readonly serving: string[];
+    /** Why nothing is drained, when a changed deployment serves and keeps its traffic. */
+    readonly keptLiveBecause?: "several" | "alone";
+    readonly keptLive: string[];
+}
+
+/**
+ * The drain's decision, for the drain provider and for the preview that tells it: the changed
+ * deployments out of live and mirror traffic, unless more than one of them serves (a rollout
+ * gives traffic back to one deployment at a time) or no unchanged deployment serves to take it.
+ */
+export function drainDecision(live: TrafficWeights, changed: ReadonlySet<string>): DrainDecision {
+    const serving = [...changed].filter((name) => (wireWeights(live.traffic)[name] ?? 0) > 0).sort();
+    if (serving.length > 1) return { serving, keptLiveBecause: "several", keptLive: serving };
+    const { weights, keptLive } = trafficWithout(live, changed);
+    if (keptLive.length > 0) return { serving, keptLiveBecause: "alone", keptLive };
+    return { serving, keptLive: [], ...(!sameTrafficWeights(weights, live) && { target: weights }) };
 }

@@ -25,11 +25,16 @@ const deployment = (instances: number, instanceType = "Standard_DS3_v2") => ({
     properties: { endpointComputeType: "Managed", instanceType, model: "" },
 });
 
-/** The fixture with the DSv2 family's limit (others' use 8 of it). */
-function writeFixture(dsv2Limit: number): void {
+/** The fixture with the DSv2 family's limit (others' use 8 of it), and other limits by usage name. */
+function writeFixture(dsv2Limit: number, limits: Record<string, number> = {}): void {
     const committed = JSON.parse(fs.readFileSync(committedQuotaFile, "utf8"));
-    committed.default.dedicated.standardDSv2Family = dsv2Limit;
+    Object.assign(committed.default.dedicated, { standardDSv2Family: dsv2Limit, ...limits });
     fs.writeFileSync(quotaFile, JSON.stringify(committed));
+}
+
+/** Until the resource's operation has ended. */
+async function settled(id: string): Promise<void> {
+    while (arm.resource(id)?.provisioningState !== "Succeeded") await new Promise((r) => setTimeout(r, 10));
 }
 
 beforeEach(async () => {
@@ -90,11 +95,26 @@ it("refuses a deployment over the family's quota with Azure's message, and takes
 
     writeFixture(24);
     expect((await put(`${endpoint}/deployments/blue`, deployment(3))).status).toBe(201);
-    await new Promise((r) => setTimeout(r, 50));
+    await settled(`${endpoint}/deployments/blue`);
     expect(await dsv2()).toMatchObject({ currentValue: 24, limit: 24 });
     // Growing to 4 instances needs 4 more (5 x 4 = 20 held instead of 16): refused at 24/24.
     const grow = await put(`${endpoint}/deployments/blue`, deployment(4));
     expect(grow.body.error.details[0].message).toContain("Current usage/limit: 24/24. Additional needed: 4");
     // Shrinking needs nothing more.
     expect((await put(`${endpoint}/deployments/blue`, deployment(2))).status).toBe(200);
+});
+
+it("counts a deployment moving to another VM family whole against the new family's quota", async () => {
+    writeFixture(64, { standardFSv2Family: 12 });
+    expect((await put(`${endpoint}/deployments/blue`, deployment(3))).status).toBe(201);
+    await settled(`${endpoint}/deployments/blue`);
+    // 3 x F4s_v2 needs 16 of FSv2's 12; the 16 DSv2 vCPUs it holds are another family's.
+    const moved = await put(`${endpoint}/deployments/blue`, deployment(3, "Standard_F4s_v2"));
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.details[0].message).toContain("Not enough quota available for Standard_F4s_v2 in SubscriptionId s1. Current usage/limit: 0/12. Additional needed: 16");
+});
+
+it("takes a limit of -1 as no limit of its own", async () => {
+    writeFixture(-1);
+    expect((await put(`${endpoint}/deployments/blue`, deployment(3))).status).toBe(201);
 });

@@ -68,9 +68,21 @@ describe("no-code compatibility of each served model, against the committed tabl
         ]);
     });
 
+    it("warns on a Python newer than the inference server declares, and reads a conda pin with a build string", () => {
+        expect(rowsOf(check(modelWith("3.13.1", fine)))).toEqual([["warning", "NC3 python-newer-than-server"]]);
+        expect(rowsOf(check(modelWith("3.7.12=hf930737_100_cpython", fine)))).toEqual([["error", "NC1 python-end-of-life"]]);
+    });
+
+    it("takes pip's cap at its word: <22.1 and =21.0 are too old, <23 is not", () => {
+        expect(rowsOf(check(modelWith("3.11.7", fine, "pip<22.1")))).toEqual([["warning", "NC10 pip-too-old"]]);
+        expect(rowsOf(check(modelWith("3.11.7", fine, "pip=21.0")))).toEqual([["warning", "NC10 pip-too-old"]]);
+        expect(check(modelWith("3.11.7", fine, "pip<23"))).toEqual([]);
+    });
+
     it.each(azureMlStacks)("finds no error in the committed %s stack's models", (stack) => {
         const config = stackConfigSchema.parse(stackConfigObject(stack));
         const { findings } = checkNoCodeCompatibility(config, projectDir, table);
-        expect(findings.filter((f) => f.severity === "error")).toEqual([]);
+        // The compat stack serves a Python 3.8 model on purpose: the one warning it should get.
+        expect(findings.map((f) => [f.severity, f.rule?.id, f.value])).toEqual(stack === "compat" ? [["warning", "NC2 python-3.8", "models/diabetes-py38"]] : []);
     });
 });

@@ -14,10 +14,10 @@ const config = (stack: string, change: (c: Record<string, any>) => void = () => 
 const devLive: LiveState = {
     traffic: { traffic: { blue: 100 }, mirrorTraffic: { green: 10 } },
     deployments: [
-        { name: "blue", instanceType: "Standard_DS2_v2", instanceCount: 1, model: "" },
-        { name: "green", instanceType: "Standard_DS2_v2", instanceCount: 1, model: "" },
+        { name: "blue", instanceType: "Standard_DS2_v2", instanceCount: 1, model: "", requestTimeoutMs: 5000, environmentVariables: {} },
+        { name: "green", instanceType: "Standard_DS2_v2", instanceCount: 1, model: "", requestTimeoutMs: 5000, environmentVariables: {} },
     ],
-    cluster: { vmSize: "Standard_DS2_v2", vmPriority: "LowPriority", minNodes: 0, maxNodes: 2 },
+    cluster: { vmSize: "Standard_DS2_v2", vmPriority: "LowPriority", minNodes: 0 },
     containerRegistrySku: "Basic",
     registryExists: false,
 };
@@ -29,15 +29,14 @@ describe("the monthly cost from the committed price table", () => {
         const cost = estimateCost(config("dev"), nothingLive, prices);
         expect(cost.lines.find((l) => l.item === "online deployment blue")).toEqual({
             item: "online deployment blue",
-            key: "onlineEndpoint.deployments[0]",
             detail: "1 x Standard_DS2_v2",
             monthlyBefore: undefined,
             monthlyAfter: 99.28,
         });
         // A low-priority cluster: nothing at 0 nodes, 2 x 0.027 x 730 at its maximum.
-        expect(cost.lines.find((l) => l.key === "computeCluster")).toMatchObject({ monthlyAfter: 0, monthlyAfterAtMax: 39.42 });
+        expect(cost.lines.find((l) => l.item === "compute cluster cpu-batch")).toMatchObject({ monthlyAfter: 0, monthlyAfterAtMax: 39.42 });
         // Basic registry: 0.1666 a day.
-        expect(cost.lines.find((l) => l.key === "workspace.containerRegistrySku")).toMatchObject({ monthlyAfter: 5.07 });
+        expect(cost.lines.find((l) => l.item === "container registry (workspace)")).toMatchObject({ monthlyAfter: 5.07 });
         expect(cost).toMatchObject({ totalBefore: 0, totalAfter: 203.63, totalAfterAtMax: 243.05, currency: "USD", region: "westeurope" });
     });
 
@@ -65,7 +64,7 @@ describe("the monthly cost from the committed price table", () => {
 
     it("prices prod's registry: a Premium container registry in each of its regions", () => {
         const cost = estimateCost(config("prod"), nothingLive, prices);
-        expect(cost.lines.filter((l) => l.key.startsWith("registry.")).map((l) => [l.item, l.monthlyAfter])).toEqual([
+        expect(cost.lines.filter((l) => l.item.startsWith("registry ")).map((l) => [l.item, l.monthlyAfter])).toEqual([
             ["registry mlflowplatreg container registry (westeurope)", 50.69],
             ["registry mlflowplatreg container registry (northeurope)", 50.69],
         ]);

@@ -61,8 +61,8 @@ describe("the preflight's quota check", () => {
         ]);
         expect(findings[0].message).toContain(`Not enough quota available for Standard_DS3_v2 in SubscriptionId ${subscription}. Current usage/limit: 8/20. Additional needed: 16`);
         expect(findings[0].message).toContain("4 instances x 4 vCPUs of Standard_DS3_v2: Azure reserves 1 more for upgrades");
-        // Green's PUT comes after blue's: blue's cores count by then.
-        expect(findings[1].message).toContain("Current usage/limit: 24/20. Additional needed: 16");
+        // Blue's PUT is refused, so it holds nothing when green's comes: Azure would say the same to green.
+        expect(findings[1].message).toContain("Current usage/limit: 8/20. Additional needed: 16");
         expect(findings[0].rule?.source).toContain("ceil(1.2 * number of instances requested for deployment)");
     });
 
@@ -74,7 +74,7 @@ describe("the preflight's quota check", () => {
     });
 
     it("counts only the growth of a deployment that runs (its cores are in use already)", () => {
-        const live: LiveState = { ...nothingLive, deployments: [{ name: "blue", instanceType: "Standard_DS3_v2", instanceCount: 3, model: "" }, { name: "green", instanceType: "Standard_DS3_v2", instanceCount: 3, model: "" }] };
+        const live: LiveState = { ...nothingLive, deployments: [{ name: "blue", instanceType: "Standard_DS3_v2", instanceCount: 3, model: "", requestTimeoutMs: 5000, environmentVariables: {} }, { name: "green", instanceType: "Standard_DS3_v2", instanceCount: 3, model: "", requestTimeoutMs: 5000, environmentVariables: {} }] };
         const grown = config("prod", (c) => (c.onlineEndpoint.deployments[0].instanceCount = 4));
         // In use: 8 of others + 16 + 16 of blue and green; blue at 4 instances needs 5 x 4 = 20, 4 more.
         const { findings, lines } = assessQuota(grown, live, regionWith({ TotalDedicatedCores: 100, standardDSv2Family: 44 }, { TotalDedicatedCores: 40, standardDSv2Family: 40 }), rules);
@@ -90,6 +90,25 @@ describe("the preflight's quota check", () => {
         expect(findings).toEqual([
             expect.objectContaining({ severity: "warning", key: "computeCluster.maxNodes", value: 4, message: expect.stringContaining("8 are free after the online deployments, so it stops at 2 nodes") }),
         ]);
+    });
+
+    it("counts a deployment that moves to another VM family whole against the new family, and nets a move within one", () => {
+        const live: LiveState = { ...nothingLive, deployments: [{ name: "blue", instanceType: "Standard_DS3_v2", instanceCount: 3, model: "", requestTimeoutMs: 5000, environmentVariables: {} }] };
+        const fsv2 = config("prod", (c) => {
+            c.onlineEndpoint.deployments = [{ ...c.onlineEndpoint.deployments[0], instanceType: "Standard_F4s_v2" }];
+            c.onlineEndpoint.traffic = { blue: 100 };
+            delete c.onlineEndpoint.rollout;
+        });
+        const moved = online(assessQuota(fsv2, live, regionWith({ TotalDedicatedCores: 100, standardFSv2Family: 12, standardDSv2Family: 64 }), rules).findings) as Finding[];
+        expect(moved[0].message).toContain("Not enough quota available for Standard_F4s_v2 in SubscriptionId 00000000-0000-0000-0000-0000000000e1. Current usage/limit: 0/12. Additional needed: 16");
+        const ds4 = config("prod", (c) => {
+            c.onlineEndpoint.deployments = [{ ...c.onlineEndpoint.deployments[0], instanceType: "Standard_DS4_v2" }];
+            c.onlineEndpoint.traffic = { blue: 100 };
+            delete c.onlineEndpoint.rollout;
+        });
+        // DS4_v2 (8 vCPUs) x 4 = 32 against DS3_v2's 16 held: 16 more.
+        const { lines } = assessQuota(ds4, live, regionWith({ TotalDedicatedCores: 100, standardDSv2Family: 64 }), rules);
+        expect(lines[0]).toMatchObject({ quota: "Standard DSv2 Family Cluster Dedicated vCPUs", added: 16 });
     });
 
     it("says when Azure's vmSizes answer does not list an instance type", () => {

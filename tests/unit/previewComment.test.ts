@@ -11,7 +11,7 @@ import { LoopbackServer, sendJson } from "../support/loopbackServer";
 
 /** GitHub's issue comments API for one pull request, on 127.0.0.1. */
 class FakeGitHub extends LoopbackServer {
-    readonly comments: { id: number; body: string }[] = [];
+    readonly comments: { id: number; body: string; user: { login: string; type: string } }[] = [];
     readonly requests: { method: string; path: string; authorization?: string }[] = [];
 
     protected handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
@@ -24,7 +24,7 @@ class FakeGitHub extends LoopbackServer {
             return sendJson(res, 200, this.comments.slice((page - 1) * size, page * size).map((c) => ({ ...c, html_url: html(c.id) })));
         }
         if (req.method === "POST" && url.pathname === "/repos/o/r/issues/7/comments") {
-            const comment = { id: 1000 + this.comments.length, body: JSON.parse(body).body };
+            const comment = { id: 1000 + this.comments.length, body: JSON.parse(body).body, user: { login: "github-actions[bot]", type: "Bot" } };
             this.comments.push(comment);
             return sendJson(res, 201, { ...comment, html_url: html(comment.id) });
         }
@@ -59,6 +59,12 @@ describe("the PR comment", () => {
         const markdown = previewComment(result({ failure: "error: Pulumi.dev.yaml: the preflight found 1 problem | quota" }));
         expect(markdown).toContain("**The preview failed**: this change cannot be deployed as it is.\n\n```\nerror: Pulumi.dev.yaml: the preflight found 1 problem | quota\n```");
         expect(markdown).toContain("_The preview stopped before the engine planned the changes; it had planned 1._");
+    });
+
+    it("does not show the subscription Azure's quota message names", () => {
+        const markdown = previewComment(result({ failure: "Not enough quota available for Standard_DS3_v2 in SubscriptionId 0e745469-49f8-48c9-873b-24ca87143db1. Current usage/limit: 0/6." }));
+        expect(markdown).toContain("in SubscriptionId <the deploying subscription>. Current usage/limit: 0/6.");
+        expect(markdown).not.toContain("0e745469");
     });
 
     it("lists policy violations in a table, escaping the cell separator", () => {
@@ -102,14 +108,16 @@ describe("posting it on the pull request", () => {
     beforeEach(async () => (github = await new FakeGitHub().start()));
     afterEach(() => github.stop());
 
-    it("creates the stack's comment once, then updates it in place, leaving other comments alone", async () => {
+    it("creates the stack's comment once, then updates it in place, leaving other comments alone (a person's starting with the marker too)", async () => {
         const target = { apiUrl: github.url, repository: "o/r", pullRequest: 7, token: "ghs_secret" };
-        github.comments.push({ id: 1, body: "looks good" }, { id: 2, body: `${commentMarker("prod")}\nprod's` });
+        const bot = { login: "github-actions[bot]", type: "Bot" };
+        const person = { login: "mallory", type: "User" };
+        github.comments.push({ id: 1, body: `${commentMarker("dev")}\nnot the bot's`, user: person }, { id: 2, body: `${commentMarker("prod")}\nprod's`, user: bot });
         const first = await upsertComment(target, commentMarker("dev"), `${commentMarker("dev")}\nfirst`);
         expect(first).toEqual({ url: "https://github.com/o/r/pull/7#issuecomment-1002", updated: false });
         const second = await upsertComment(target, commentMarker("dev"), `${commentMarker("dev")}\nsecond`);
         expect(second.updated).toBe(true);
-        expect(github.comments.map((c) => c.body)).toEqual(["looks good", `${commentMarker("prod")}\nprod's`, `${commentMarker("dev")}\nsecond`]);
+        expect(github.comments.map((c) => c.body)).toEqual([`${commentMarker("dev")}\nnot the bot's`, `${commentMarker("prod")}\nprod's`, `${commentMarker("dev")}\nsecond`]);
         expect(new Set(github.requests.map((r) => r.authorization))).toEqual(new Set(["Bearer ghs_secret"]));
     });
 

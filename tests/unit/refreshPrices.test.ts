@@ -1,4 +1,5 @@
 import * as http from "http";
+import { priceTable } from "../../config/azureCatalog/priceTable";
 import { refreshPrices } from "../../tools/prices/refreshPrices";
 import { RetailPrice, vmPrices } from "../../tools/prices/retailPrices";
 import { LoopbackServer, sendJson } from "../support/loopbackServer";
@@ -53,8 +54,14 @@ describe("the price table's refresh from the Retail Prices API", () => {
         const api = await new FakeRetailPrices().start();
         try {
             const table = await refreshPrices(projectDir, ["westeurope"], { AZURE_RETAIL_PRICES_URL: `${api.url}/api/retail/prices` }, () => undefined);
-            expect(table.vm).toEqual({ westeurope: { Standard_DS2_v2: { linux: 0.136, lowPriority: 0.027 }, Standard_E4ads_v5: { linux: 0.316, lowPriority: 0.0632 } } });
-            expect(table.containerRegistry).toEqual({ westeurope: { Basic: 0.1666, Standard: 0.6666, Premium: 1.6666 } });
+            expect(table.vm.westeurope).toEqual({ Standard_DS2_v2: { linux: 0.136, lowPriority: 0.027 }, Standard_E4ads_v5: { linux: 0.316, lowPriority: 0.0632 } });
+            expect(table.containerRegistry.westeurope).toEqual({ Basic: 0.1666, Standard: 0.6666, Premium: 1.6666 });
+            // The regions not asked for stay as they were, with their sources.
+            const committed = priceTable();
+            expect(Object.keys(table.vm)).toEqual(Object.keys(committed.vm).sort());
+            expect(table.vm.eastus).toEqual(committed.vm.eastus);
+            expect((table.regionSources as Record<string, unknown>).eastus).toEqual((committed.regionSources as Record<string, unknown>).eastus);
+            expect(JSON.stringify((table.regionSources as Record<string, unknown>).westeurope)).toContain("npm run prices:refresh");
             expect(table.retrieved).toBe(new Date().toISOString().slice(0, 10));
             expect(api.filters).toContain("serviceName eq 'Virtual Machines' and armRegionName eq 'westeurope' and priceType eq 'Consumption'");
             // 9 items at 2 a page: 5 pages, then 2 for the registry.

@@ -31,14 +31,45 @@ describe("the traffic stages the up will walk, as the preview tells them", () =>
         expect(stages(preview)).toEqual([["declared", { blue: 50, green: 50 }, {}, undefined]]);
     });
 
-    it("drains a deployment whose model changes in place before anything else", () => {
-        const changed = online("prod", (o) => (o.deployments[0].model = "diabetes-classifier:2"));
-        const live = [
-            { name: "blue", instanceType: "Standard_DS3_v2", instanceCount: 3, model: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/models/diabetes-classifier/versions/1" },
-            { name: "green", instanceType: "Standard_DS3_v2", instanceCount: 3, model: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/models/diabetes-classifier/versions/2" },
-        ];
-        expect(changedInPlace(changed, live)).toEqual(["blue"]);
-        const preview = previewRollout(changed, { traffic: { blue: 90, green: 10 }, mirrorTraffic: {} }, ["blue"]);
-        expect(stages(preview)[0]).toEqual(["drain blue while it updates", { green: 100 }, {}, undefined]);
+    const modelId = (version: number) => `/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/models/diabetes-classifier/versions/${version}`;
+    const running = [
+        { name: "blue", instanceType: "Standard_DS3_v2", instanceCount: 3, model: modelId(1), requestTimeoutMs: 5000, environmentVariables: {} },
+        { name: "green", instanceType: "Standard_DS3_v2", instanceCount: 3, model: modelId(2), requestTimeoutMs: 5000, environmentVariables: {} },
+    ];
+
+    it("drains a deployment whose model changes, then rolls out from the drained weights, as the up does", () => {
+        const changed = online("prod", (o) => {
+            o.deployments[1].model = "diabetes-classifier:1";
+            o.traffic = { blue: 50, green: 50 };
+        });
+        expect(changedInPlace(changed, running)).toEqual(["green"]);
+        const preview = previewRollout(changed, { traffic: { blue: 90, green: 10 }, mirrorTraffic: {} }, ["green"]);
+        expect(preview).toMatchObject({ mode: "progressive", canary: "green", baseline: "blue" });
+        expect(stages(preview)).toEqual([
+            ["drain green while it updates", { blue: 100 }, {}, undefined],
+            ["mirror 10%", { blue: 100 }, { green: 10 }, 60],
+            ["step 5%", { blue: 95, green: 5 }, {}, 60],
+            ["declared 50%", { blue: 50, green: 50 }, {}, 60],
+        ]);
+    });
+
+    it("counts what the deployment's fingerprint covers as a change: environment variables and the request timeout too, not its capacity", () => {
+        const env = online("prod", (o) => (o.deployments[0].environmentVariables = { MODE: "fast" }));
+        expect(changedInPlace(env, running)).toEqual(["blue"]);
+        const timeout = online("prod", (o) => (o.deployments[1].requestTimeoutMs = 8000));
+        expect(changedInPlace(timeout, running)).toEqual(["green"]);
+        const capacity = online("prod", (o) => (o.deployments[0].instanceCount = 5));
+        expect(changedInPlace(capacity, running)).toEqual([]);
+    });
+
+    it("drains nothing when two changed deployments serve (a rollout gives traffic back to one at a time), nor without a rollout", () => {
+        const both = online("prod");
+        const preview = previewRollout(both, { traffic: { blue: 90, green: 10 }, mirrorTraffic: {} }, ["blue", "green"]);
+        expect(preview).toMatchObject({ mode: "unchanged", stages: [] });
+        const noRollout = online("prod", (o) => {
+            delete o.rollout;
+            o.traffic = { blue: 50, green: 50 };
+        });
+        expect(stages(previewRollout(noRollout, { traffic: { blue: 90, green: 10 }, mirrorTraffic: {} }, ["green"]))).toEqual([["declared", { blue: 50, green: 50 }, {}, undefined]]);
     });
 });

@@ -21,7 +21,8 @@ export async function runLoadTimesCli(argv: readonly string[], io: { stdout: (t:
         runs = Number(values.runs);
         file = values.file ? path.resolve(projectDir, values.file) : loadTimesFile(projectDir);
         if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}: must be a whole number >= 1`);
-        folders = positionals.length > 0 ? positionals : fs.readdirSync(path.join(projectDir, "models")).map((d) => path.join("models", d)).filter((d) => fs.existsSync(path.join(projectDir, d, "MLmodel")));
+        // As the project names them (models/x, whatever way they were typed): one entry per folder.
+        folders = positionals.length > 0 ? positionals.map((p) => path.relative(projectDir, path.resolve(projectDir, p))) : fs.readdirSync(path.join(projectDir, "models")).map((d) => path.join("models", d)).filter((d) => fs.existsSync(path.join(projectDir, d, "MLmodel")));
         for (const folder of folders) if (!fs.existsSync(path.join(projectDir, folder, "MLmodel"))) throw new Error(`${folder} holds no MLmodel`);
     } catch (err) {
         io.stderr(`${(err as Error).message}\n\n${loadTimesUsage}\n`);

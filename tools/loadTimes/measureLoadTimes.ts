@@ -17,15 +17,14 @@ export async function measureLoadTimes(projectDir: string, folders: readonly str
     const items: Record<string, LoadTime> = {};
     for (const folder of folders) {
         const dir = path.resolve(projectDir, folder);
-        const key = folder;
-        const environments = await prepareModelEnvironments([{ key, dir }], { projectDir, progress: options.progress });
+        const environments = await prepareModelEnvironments([{ key: folder, dir }], { projectDir, progress: options.progress });
         let best = Infinity;
         for (let run = 0; run < options.runs; run++) {
             const started = process.hrtime.bigint();
             const server = await InferenceServer.start({
                 deployment: `load-time-${path.basename(folder)}`,
                 modelDir: dir,
-                bin: environments.get(key)!.bin,
+                bin: environments.get(folder)!.bin,
                 entryScript: path.join(projectDir, "serving", "score.py"),
                 projectDir,
                 startupTimeoutMs: 600_000,

@@ -30,7 +30,12 @@ export function previewComment(result: PreviewResult): string {
         lines.push("#### Policy", "", "| level | policy | message |", "|---|---|---|", ...result.policies.map((p) => `| ${p.level} | ${p.policy} | ${cell(p.message)} |`), "");
     }
     lines.push(`<sub>preview ${result.seconds.toFixed(1)} s · \`npm run preview-comment -- --stack ${result.stack}\`</sub>`);
-    return `${lines.join("\n")}\n`;
+    return redactSubscriptions(`${lines.join("\n")}\n`);
+}
+
+/** Azure's quota messages name the subscription; a pull request's readers need not see it. */
+function redactSubscriptions(markdown: string): string {
+    return markdown.replace(/SubscriptionId [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "SubscriptionId <the deploying subscription>");
 }
 
 function diffSection(result: PreviewResult): string[] {
@@ -120,7 +125,6 @@ function weightMap(weights: Readonly<Record<string, number>>): string {
     const entries = Object.entries(weights);
     return entries.length === 0 ? "-" : entries.map(([d, w]) => `${d} ${w}%`).join(", ");
 }
-
 
 /** Text safe inside a table cell. */
 function cell(text: string): string {

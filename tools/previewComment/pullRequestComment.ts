@@ -26,8 +26,8 @@ export function pullRequestFromActions(env: NodeJS.ProcessEnv): PullRequestTarge
 }
 
 /**
- * Posts `body` on the pull request, or updates in place the comment that starts with `marker`
- * (one comment per stack, however often the workflow runs). Returns the comment's URL.
+ * Posts `body` on the pull request, or updates in place the bot's comment that starts with
+ * `marker` (one comment per stack, however often the workflow runs). Returns the comment's URL.
  */
 export async function upsertComment(target: PullRequestTarget, marker: string, body: string): Promise<{ url: string; updated: boolean }> {
     const http = axios.create({
@@ -36,8 +36,9 @@ export async function upsertComment(target: PullRequestTarget, marker: string, b
         timeout: 30_000,
     });
     for (let page = 1; ; page++) {
-        const { data } = await http.get<{ id: number; body?: string; html_url: string }[]>(`/issues/${target.pullRequest}/comments`, { params: { per_page: 100, page } });
-        const mine = data.find((c) => (c.body ?? "").startsWith(marker));
+        const { data } = await http.get<{ id: number; body?: string; html_url: string; user?: { type?: string } }[]>(`/issues/${target.pullRequest}/comments`, { params: { per_page: 100, page } });
+        // Only a bot's (the workflow's token posts as github-actions[bot]): a person's comment starting with the marker is left alone.
+        const mine = data.find((c) => (c.body ?? "").startsWith(marker) && c.user?.type === "Bot");
         if (mine) {
             const updated = await http.patch<{ html_url: string }>(`/issues/comments/${mine.id}`, { body });
             return { url: updated.data.html_url, updated: true };

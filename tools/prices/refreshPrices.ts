@@ -7,10 +7,11 @@ import { registryPrices, retailPrices, retailPricesUrl, vmPrices } from "./retai
 export const pricesFile = (projectDir: string) => path.join(projectDir, "config", "azureCatalog", "prices.json");
 
 /**
- * The price table again from the Retail Prices API: for each region (default: the table's), every
- * VM size the catalog lists (online endpoint instance types and compute VM sizes) at its Linux and
- * low-priority price, and the container registry units. Sizes the API has no Linux price for in a
- * region are left out. Returns the table; the caller writes it.
+ * The price table with the given regions read again from the Retail Prices API: every VM size the
+ * catalog lists (online endpoint instance types and compute VM sizes) at its Linux and
+ * low-priority price, and the container registry units; the table's other regions are kept as they
+ * were, with their sources. Sizes the API has no Linux price for in a region are left out. Returns
+ * the table; the caller writes it.
  */
 export async function refreshPrices(projectDir: string, regions: readonly string[], env: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<PriceTable> {
     const catalog = azureCatalog();
@@ -29,12 +30,15 @@ export async function refreshPrices(projectDir: string, regions: readonly string
         progress(`${region}: ${Object.keys(vm[region]).length} VM sizes, container registry ${JSON.stringify(containerRegistry[region])}`);
     }
     const previous = JSON.parse(fs.readFileSync(pricesFile(projectDir), "utf8")) as PriceTable;
+    const retrieved = new Date().toISOString().slice(0, 10);
+    const refreshed = `Azure Retail Prices API (${retailPricesUrl(env)}, api-version 2023-01-01-preview), priceType Consumption, USD: Linux rows (productName not ending ' Windows'/' Win', no Cloud Services, Dedicated Host or promo products; meterName not ' Spot', not 'Expired'), ' Low Priority' meters, and the 'Basic|Standard|Premium Registry Unit' meters per day; npm run prices:refresh`;
+    const sorted = <T>(map: Record<string, T>) => Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));
     return {
-        source: `Azure Retail Prices API (${retailPricesUrl(env)}, api-version 2023-01-01-preview), priceType Consumption, USD: Linux rows (productName not ending ' Windows'/' Win', no Cloud Services, Dedicated Host or promo products; meterName not ' Spot', not 'Expired'), ' Low Priority' meters, and the 'Basic|Standard|Premium Registry Unit' meters per day; refreshed by npm run prices:refresh.`,
-        retrieved: new Date().toISOString().slice(0, 10),
-        refresh: previous.refresh,
-        currency: "USD",
-        vm,
-        containerRegistry,
+        ...previous,
+        source: regions.length === Object.keys({ ...previous.vm, ...vm }).length ? refreshed : `${previous.source} Refreshed ${retrieved} (${regions.join(", ")}): ${refreshed}.`,
+        retrieved,
+        vm: sorted({ ...previous.vm, ...vm }),
+        containerRegistry: sorted({ ...previous.containerRegistry, ...containerRegistry }),
+        regionSources: sorted({ ...previous.regionSources, ...Object.fromEntries(regions.map((r) => [r, { linux: refreshed, lowPriority: refreshed, asOf: retrieved }])) }),
     };
 }

@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { isArmError } from "../../arm/armError";
 import { AzureCloud } from "../../arm/clouds";
 import { endpointPutBody } from "../../endpoints/endpointPutBody";
-import { DeploymentFingerprints, changedDeployments, trafficWithout } from "../../endpoints/trafficAway";
-import { describeWeights, sameTrafficWeights, weightsOf } from "../../endpoints/trafficWire";
+import { DeploymentFingerprints, changedDeployments, drainDecision } from "../../endpoints/trafficAway";
+import { describeWeights, weightsOf } from "../../endpoints/trafficWire";
 import { stableJson } from "../../stableHash";
 import { EndpointSettingsCore, ProviderTestHooks } from "./endpointSettingsCore";
 
@@ -72,16 +72,15 @@ export class TrafficDrainProvider implements pulumi.dynamic.ResourceProvider {
             this.core.progress(line);
             return { lastDrain: line };
         };
-        const serving = [...changed].filter((name) => (live.traffic[name] ?? 0) > 0).sort();
+        const { target, serving, keptLive, keptLiveBecause } = drainDecision(live, changed);
         // A rollout gives back one deployment's weight at a time, through its gates: drain only then.
-        if (serving.length > 1) {
+        if (keptLiveBecause === "several") {
             return say(`${serving.join(", ")} changed and keep their live traffic while updating: a rollout gives traffic back to one deployment at a time`);
         }
-        const { weights: target, keptLive } = trafficWithout(live, changed);
-        if (keptLive.length > 0) {
+        if (keptLiveBecause === "alone") {
             return say(`${keptLive.join(", ")} changed and keeps its live traffic while updating: no unchanged deployment serves to take it (${describeWeights(live)})`);
         }
-        if (sameTrafficWeights(target, live)) return {};
+        if (!target) return {};
         await arm.putAndWait(news.endpointId, endpointPutBody(endpoint, { traffic: target.traffic, mirrorTraffic: target.mirrorTraffic }));
         const gives = serving.length === 1 ? `; the rollout gives ${serving[0]} its weight back step by step, from the mirror stage if one is set` : "";
         return say(`${[...changed].sort().join(", ")} changed: taken out of traffic before the update (${describeWeights(live)} -> ${describeWeights(target)})${gives}`);
