@@ -33,15 +33,15 @@ export function listenForPreflight(receive: PreflightListener | undefined): void
  * The preflight of an Azure ML stack, run by `preview` and `up` before any resource is declared:
  * reads what the stack runs now and the region's quota from Azure (GETs only), then checks the
  * quota, each served model's no-code compatibility and its deployments' probes against its load
- * time measured offline, and works out the traffic stages the `up`
- * will walk and the monthly cost before and after. The report goes to the engine's output (a
+ * time measured offline, and works out the traffic stages the `up` will walk and the monthly cost
+ * before and after. The report goes to the engine's output (a
  * warning per finding, the plan and cost as one message) and to a listener; any error stops the
  * program with every error, naming the stack file, key and value, before anything changes.
  */
 export async function runPreflight(scope: StackScope, suffix: pulumi.Output<string>): Promise<PreflightReport> {
     const report = await preflightReport(scope, suffix);
     listener?.(report);
-    // On the stack's own resource: the engine shows a message without one nowhere in a preview.
+    // On the stack's own resource, so the engine lists it under the stack in its Diagnostics.
     const stack = pulumi.runtime.getStackResource();
     await pulumi.log.info(previewText(report), stack);
     for (const finding of report.findings.filter((f) => f.severity === "warning")) await pulumi.log.warn(`${report.stackFile}: ${findingLine(finding)}`, stack);
