@@ -4,6 +4,7 @@ import { deploymentCores, notEnoughQuotaMessage, onlineQuotaRules } from "../../
 import { ArmId } from "../arm/armIds";
 import { Refusal } from "../arm/azureErrors";
 import { RuleContext, StoredResource } from "../arm/storedResource";
+import { regionOf } from "../resources/sharedRules";
 
 /** One VM size as Azure ML's vmSizes answer lists it. */
 export interface RecordedVmSize {
@@ -42,7 +43,6 @@ export interface UsageItem {
 export const committedQuotaFile = path.join(__dirname, "quota.json");
 const deploymentType = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
 const computeType = "Microsoft.MachineLearningServices/workspaces/computes";
-const region = (location: unknown) => String(location ?? "").toLowerCase().replace(/\s+/g, "");
 
 /**
  * Azure ML's regional vCPU quota on this machine: the usages and vmSizes answers
@@ -123,7 +123,7 @@ export class RegionalQuota {
 
     private settings(location: string): QuotaSettings {
         const fixture = JSON.parse(fs.readFileSync(this.fixtureFile, "utf8")) as QuotaFixture;
-        const own = fixture.regions?.[region(location)] ?? {};
+        const own = fixture.regions?.[regionOf(location)] ?? {};
         return {
             dedicated: { ...fixture.default.dedicated, ...own.dedicated },
             lowPriority: { ...fixture.default.lowPriority, ...own.lowPriority },
@@ -136,7 +136,7 @@ export class RegionalQuota {
         const rules = onlineQuotaRules();
         const used = new Map<string, number>();
         const add = (type: string, name: string, cores: number) => used.set(`${type}|${name}`.toLowerCase(), (used.get(`${type}|${name}`.toLowerCase()) ?? 0) + cores);
-        const here = (r: StoredResource) => r.id.subscription.toLowerCase() === subscription.toLowerCase() && region(r.body.location) === region(location);
+        const here = (r: StoredResource) => r.id.subscription.toLowerCase() === subscription.toLowerCase() && regionOf(r.body.location) === regionOf(location);
         for (const deployment of ofType(deploymentType).filter(here)) {
             const size = this.sizeOf(deployment.body.properties?.instanceType);
             if (!size) continue;

@@ -6,12 +6,11 @@ import { registryType } from "./registry";
 import { referencedRegistry, referencedVersionId, registryModelReference } from "./registryModelVersion";
 import { EmulatedType, inWorkspace, mapping, trackedLocation } from "./resourceType";
 import { principalMay } from "./roleAssignment";
-import { endpointNameProblem } from "./sharedRules";
+import { endpointNameProblem, regionOf } from "./sharedRules";
 
 /** The action reading a registry's assets (AzureML Registry User: `registries/assets/*`; Reader: `*\/read`). */
 export const registryAssetsRead = "Microsoft.MachineLearningServices/registries/assets/read";
 
-const region = (location: unknown) => String(location ?? "").toLowerCase().replace(/\s+/g, "");
 
 /**
  * Why a deployment of a registry model (`azureml://registries/<r>/models/<n>/versions/<v>` or its
@@ -28,8 +27,8 @@ function registryModelRefusal(ctx: RuleContext, deployment: ArmId, model: string
     if (!registry) return notFound(`${registryType}/${reference.registryName}`);
     const workspace = ctx.get(workspaceOf(deployment.id));
     if (!workspace) return undefined;
-    const regions = (registry.body.properties?.regionDetails ?? []).map((d: Record<string, any>) => region(d.location));
-    if (!regions.includes(region(workspace.body.location))) {
+    const regions = (registry.body.properties?.regionDetails ?? []).map((d: Record<string, any>) => regionOf(d.location));
+    if (!regions.includes(regionOf(workspace.body.location))) {
         return badRequest(`Workspace ${workspace.id.name} is in ${workspace.body.location}, not in one of registry ${registry.id.name}'s regions (${regions.join(", ")}).`);
     }
     const identity = String(workspace.body.identity?.type ?? "");

@@ -3,6 +3,7 @@ import { ArmId } from "../arm/armIds";
 import { badRequest } from "../arm/azureErrors";
 import { StoredResource, stableGuid } from "../arm/storedResource";
 import { EmulatedType, mapping, trackedLocation } from "./resourceType";
+import { regionOf } from "./sharedRules";
 
 /**
  * An Azure ML registry (`Microsoft.MachineLearningServices/registries`, registries.json 2025-12-01):
@@ -26,7 +27,6 @@ export function registryOf(id: string): string | undefined {
 const namePattern = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$/;
 
 /** Azure's region names compare without case and spaces ("West Europe" is westeurope). */
-const region = (location: unknown) => String(location ?? "").toLowerCase().replace(/\s+/g, "");
 
 /** A short stable hash of a seed, lower-case hex. */
 const shortHash = (seed: string, length: number) => createHash("sha256").update(seed.toLowerCase()).digest("hex").slice(0, length);
@@ -55,11 +55,11 @@ export interface RegistryStorage {
 
 /** A registry's storage accounts, primary region first (from its regionDetails as Azure keeps them). */
 export function registryStorage(registry: StoredResource): RegistryStorage[] {
-    const primary = region(registry.body.location);
+    const primary = regionOf(registry.body.location);
     const accounts = ((registry.body.properties?.regionDetails ?? []) as Record<string, any>[]).flatMap((details) =>
         ((details.storageAccountDetails ?? []) as Record<string, any>[]).map((storage) => {
             const armId = String(storage.systemCreatedStorageAccount?.armResourceId?.resourceId ?? storage.userCreatedStorageAccount?.armResourceId?.resourceId ?? "");
-            return { location: region(details.location), account: armId.split("/").pop() ?? "", armId };
+            return { location: regionOf(details.location), account: armId.split("/").pop() ?? "", armId };
         }),
     );
     return [...accounts.filter((a) => a.location === primary), ...accounts.filter((a) => a.location !== primary)].filter((a) => a.account !== "");
@@ -67,7 +67,7 @@ export function registryStorage(registry: StoredResource): RegistryStorage[] {
 
 /** What Azure adds to a region's details: the names and ids of the accounts it creates there. */
 function completedRegion(id: ArmId, details: Record<string, any>): Record<string, any> {
-    const location = region(details.location);
+    const location = regionOf(details.location);
     const group = managedGroupId(id);
     const acrs = (details.acrDetails as Record<string, any>[] | undefined) ?? [{ systemCreatedAcrAccount: { acrAccountSku: "Premium" } }];
     const storages = (details.storageAccountDetails as Record<string, any>[] | undefined) ?? [
@@ -104,16 +104,16 @@ export const registry: EmulatedType = {
             if (!namePattern.test(id.name)) return badRequest(`Registry name ${id.name} does not match ${namePattern.source}.`);
             const regions = body.properties?.regionDetails;
             if (!Array.isArray(regions) || regions.length === 0) return badRequest("properties.regionDetails is required: the regions the registry replicates to, its primary region among them.");
-            if (!regions.some((details: Record<string, any>) => region(details?.location) === region(body.location))) {
+            if (!regions.some((details: Record<string, any>) => regionOf(details?.location) === regionOf(body.location))) {
                 return badRequest(`The registry's primary region ${body.location} must be one of its regionDetails (${regions.map((d: Record<string, any>) => d?.location).join(", ")}).`);
             }
-            if (existing && region(existing.body.location) !== region(body.location)) {
+            if (existing && regionOf(existing.body.location) !== regionOf(body.location)) {
                 return badRequest(`The primary region of registry ${id.name} is ${existing.body.location}; it cannot change.`);
             }
             return undefined;
         },
         complete(id, body) {
-            const location = region(body.location);
+            const location = regionOf(body.location);
             return {
                 ...body,
                 properties: {

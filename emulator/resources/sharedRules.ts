@@ -1,5 +1,11 @@
 import { badRequest, conflict, Refusal } from "../arm/azureErrors";
 import type { TypeRules } from "../arm/storedResource";
+import { normalizedLocation } from "../../runtime/azure/location";
+
+/** A stored body's `location` as Azure compares regions ("West Europe" is westeurope). */
+export function regionOf(location: unknown): string {
+    return normalizedLocation(String(location ?? ""));
+}
 
 /** Names Azure ML checks (endpoint and deployment names: 3-32, letter first, letters, digits, '-'). */
 export function endpointNameProblem(kind: string, name: string): Refusal | undefined {

@@ -1,5 +1,6 @@
 import { PriceTable, hoursPerMonth } from "../../config/azureCatalog/priceTable";
 import { StackConfig } from "../../config/schema";
+import { normalizedLocation } from "../../runtime/azure/location";
 import { LiveState } from "./liveState";
 
 /** One priced part of the stack, before and after the update (undefined: it does not exist then). */
@@ -44,7 +45,7 @@ export interface CostReport {
  * Insights are billed by use and are listed, not estimated.
  */
 export function estimateCost(config: StackConfig, live: LiveState, prices: PriceTable): CostReport {
-    const region = config.location.toLowerCase().replace(/\s+/g, "");
+    const region = normalizedLocation(config.location);
     const unpriced = new Set<string>();
     const vmHourly = (sku: string, lowPriority: boolean): number | undefined => {
         const price = prices.vm[region]?.[sku];
@@ -101,7 +102,7 @@ export function estimateCost(config: StackConfig, live: LiveState, prices: Price
     if (config.registry) {
         // Azure ML creates a Premium container registry in each of the registry's regions (program/components/registry/).
         config.registry.locations.forEach((location) => {
-            const where = location.toLowerCase().replace(/\s+/g, "");
+            const where = normalizedLocation(location);
             lines.push({
                 item: `registry ${config.registry!.name} container registry (${where})`,
                 detail: "Premium",
