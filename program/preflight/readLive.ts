@@ -1,7 +1,6 @@
 import { PlatformNames, endpointName } from "../../config/naming/names";
 import { StackConfig } from "../../config/schema";
 import { ArmClient } from "../../runtime/arm/armClient";
-import { isArmError } from "../../runtime/arm/armError";
 import { weightsOf } from "../../runtime/endpoints/trafficWire";
 import { LiveDeployment, LiveState, nothingLive } from "./liveState";
 
@@ -17,11 +16,11 @@ export async function readLiveState(armFor: (apiVersion?: string) => ArmClient, 
     const arm = armFor();
     const group = `/subscriptions/${subscriptionId}/resourceGroups/${config.resourceGroupName ?? names.resourceGroup}`;
     const workspace = `${group}/providers/Microsoft.MachineLearningServices/workspaces/${names.workspace}`;
-    if (!(await getOrNone(arm, workspace))) return nothingLive;
+    if (!(await arm.find(workspace))) return nothingLive;
     const state: { -readonly [K in keyof LiveState]: LiveState[K] } = { ...nothingLive };
     if (config.onlineEndpoint) {
         const endpoint = `${workspace}/onlineEndpoints/${endpointName(config.onlineEndpoint.name, suffix)}`;
-        const body = await getOrNone(arm, endpoint);
+        const body = await arm.find(endpoint);
         if (body) {
             state.traffic = weightsOf(body.properties ?? {});
             const list = await arm.list(`${endpoint}/deployments`);
@@ -29,7 +28,7 @@ export async function readLiveState(armFor: (apiVersion?: string) => ArmClient, 
         }
     }
     if (config.computeCluster) {
-        const compute = await getOrNone(arm, `${workspace}/computes/${config.computeCluster.name}`);
+        const compute = await arm.find(`${workspace}/computes/${config.computeCluster.name}`);
         const properties = compute?.properties?.properties;
         if (properties) {
             state.cluster = {
@@ -40,10 +39,10 @@ export async function readLiveState(armFor: (apiVersion?: string) => ArmClient, 
         }
     }
     // Read for the cost alone: one the identity may not read leaves only its line's "now" unknown.
-    const registry = await getOrNone(armFor(containerRegistryApiVersion), `${group}/providers/Microsoft.ContainerRegistry/registries/${names.containerRegistry}`).catch(() => undefined);
+    const registry = await armFor(containerRegistryApiVersion).find(`${group}/providers/Microsoft.ContainerRegistry/registries/${names.containerRegistry}`).catch(() => undefined);
     state.containerRegistrySku = registry?.sku?.name;
     state.registryExists = config.registry
-        ? (await getOrNone(arm, `${group}/providers/Microsoft.MachineLearningServices/registries/${config.registry.name}`).catch(() => undefined)) !== undefined
+        ? (await arm.find(`${group}/providers/Microsoft.MachineLearningServices/registries/${config.registry.name}`).catch(() => undefined)) !== undefined
         : false;
     return state;
 }
@@ -65,13 +64,4 @@ function isoDurationMs(value: unknown): number | undefined {
     if (!match || !(match[1] || match[2] || match[3])) return undefined;
     const [h, m, s] = [match[1], match[2], match[3]].map((v) => Number(v ?? 0));
     return Math.round(((h * 60 + m) * 60 + s) * 1000);
-}
-
-async function getOrNone(arm: ArmClient, path: string): Promise<Record<string, any> | undefined> {
-    try {
-        return await arm.get(path);
-    } catch (err) {
-        if (isArmError(err) && err.status === 404) return undefined;
-        throw err;
-    }
 }

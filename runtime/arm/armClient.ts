@@ -64,15 +64,20 @@ export class ArmClient {
         return (await this.send("GET", this.url(path))).data as Record<string, any>;
     }
 
-    /** Whether a resource exists (GET 200 with a body), as the real azure-native provider checks before a create. */
-    async exists(path: string): Promise<boolean> {
+    /** GET a resource, or undefined when Azure answers 404; any other failure is thrown. */
+    async find(path: string): Promise<Record<string, any> | undefined> {
         try {
-            const found = await this.get(path);
-            return found !== null && typeof found === "object" && Object.keys(found).length > 0;
+            return await this.get(path);
         } catch (err) {
-            if (isArmError(err) && err.status === 404) return false;
+            if (isArmError(err) && err.status === 404) return undefined;
             throw err;
         }
+    }
+
+    /** Whether a resource exists (GET 200 with a body), as the real azure-native provider checks before a create. */
+    async exists(path: string): Promise<boolean> {
+        const found = await this.find(path);
+        return found !== null && typeof found === "object" && Object.keys(found).length > 0;
     }
 
     /**

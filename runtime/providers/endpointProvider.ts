@@ -1,7 +1,7 @@
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
 import { ArmClient, armClientFor } from "../arm/armClient";
-import { armError, failedAfterAccepted, initFailure, isArmError } from "../arm/armError";
+import { armError, failedAfterAccepted, initFailure } from "../arm/armError";
 import { AzureCloud } from "../arm/clouds";
 import { azureCredential } from "../azure/credential";
 import { normalizedLocation } from "../azure/location";
@@ -95,14 +95,10 @@ export class EndpointProvider implements pulumi.dynamic.ResourceProvider {
 
     /** Azure's current auth mode, network access and tags, so a refresh shows changes made elsewhere. */
     async read(id: string, props: EndpointOutputs): Promise<pulumi.dynamic.ReadResult> {
-        try {
-            const live = await this.client(props).get(props.endpointId);
-            const properties = Object.fromEntries(Object.keys(props.properties).map((key) => [key, live.properties?.[key] ?? null]));
-            return { id, props: outputsOf({ ...props, location: live.location ?? props.location, properties, tags: { ...(live.tags ?? {}) } }, live) };
-        } catch (err) {
-            if (isArmError(err) && err.status === 404) return {};
-            throw err;
-        }
+        const live = await this.client(props).find(props.endpointId);
+        if (!live) return {};
+        const properties = Object.fromEntries(Object.keys(props.properties).map((key) => [key, live.properties?.[key] ?? null]));
+        return { id, props: outputsOf({ ...props, location: live.location ?? props.location, properties, tags: { ...(live.tags ?? {}) } }, live) };
     }
 
     async diff(_id: string, olds: EndpointOutputs, news: EndpointInputs): Promise<pulumi.dynamic.DiffResult> {

@@ -1,7 +1,6 @@
 import type { TokenCredential } from "@azure/identity";
 import * as pulumi from "@pulumi/pulumi";
 import { armClientFor } from "../arm/armClient";
-import { isArmError } from "../arm/armError";
 import { AzureCloud } from "../arm/clouds";
 import { azureCredential } from "../azure/credential";
 
@@ -61,13 +60,8 @@ export class VersionPreflightProvider implements pulumi.dynamic.ResourceProvider
         // Already checked when this stack first declared it; unknown while the workspace is being created.
         if (olds.versionId === news.versionId || String(news.versionId).includes(unknownValue)) return { inputs: news };
         const arm = armClientFor(news.cloud, { credential: this.credential ?? azureCredential(), timeoutMs: 120_000 });
-        let existing: Record<string, any>;
-        try {
-            existing = await arm.get(news.versionId);
-        } catch (err) {
-            if (isArmError(err) && err.status === 404) return { inputs: news };
-            throw err;
-        }
+        const existing = await arm.find(news.versionId);
+        if (!existing) return { inputs: news };
         return { inputs: news, failures: [{ property: "versionId", reason: existingVersionProblem(news, existing) }] };
     }
 

@@ -95,13 +95,8 @@ export class EndpointSettingsCore {
 
     /** Reads the live settings, so a refresh shows changes made by hand (e.g. in the portal). */
     async read(id: string, props: EndpointSettingsOutputs): Promise<pulumi.dynamic.ReadResult> {
-        try {
-            const endpoint = await this.client(props).get(props.endpointId);
-            return { id, props: { ...props, ...appliedState(endpoint, props.settings) } };
-        } catch (err) {
-            if (isArmError(err) && err.status === 404) return {};
-            throw err;
-        }
+        const endpoint = await this.client(props).find(props.endpointId);
+        return endpoint ? { id, props: { ...props, ...appliedState(endpoint, props.settings) } } : {};
     }
 
     /**

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isArmError } from "../../arm/armError";
 import { sameTrafficWeights, weightsOf } from "../../endpoints/trafficWire";
 import { driveRollout } from "../../rollout/rolloutDriver";
 import { stableJson } from "../../stableHash";
@@ -64,13 +63,13 @@ export class OnlineTrafficProvider implements pulumi.dynamic.ResourceProvider {
      * is left for a refresh to find, as the endpoint's own resource does.
      */
     private async liveWeightsDiffer(news: EndpointSettingsInputs): Promise<boolean> {
-        let endpoint: Record<string, any>;
+        let endpoint: Record<string, any> | undefined;
         try {
-            endpoint = await this.core.client(news).get(news.endpointId);
+            endpoint = await this.core.client(news).find(news.endpointId);
         } catch (err) {
-            if (isArmError(err) && err.status === 404) return false;
             throw new Error(`reading the live traffic of endpoint ${news.endpointId.split("/").pop()} to compare it with the declared weights: ${String(err)}`);
         }
+        if (!endpoint) return false;
         return !sameTrafficWeights(weightsOf(endpoint.properties ?? {}), weightsOf(news.settings));
     }
 }

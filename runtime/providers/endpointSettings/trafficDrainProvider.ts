@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isArmError } from "../../arm/armError";
 import { AzureCloud } from "../../arm/clouds";
 import { endpointPutBody } from "../../endpoints/endpointPutBody";
 import { DeploymentFingerprints, changedDeployments, drainDecision } from "../../endpoints/trafficAway";
@@ -60,13 +59,8 @@ export class TrafficDrainProvider implements pulumi.dynamic.ResourceProvider {
         const changed = changedDeployments(olds.deploymentFingerprints, news.deploymentFingerprints);
         if (changed.size === 0) return {};
         const arm = this.core.client(news);
-        let endpoint: Record<string, any>;
-        try {
-            endpoint = await arm.get(news.endpointId);
-        } catch (err) {
-            if (isArmError(err) && err.status === 404) return {};
-            throw err;
-        }
+        const endpoint = await arm.find(news.endpointId);
+        if (!endpoint) return {};
         const live = weightsOf(endpoint.properties ?? {});
         const say = (line: string) => {
             this.core.progress(line);
