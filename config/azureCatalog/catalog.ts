@@ -28,19 +28,20 @@ export interface AzureCatalog {
     readonly databricksServingRegions: CatalogList<string[]>;
 }
 
-function readList<T>(file: string): CatalogList<T> {
-    return JSON.parse(fs.readFileSync(path.join(__dirname, file), "utf8")) as CatalogList<T>;
+const committed = new Map<string, unknown>();
+
+/** A committed data file of this folder, parsed once per process (the files do not change under it). */
+export function committedData<T>(file: string): T {
+    if (!committed.has(file)) committed.set(file, JSON.parse(fs.readFileSync(path.join(__dirname, file), "utf8")));
+    return committed.get(file) as T;
 }
 
-let loaded: AzureCatalog | undefined;
-
-/** The committed lists, read once. */
+/** The committed lists. */
 export function azureCatalog(): AzureCatalog {
-    loaded ??= {
-        regions: readList("regions.json"),
-        computeVmSizes: readList("computeVmSizes.json"),
-        onlineEndpointSkus: readList("onlineEndpointSkus.json"),
-        databricksServingRegions: readList("databricksServingRegions.json"),
+    return {
+        regions: committedData("regions.json"),
+        computeVmSizes: committedData("computeVmSizes.json"),
+        onlineEndpointSkus: committedData("onlineEndpointSkus.json"),
+        databricksServingRegions: committedData("databricksServingRegions.json"),
     };
-    return loaded;
 }

@@ -1,5 +1,4 @@
-import * as fs from "fs";
-import * as path from "path";
+import { committedData } from "./catalog";
 
 /** One row of the committed table: what is checked, the versions it applies to, its severity and source. */
 export interface CompatibilityRow {
@@ -30,10 +29,7 @@ export interface CompatibilityTable {
     readonly rows: readonly CompatibilityRow[];
 }
 
-let loaded: CompatibilityTable | undefined;
-
-/** The committed table of what Azure's no-code MLflow deployment builds and serves (noCodeCompatibility.json), read once. */
+/** The committed table of what Azure's no-code MLflow deployment builds and serves (noCodeCompatibility.json). */
 export function noCodeCompatibility(): CompatibilityTable {
-    loaded ??= JSON.parse(fs.readFileSync(path.join(__dirname, "noCodeCompatibility.json"), "utf8")) as CompatibilityTable;
-    return loaded;
+    return committedData<CompatibilityTable>("noCodeCompatibility.json");
 }

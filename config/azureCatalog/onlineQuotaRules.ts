@@ -1,5 +1,4 @@
-import * as fs from "fs";
-import * as path from "path";
+import { committedData } from "./catalog";
 
 /** Azure ML's rule for the vCPU quota a managed online deployment needs (onlineQuota.json, with its source). */
 export interface OnlineQuotaRules {
@@ -16,11 +15,8 @@ export interface OnlineQuotaRules {
     readonly exemptSkus: readonly string[];
 }
 
-let loaded: OnlineQuotaRules | undefined;
-
 export function onlineQuotaRules(): OnlineQuotaRules {
-    loaded ??= JSON.parse(fs.readFileSync(path.join(__dirname, "onlineQuota.json"), "utf8")) as OnlineQuotaRules;
-    return loaded;
+    return committedData<OnlineQuotaRules>("onlineQuota.json");
 }
 
 /** vCPUs a deployment of `instances` x `vCPUs` holds: `ceil(1.2 * instances) * vCPUs`, or `instances * vCPUs` for an exempt SKU. */

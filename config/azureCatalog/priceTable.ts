@@ -1,5 +1,4 @@
-import * as fs from "fs";
-import * as path from "path";
+import { committedData } from "./catalog";
 
 /** Azure's pricing pages and calculator count a month as 730 hours. */
 export const hoursPerMonth = 730;
@@ -29,10 +28,7 @@ export interface PriceTable {
     readonly regionSources?: Readonly<Record<string, unknown>>;
 }
 
-let loaded: PriceTable | undefined;
-
-/** The committed table, read once. */
+/** The committed table. */
 export function priceTable(): PriceTable {
-    loaded ??= JSON.parse(fs.readFileSync(path.join(__dirname, "prices.json"), "utf8")) as PriceTable;
-    return loaded;
+    return committedData<PriceTable>("prices.json");
 }
