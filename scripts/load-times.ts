@@ -1,13 +1,5 @@
 /** `npm run load-times -- ...`: see tools/loadTimes/cli.ts for the options. */
 import { runLoadTimesCli } from "../tools/loadTimes/cli";
+import { exitWith, terminal } from "./commandLine";
 
-runLoadTimesCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-}).then(
-    (code) => process.exit(code),
-    (err) => {
-        console.error(err instanceof Error ? err.message : err);
-        process.exit(1);
-    },
-);
+exitWith(runLoadTimesCli(process.argv.slice(2), terminal));

@@ -1,13 +1,5 @@
 /** `npm run preview-comment -- ...`: see tools/previewComment/cli.ts for the options. */
 import { runPreviewCommentCli } from "../tools/previewComment/cli";
+import { exitWith, terminal } from "./commandLine";
 
-runPreviewCommentCli(process.argv.slice(2), process.env, {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-}).then(
-    (code) => process.exit(code),
-    (err) => {
-        console.error(err instanceof Error ? err.message : err);
-        process.exit(1);
-    },
-);
+exitWith(runPreviewCommentCli(process.argv.slice(2), process.env, terminal));
