@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { deploymentCores, notEnoughQuotaMessage, onlineQuotaRules } from "../../config/azureCatalog/onlineQuotaRules";
+import { coresAdded, dedicatedQuotas, deploymentCores, notEnoughQuotaMessage, onlineQuotaRules } from "../../config/azureCatalog/onlineQuotaRules";
 import { ArmId } from "../arm/armIds";
 import { Refusal } from "../arm/azureErrors";
 import { RuleContext, StoredResource } from "../arm/storedResource";
@@ -93,19 +93,14 @@ export class RegionalQuota {
      * quoted in config/azureCatalog/onlineQuota.json).
      */
     refusal(ctx: RuleContext, id: ArmId, body: Record<string, any>, existing: StoredResource | undefined): Refusal | undefined {
-        const instanceType = String(body.properties?.instanceType ?? "");
-        const size = this.vmSizes().find((s) => s.name.toLowerCase() === instanceType.toLowerCase());
+        const size = this.sizeOf(body.properties?.instanceType);
         if (!size) return undefined;
         const rules = onlineQuotaRules();
-        const needs = deploymentCores(rules, instanceType, Number(body.sku?.capacity ?? 1), size.vCPUs);
-        // What the deployment holds now counts against the same family only: a new VM family needs all of it.
-        const holds = existing && this.sizeOf(existing.body.properties?.instanceType)?.family === size.family ? this.deploymentHolds(existing) : 0;
-        const additional = needs - holds;
+        const runningSize = existing && this.sizeOf(existing.body.properties?.instanceType);
+        const { additional } = coresAdded(rules, size, Number(body.sku?.capacity ?? 1), runningSize && { size: runningSize, instances: Number(existing!.body.sku?.capacity ?? 1) });
         if (additional <= 0) return undefined;
         const usages = this.usages((type) => ctx.ofType(type), id.subscription, body.location);
-        const family = usages.find((u) => u.type.endsWith("vmFamily/dedicatedCores/usages") && u.name.value === size.family);
-        const total = usages.find((u) => u.name.value === rules.totalDedicatedCores);
-        const over = [family, total].find((u) => u && u.limit >= 0 && u.currentValue + additional > u.limit);
+        const over = dedicatedQuotas(rules, usages, size.family).find((u) => u.limit >= 0 && u.currentValue + additional > u.limit);
         if (!over) return undefined;
         const problem = {
             errors: { VmSize: [notEnoughQuotaMessage(size.name, id.subscription, over.currentValue, over.limit, additional)] },

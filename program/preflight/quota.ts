@@ -1,23 +1,13 @@
-import { OnlineQuotaRules, deploymentCores, notEnoughQuotaMessage } from "../../config/azureCatalog/onlineQuotaRules";
+import { OnlineQuotaRules, QuotaUsage, QuotaVmSize, coresAdded, dedicatedQuotas, notEnoughQuotaMessage } from "../../config/azureCatalog/onlineQuotaRules";
 import { StackConfig } from "../../config/schema";
 import { Finding } from "./findings";
 import { LiveState } from "./liveState";
 
 /** One item of Azure ML's usages answer (`.../locations/{location}/usages`). */
-export interface Usage {
-    readonly name: { readonly value: string; readonly localizedValue?: string };
-    readonly type?: string;
-    readonly currentValue: number;
-    /** -1: no limit of its own. */
-    readonly limit: number;
-}
+export type Usage = QuotaUsage;
 
 /** One item of Azure ML's `.../locations/{location}/vmSizes` answer. */
-export interface VmSize {
-    readonly name: string;
-    readonly family: string;
-    readonly vCPUs: number;
-}
+export type VmSize = QuotaVmSize;
 
 /** The region's quota as Azure reports it. */
 export interface RegionQuota {
@@ -63,14 +53,11 @@ export function assessQuota(config: StackConfig, live: LiveState, region: Region
             findings.push({ check: "quota", severity: "warning", key: `onlineEndpoint.deployments[${i}].instanceType`, value: d.instanceType, message: `Azure's vmSizes answer for ${config.location} does not list ${d.instanceType}: its quota was not checked` });
             return;
         }
-        const needs = deploymentCores(rules, d.instanceType, d.instanceCount, size.vCPUs);
-        // What it holds now counts against the same family only (as the local Azure nets it).
         const running = live.deployments.find((l) => l.name.toLowerCase() === d.name.toLowerCase());
         const runningSize = running && sizeOf(running.instanceType);
-        const holds = running && runningSize?.family === size.family ? deploymentCores(rules, running.instanceType, running.instanceCount, runningSize.vCPUs) : 0;
-        const additional = Math.max(0, needs - holds);
+        const { needs, holds, additional } = coresAdded(rules, size, d.instanceCount, runningSize && { size: runningSize, instances: running!.instanceCount });
         if (additional === 0) return;
-        const usages = [familyUsage(size.family, "dedicated"), total(rules.totalDedicatedCores)].filter((u): u is Usage => u !== undefined);
+        const usages = dedicatedQuotas(rules, region.usages, size.family);
         // Azure names the first quota it would go over, the family's before the regional total.
         const usage = usages.find((u) => u.limit >= 0 && u.currentValue + counter(u).added + additional > u.limit);
         // A refused PUT holds nothing: the next deployment's numbers are Azure's without it.
