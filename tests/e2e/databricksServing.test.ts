@@ -82,6 +82,12 @@ async function settled(name: string): Promise<any> {
     }
 }
 
+/** The served entity's build logs when the endpoint's last update did not succeed; undefined when it did. */
+async function buildLogsUnlessReady(endpoint: any, entity: string): Promise<string | undefined> {
+    if (endpoint.state.config_update === "NOT_UPDATING") return undefined;
+    return (await call("GET", `/api/2.0/serving-endpoints/${endpoint.name}/served-models/${entity}/build-logs`)).text;
+}
+
 const config = (entities: [string, string][], weights: Record<string, number>) => ({
     served_entities: entities.map(([name, version]) => ({ name, entity_name: "diabetes", entity_version: version, workload_size: "Small", scale_to_zero_enabled: false })),
     traffic_config: { routes: Object.entries(weights).map(([served_model_name, traffic_percentage]) => ({ served_model_name, traffic_percentage })) },
@@ -119,7 +125,8 @@ it("serves the registered version with MLflow's scoring server (first start: env
     const created = await call("POST", "/api/2.0/serving-endpoints", { name: "predict-diabetes", config: config([["blue", "1"]], { blue: 100 }) });
     expect(created.json.state.config_update).toBe("IN_PROGRESS");
     const ready = await settled("predict-diabetes");
-    expect(ready.state).toEqual({ ready: "READY", config_update: "NOT_UPDATING" });
+    // With the entity's build logs beside the state: a failed start says why (a cold CI run once failed here).
+    expect({ state: ready.state, logs: await buildLogsUnlessReady(ready, "blue") }).toEqual({ state: { ready: "READY", config_update: "NOT_UPDATING" }, logs: undefined });
     const answer = await call("POST", "/serving-endpoints/predict-diabetes/invocations", undefined, request);
     expect(answer.status).toBe(200);
     expect(answer.entity).toBe("blue");
