@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { freePort } from "../inference/inferenceServer";
+import { onFreePort } from "../inference/inferenceServer";
 import { ServerProcess } from "../inference/serverProcess";
 
 export interface ScoringServerSpec {
@@ -33,8 +33,11 @@ export class ScoringServer {
         private readonly workDir: string,
     ) {}
 
-    static async start(spec: ScoringServerSpec): Promise<ScoringServer> {
-        const port = await freePort();
+    static start(spec: ScoringServerSpec): Promise<ScoringServer> {
+        return onFreePort((port) => ScoringServer.startOn(port, spec));
+    }
+
+    private static async startOn(port: number, spec: ScoringServerSpec): Promise<ScoringServer> {
         const started = Date.now();
         // Its own working folder: MLflow makes `./mlruns` there, which must not land in the model's files.
         const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "databricks-scoring-"));

@@ -41,6 +41,25 @@ export async function freePort(): Promise<number> {
     });
 }
 
+/** A server's failure to bind its port, as uvicorn ("[Errno 98] ... address already in use") and gunicorn ("Connection in use") report it. */
+const portTakenPattern = /address already in use|Errno 98|Connection in use/i;
+
+/**
+ * Starts a server on a free port, and on another one when its port was taken between `freePort`
+ * finding it free and the server binding it (another process may bind it in that moment: a cold
+ * CI run saw uvicorn exit 3 so): at most `attempts` ports. Any other failure is thrown at once.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>, attempts = 3): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+        const port = await freePort();
+        try {
+            return await start(port);
+        } catch (err) {
+            if (attempt >= attempts || !portTakenPattern.test(String((err as Error)?.message ?? err))) throw err;
+        }
+    }
+}
+
 /**
  * One Azure ML inference server (`azmlinfsrv`, from azureml-inference-server-http) serving one
  * deployment's model with our entry script, the way a managed online deployment runs it: the
@@ -54,8 +73,11 @@ export class InferenceServer {
         private readonly process: ServerProcess,
     ) {}
 
-    static async start(spec: InferenceServerSpec): Promise<InferenceServer> {
-        const port = await freePort();
+    static start(spec: InferenceServerSpec): Promise<InferenceServer> {
+        return onFreePort((port) => InferenceServer.startOn(port, spec));
+    }
+
+    private static async startOn(port: number, spec: InferenceServerSpec): Promise<InferenceServer> {
         const child = spawn(path.join(spec.bin, "python"), ["-c", loopbackAzmlinfsrv, "--entry_script", spec.entryScript, "--port", String(port)], {
             env: {
                 // Only what a process needs: never the endpoint key or Azure credentials of this shell.

@@ -1,7 +1,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { freePort } from "../inference/inferenceServer";
+import { onFreePort } from "../inference/inferenceServer";
 import { ServerProcess } from "../inference/serverProcess";
 
 export interface MlflowServerSpec {
@@ -41,7 +41,10 @@ export class MlflowServer {
         const mlflow = await ensureServerEnvironment(spec.projectDir, progress);
         fs.mkdirSync(spec.storeDir, { recursive: true });
         fs.mkdirSync(spec.artifactsDir, { recursive: true });
-        const port = await freePort();
+        return onFreePort((port) => MlflowServer.startOn(port, mlflow, spec));
+    }
+
+    private static async startOn(port: number, mlflow: string, spec: MlflowServerSpec): Promise<MlflowServer> {
         const started = Date.now();
         const child = spawn(
             mlflow,
